@@ -1,0 +1,42 @@
+"""The Flask app factory: one PlacementsApp per process, one blueprint per resource."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_smorest import Api
+
+from api import auth, errors, idempotency
+from api import capacity, organizations, placements, students
+from placements.app import PlacementsApp
+from placements.settings import Settings
+
+BLUEPRINTS = (organizations.blp, capacity.blp, students.blp, placements.blp)
+
+
+def create_app(application: PlacementsApp | None = None,
+               settings: Settings | None = None) -> Flask:
+    flask_app = Flask("placements")
+    flask_app.config.update(
+        API_TITLE="Clinical placements and apprenticeships",
+        API_VERSION="1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/",
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="docs",
+        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+        JSON_SORT_KEYS=False,
+    )
+    flask_app.extensions["placements"] = application or PlacementsApp(settings)
+    api = Api(flask_app, spec_kwargs={"security": [{"bearer": []}]})
+    api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    for blp in BLUEPRINTS:
+        api.register_blueprint(blp)
+    errors.register(flask_app)  # after Api, so ours replace flask-smorest's handlers
+    auth.register(flask_app)
+    idempotency.register(flask_app)
+
+    @flask_app.get("/healthz")
+    def healthz():
+        return {"ok": True}
+
+    return flask_app

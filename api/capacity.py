@@ -1,0 +1,161 @@
+"""/v1/sites, /v1/preceptors, /v1/slots: capacity an employer publishes (its own only)."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from api.common import IsoDate, PageArgs, RequiredReasonSchema, app, as_list, if_match, list_schema, \
+    principal
+
+blp = Blueprint("capacity", __name__, url_prefix="/v1", description="Sites, preceptors, slots")
+
+TIME = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="must be HH:MM (24-hour)")
+
+
+class LocationSchema(Schema):
+    lat = fields.Float(required=True, validate=validate.Range(-90, 90))
+    lon = fields.Float(required=True, validate=validate.Range(-180, 180))
+
+
+class SiteSchema(Schema):
+    id = fields.String(dump_only=True)
+    version = fields.Integer(dump_only=True)
+    employer = fields.String(dump_only=True)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    location = fields.Nested(LocationSchema, required=True)
+    requirements = fields.List(fields.String(validate=validate.Length(min=1, max=40)),
+                               load_default=list)
+
+
+class PreceptorSchema(Schema):
+    id = fields.String(dump_only=True)
+    version = fields.Integer(dump_only=True)
+    employer = fields.String(dump_only=True)
+    site = fields.String(required=True)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    disciplines = fields.List(fields.String(), required=True, validate=validate.Length(min=1))
+    max_students = fields.Integer(required=True, validate=validate.Range(min=1, max=100))
+    journeyworker = fields.Boolean(load_default=False)
+
+
+class SlotSchema(Schema):
+    id = fields.String(dump_only=True)
+    version = fields.Integer(dump_only=True)
+    employer = fields.String(dump_only=True)
+    status = fields.String(dump_only=True, metadata={"description": "open or withdrawn"})
+    held = fields.Integer(dump_only=True, metadata={"description": "seats held"})
+    site = fields.String(required=True)
+    discipline = fields.String(required=True)
+    capacity = fields.Integer(required=True, validate=validate.Range(min=1, max=10000))
+    preceptor = fields.String(load_default=None, allow_none=True)
+    start_date = IsoDate(required=True)
+    end_date = IsoDate(required=True)
+    weekdays = fields.List(fields.Integer(validate=validate.Range(0, 6)), required=True,
+                           validate=validate.Length(min=1, max=7))
+    shift_start = fields.String(required=True, validate=TIME)
+    shift_end = fields.String(required=True, validate=TIME)
+    hours = fields.Integer(required=True, validate=validate.Range(min=1, max=10000))
+    colleges = fields.List(fields.String(), load_default=None, allow_none=True)
+
+    @validates_schema
+    def _dates(self, data, **_):
+        if "start_date" in data and "end_date" in data and data["end_date"] < data["start_date"]:
+            raise ValidationError("must not be before start_date", "end_date")
+
+
+class SlotQuery(PageArgs):
+    site = fields.String()
+    discipline = fields.String()
+    status = fields.String(validate=validate.OneOf(("open", "withdrawn")))
+
+
+class PreceptorQuery(PageArgs):
+    site = fields.String()
+
+
+class CapacityChangeSchema(Schema):
+    capacity = fields.Integer(required=True, validate=validate.Range(min=1, max=10000))
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
+@blp.route("/sites")
+class Sites(MethodView):
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, list_schema(SiteSchema))
+    def get(self, args):
+        return as_list(app().sites(principal(), **args))
+
+    @blp.arguments(SiteSchema)
+    @blp.response(201, SiteSchema)
+    def post(self, body):
+        return app().register_site(principal(), **body)
+
+
+@blp.route("/sites/<site_id>")
+class Site(MethodView):
+    @blp.response(200, SiteSchema)
+    def get(self, site_id):
+        return app().site(principal(), site_id)
+
+
+@blp.route("/preceptors")
+class Preceptors(MethodView):
+    @blp.arguments(PreceptorQuery, location="query")
+    @blp.response(200, list_schema(PreceptorSchema))
+    def get(self, args):
+        return as_list(app().preceptors(principal(), **args))
+
+    @blp.arguments(PreceptorSchema)
+    @blp.response(201, PreceptorSchema)
+    def post(self, body):
+        return app().register_preceptor(principal(), **body)
+
+
+@blp.route("/preceptors/<preceptor_id>")
+class Preceptor(MethodView):
+    @blp.response(200, PreceptorSchema)
+    def get(self, preceptor_id):
+        return app().preceptor(principal(), preceptor_id)
+
+
+@blp.route("/slots")
+class Slots(MethodView):
+    @blp.arguments(SlotQuery, location="query")
+    @blp.response(200, list_schema(SlotSchema))
+    def get(self, args):
+        return as_list(app().slots(principal(), **args))
+
+    @blp.arguments(SlotSchema)
+    @blp.response(201, SlotSchema)
+    def post(self, body):
+        body["start_date"] = body["start_date"].isoformat()
+        body["end_date"] = body["end_date"].isoformat()
+        return app().publish_slot(principal(), **body)
+
+
+@blp.route("/slots/<slot_id>")
+class Slot(MethodView):
+    @blp.response(200, SlotSchema)
+    def get(self, slot_id):
+        return app().slot(principal(), slot_id)
+
+
+@blp.route("/slots/<slot_id>/withdraw")
+class SlotWithdrawal(MethodView):
+    @blp.arguments(RequiredReasonSchema)
+    @blp.response(200, SlotSchema)
+    def post(self, body, slot_id):
+        """Withdraw the slot; its live placements are re-opened for a re-solve."""
+        return app().withdraw_slot(principal(), slot_id, body["reason"], if_match=if_match())
+
+
+@blp.route("/slots/<slot_id>/capacity")
+class SlotCapacity(MethodView):
+    @blp.arguments(CapacityChangeSchema)
+    @blp.response(200, SlotSchema)
+    def post(self, body, slot_id):
+        """Change capacity; lowering it below the seats held re-opens the latest bookings."""
+        return app().change_slot_capacity(principal(), slot_id, body["capacity"], body["reason"],
+                                          if_match=if_match())

@@ -1,0 +1,59 @@
+"""/v1/organizations and /v1/tokens: the consortium admin's registry."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from api.common import PageArgs, app, as_list, list_schema, principal
+from domain.organizations import KINDS, ROLES
+
+blp = Blueprint("organizations", __name__, url_prefix="/v1", description="Organisations")
+
+
+class OrganizationSchema(Schema):
+    id = fields.String(dump_only=True)
+    version = fields.Integer(dump_only=True)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    kind = fields.String(required=True, validate=validate.OneOf(KINDS))
+
+
+class OrganizationQuery(PageArgs):
+    kind = fields.String(validate=validate.OneOf(KINDS))
+
+
+class TokenSchema(Schema):
+    id = fields.String(dump_only=True)
+    token = fields.String(dump_only=True, metadata={"description": "shown once; stored hashed"})
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    org = fields.String(load_default=None, allow_none=True)
+
+
+@blp.route("/organizations")
+class Organizations(MethodView):
+    @blp.arguments(OrganizationQuery, location="query")
+    @blp.response(200, list_schema(OrganizationSchema))
+    def get(self, args):
+        return as_list(app().organizations(principal(), **args))
+
+    @blp.arguments(OrganizationSchema)
+    @blp.response(201, OrganizationSchema)
+    def post(self, body):
+        return app().register_organization(principal(), **body)
+
+
+@blp.route("/organizations/<org_id>")
+class Organization(MethodView):
+    @blp.response(200, OrganizationSchema)
+    def get(self, org_id):
+        return app().organization(principal(), org_id)
+
+
+@blp.route("/tokens")
+class Tokens(MethodView):
+    @blp.arguments(TokenSchema)
+    @blp.response(201, TokenSchema)
+    def post(self, body):
+        token, record = app().issue_token(principal(), body["role"], body["org"])
+        return {**record, "token": token}

@@ -1,0 +1,99 @@
+"/v1/placements: scoped to the caller; direct requests and the confirm/accept/decline/cancel steps."
+
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from api.common import (
+    PageArgs,
+    ReasonSchema,
+    RequiredReasonSchema,
+    app,
+    as_list,
+    if_match,
+    list_schema,
+    principal,
+)
+
+blp = Blueprint("placements", __name__, url_prefix="/v1", description="Placements")
+
+STATUSES = ("proposed", "requested", "confirmed", "accepted", "declined", "cancelled",
+            "reopened", "superseded")
+
+
+class PlacementSchema(Schema):
+    id = fields.String(dump_only=True)
+    version = fields.Integer(dump_only=True)
+    request = fields.String(required=True)
+    slot = fields.String(required=True)
+    student = fields.String(dump_only=True)
+    college = fields.String(dump_only=True)
+    site = fields.String(dump_only=True)
+    employer = fields.String(dump_only=True)
+    preceptor = fields.String(dump_only=True, allow_none=True)
+    status = fields.String(dump_only=True, metadata={"enum": list(STATUSES)})
+    solve = fields.String(dump_only=True, allow_none=True)
+    reason = fields.String(dump_only=True, allow_none=True)
+
+
+class PlacementQuery(PageArgs):
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    slot = fields.String()
+    request = fields.String()
+
+
+@blp.route("/placements")
+class Placements(MethodView):
+    @blp.arguments(PlacementQuery, location="query")
+    @blp.response(200, list_schema(PlacementSchema))
+    def get(self, args):
+        return as_list(app().placements(principal(), **args))
+
+    @blp.arguments(PlacementSchema)
+    @blp.response(201, PlacementSchema)
+    def post(self, body):
+        """A coordinator asks one slot directly for one of its placement requests."""
+        return app().request_slot(principal(), body["request"], body["slot"])
+
+
+@blp.route("/placements/<placement_id>")
+class Placement(MethodView):
+    @blp.response(200, PlacementSchema)
+    def get(self, placement_id):
+        return app().placement(principal(), placement_id)
+
+
+@blp.route("/placements/<placement_id>/confirm")
+class Confirm(MethodView):
+    @blp.response(200, PlacementSchema)
+    def post(self, placement_id):
+        """The college commits to a proposed placement; this holds the seat."""
+        return app().confirm_placement(principal(), placement_id, if_match=if_match())
+
+
+@blp.route("/placements/<placement_id>/accept")
+class Accept(MethodView):
+    @blp.response(200, PlacementSchema)
+    def post(self, placement_id):
+        """The employer accepts a confirmed placement or a college's direct request."""
+        return app().accept_placement(principal(), placement_id, if_match=if_match())
+
+
+@blp.route("/placements/<placement_id>/decline")
+class Decline(MethodView):
+    @blp.arguments(ReasonSchema)
+    @blp.response(200, PlacementSchema)
+    def post(self, body, placement_id):
+        return app().decline_placement(principal(), placement_id, body["reason"],
+                                       if_match=if_match())
+
+
+@blp.route("/placements/<placement_id>/cancel")
+class Cancel(MethodView):
+    @blp.arguments(RequiredReasonSchema)
+    @blp.response(200, PlacementSchema)
+    def post(self, body, placement_id):
+        return app().cancel_placement(principal(), placement_id, body["reason"],
+                                      if_match=if_match())

@@ -1,0 +1,108 @@
+"""/v1/students and /v1/placement-requests: a coordinator's own college only."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from api.capacity import TIME, LocationSchema
+from api.common import IsoDate, PageArgs, app, as_list, list_schema, principal
+
+blp = Blueprint("students", __name__, url_prefix="/v1",
+                description="Students and placement requests")
+
+
+class WindowSchema(Schema):
+    weekdays = fields.List(fields.Integer(validate=validate.Range(0, 6)), required=True,
+                           validate=validate.Length(min=1, max=7))
+    start = fields.String(required=True, validate=TIME)
+    end = fields.String(required=True, validate=TIME)
+
+
+class StudentSchema(Schema):
+    id = fields.String(dump_only=True)
+    version = fields.Integer(dump_only=True)
+    college = fields.String(dump_only=True)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    home = fields.Nested(LocationSchema, required=True)
+    max_travel_km = fields.Float(load_default=None, allow_none=True,
+                                 validate=validate.Range(min=0, max=20000))
+    credentials = fields.List(fields.String(validate=validate.Length(min=1, max=40)),
+                              load_default=list)
+    unavailable = fields.List(fields.Nested(WindowSchema), load_default=list)
+
+
+class UnplacedSchema(Schema):
+    solve = fields.String()
+    reason = fields.String()
+    detail = fields.String()
+
+
+class PlacementRequestSchema(Schema):
+    id = fields.String(dump_only=True)
+    version = fields.Integer(dump_only=True)
+    college = fields.String(dump_only=True)
+    placement = fields.String(dump_only=True, allow_none=True,
+                              metadata={"description": "the placement holding a seat for it"})
+    unplaced = fields.Nested(UnplacedSchema, dump_only=True, allow_none=True)
+    student = fields.String(required=True)
+    discipline = fields.String(required=True)
+    required_hours = fields.Integer(required=True, validate=validate.Range(min=1, max=10000))
+    earliest_start = IsoDate(required=True)
+    latest_end = IsoDate(required=True)
+    priority = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1000))
+    group = fields.String(load_default=None, allow_none=True)
+    preferred_sites = fields.List(fields.String(), load_default=list)
+
+    @validates_schema
+    def _dates(self, data, **_):
+        if ("earliest_start" in data and "latest_end" in data
+                and data["latest_end"] < data["earliest_start"]):
+            raise ValidationError("must not be before earliest_start", "latest_end")
+
+
+class RequestQuery(PageArgs):
+    student = fields.String()
+
+
+@blp.route("/students")
+class Students(MethodView):
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, list_schema(StudentSchema))
+    def get(self, args):
+        return as_list(app().students(principal(), **args))
+
+    @blp.arguments(StudentSchema)
+    @blp.response(201, StudentSchema)
+    def post(self, body):
+        return app().register_student(principal(), **body)
+
+
+@blp.route("/students/<student_id>")
+class Student(MethodView):
+    @blp.response(200, StudentSchema)
+    def get(self, student_id):
+        return app().student(principal(), student_id)
+
+
+@blp.route("/placement-requests")
+class PlacementRequests(MethodView):
+    @blp.arguments(RequestQuery, location="query")
+    @blp.response(200, list_schema(PlacementRequestSchema))
+    def get(self, args):
+        return as_list(app().placement_requests(principal(), **args))
+
+    @blp.arguments(PlacementRequestSchema)
+    @blp.response(201, PlacementRequestSchema)
+    def post(self, body):
+        body["earliest_start"] = body["earliest_start"].isoformat()
+        body["latest_end"] = body["latest_end"].isoformat()
+        return app().request_placement(principal(), **body)
+
+
+@blp.route("/placement-requests/<request_id>")
+class PlacementRequest(MethodView):
+    @blp.response(200, PlacementRequestSchema)
+    def get(self, request_id):
+        return app().placement_request(principal(), request_id)

@@ -1,0 +1,159 @@
+"""Students a college registers and the placement requests it files for them.
+
+A student books the placements it attends; two bookings in simultaneous slots are refused. A
+placement request holds at most one active placement (H1), so two concurrent bookings for the
+same request race on its version.
+"""
+
+from __future__ import annotations
+
+from eventsourcing.domain import event
+
+from domain.base import Aggregate, parse_date, require
+from domain.capacity import check_location
+from domain.errors import Conflict
+from domain.schedule import Schedule, Window, simultaneous
+
+
+class Student(Aggregate):
+    @event("Registered")
+    def __init__(
+        self,
+        actor: str,
+        college: str,
+        name: str,
+        home: dict,
+        max_travel_km: float | None,
+        credentials: list[str],
+        unavailable: list[dict],
+    ):
+        self.college = college
+        self.name = name
+        self.home = home
+        self.max_travel_km = max_travel_km
+        self.credentials = credentials
+        self.unavailable = unavailable  # [{"weekdays", "start", "end"}]
+        self.bookings: dict[str, dict] = {}  # placement id -> schedule fields of its slot
+
+    @classmethod
+    def register(
+        cls,
+        actor: str,
+        college: str,
+        name: str,
+        home: dict,
+        max_travel_km: float | None,
+        credentials: list[str],
+        unavailable: list[dict],
+    ) -> Student:
+        require(bool(name and name.strip()), "name", "must not be blank")
+        check_location(home, "home")
+        require(max_travel_km is None or max_travel_km >= 0, "max_travel_km", "must be >= 0")
+        for i, w in enumerate(unavailable):
+            try:
+                Window.parse(**w)
+            except (TypeError, ValueError) as e:
+                require(False, f"unavailable[{i}]", str(e))
+        return cls(
+            actor, college, name.strip(), dict(home), max_travel_km,
+            sorted(set(credentials)), list(unavailable),
+        )
+
+    def book(self, actor: str, placement: str, schedule: dict) -> None:
+        new = Schedule.parse(**schedule)
+        for other, fields in self.bookings.items():
+            if other != placement and simultaneous(new, Schedule.parse(**fields)):
+                raise Conflict(
+                    "the student is already booked into a slot in session at the same time",
+                    code="student_double_booked",
+                )
+        if placement not in self.bookings:
+            self._booked(actor, placement, schedule)
+
+    @event("Booked")
+    def _booked(self, actor: str, placement: str, schedule: dict) -> None:
+        self.bookings[placement] = schedule
+
+    def release(self, actor: str, placement: str) -> None:
+        if placement in self.bookings:
+            self._released(actor, placement)
+
+    @event("Released")
+    def _released(self, actor: str, placement: str) -> None:
+        del self.bookings[placement]
+
+
+class PlacementRequest(Aggregate):
+    @event("Filed")
+    def __init__(
+        self,
+        actor: str,
+        college: str,
+        student: str,
+        discipline: str,
+        required_hours: int,
+        earliest_start: str,
+        latest_end: str,
+        priority: int,
+        group: str | None,
+        preferred_sites: list[str],
+    ):
+        self.college = college
+        self.student = student
+        self.discipline = discipline
+        self.required_hours = required_hours
+        self.earliest_start = earliest_start
+        self.latest_end = latest_end
+        self.priority = priority
+        self.group = group
+        self.preferred_sites = preferred_sites
+        self.placement: str | None = None  # the placement holding a seat for it, if any
+        self.unplaced: dict | None = None  # latest solve's reason, if it was not placed
+
+    @classmethod
+    def file(
+        cls,
+        actor: str,
+        student: Student,
+        discipline: str,
+        required_hours: int,
+        earliest_start: str,
+        latest_end: str,
+        priority: int = 1,
+        group: str | None = None,
+        preferred_sites: list[str] | None = None,
+    ) -> PlacementRequest:
+        require(required_hours >= 1, "required_hours", "must be at least 1")
+        require(priority >= 1, "priority", "must be at least 1")
+        start = parse_date(earliest_start, "earliest_start")
+        end = parse_date(latest_end, "latest_end")
+        require(end >= start, "latest_end", "must not be before earliest_start")
+        return cls(
+            actor, student.college, str(student.id), discipline, required_hours,
+            start.isoformat(), end.isoformat(), priority, group, list(preferred_sites or []),
+        )
+
+    def attach(self, actor: str, placement: str) -> None:
+        if self.placement not in (None, placement):
+            raise Conflict(
+                "the request already holds another placement", code="request_already_placed"
+            )
+        if self.placement is None:
+            self._attached(actor, placement)
+
+    @event("PlacementAttached")
+    def _attached(self, actor: str, placement: str) -> None:
+        self.placement = placement
+        self.unplaced = None
+
+    def detach(self, actor: str, placement: str) -> None:
+        if self.placement == placement:
+            self._detached(actor, placement)
+
+    @event("PlacementDetached")
+    def _detached(self, actor: str, placement: str) -> None:
+        self.placement = None
+
+    @event("Unplaced")
+    def record_unplaced(self, actor: str, solve: str, reason: str, detail: str) -> None:
+        self.unplaced = {"solve": solve, "reason": reason, "detail": detail}

@@ -1,0 +1,1 @@
+"""The application: event-sourced commands, read models, settings, audit ledger, the CLI."""

@@ -1,0 +1,12 @@
+"""The application: every command of the consortium, one mixin per area, over one event log."""
+
+from __future__ import annotations
+
+from placements.capacity import Capacity
+from placements.organizations import Organizations
+from placements.students import Students
+from placements.workflow import Workflow
+
+
+class PlacementsApp(Organizations, Capacity, Students, Workflow):
+    """One Application (one event table, one ledger); its areas live in their own modules."""

@@ -1,0 +1,261 @@
+"""Sites, preceptors and slots: their read models and the employer's commands over them."""
+
+from __future__ import annotations
+
+from sqlalchemy import JSON, Boolean, Column, Float, Integer, String, Table, or_, select
+
+from domain.capacity import Preceptor, Site, Slot
+from domain.errors import InvalidInput, NotFound
+from domain.placements import Placement
+from placements.base import Base, check_version, command
+from placements.organizations import common
+from placements.paging import Page, page
+from placements.principals import Principal
+from placements.readmodel import metadata, projects
+
+sites = Table(
+    "sites", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("seq", String(40), nullable=False, index=True),
+    Column("version", Integer, nullable=False),
+    Column("employer", String(36), nullable=False, index=True),
+    Column("name", String, nullable=False),
+    Column("lat", Float, nullable=False),
+    Column("lon", Float, nullable=False),
+    Column("requirements", JSON, nullable=False),
+)
+
+preceptors = Table(
+    "preceptors", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("seq", String(40), nullable=False, index=True),
+    Column("version", Integer, nullable=False),
+    Column("employer", String(36), nullable=False, index=True),
+    Column("site", String(36), nullable=False, index=True),
+    Column("name", String, nullable=False),
+    Column("disciplines", JSON, nullable=False),
+    Column("max_students", Integer, nullable=False),
+    Column("journeyworker", Boolean, nullable=False),
+)
+
+slots = Table(
+    "slots", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("seq", String(40), nullable=False, index=True),
+    Column("version", Integer, nullable=False),
+    Column("employer", String(36), nullable=False, index=True),
+    Column("site", String(36), nullable=False, index=True),
+    Column("discipline", String(20), nullable=False),
+    Column("capacity", Integer, nullable=False),
+    Column("preceptor", String(36)),
+    Column("start_date", String(10), nullable=False),
+    Column("end_date", String(10), nullable=False),
+    Column("weekdays", JSON, nullable=False),
+    Column("shift_start", String(5), nullable=False),
+    Column("shift_end", String(5), nullable=False),
+    Column("hours", Integer, nullable=False),
+    Column("colleges", JSON),
+    Column("open_to", String, nullable=False),  # "*" or ",college,college," for reserved slots
+    Column("status", String(10), nullable=False),
+    Column("held", Integer, nullable=False),
+)
+
+
+@projects(Site)
+def _site_row(s: Site):
+    yield sites, {**common(s), "employer": s.employer, "name": s.name,
+                  "lat": s.location["lat"], "lon": s.location["lon"],
+                  "requirements": s.requirements}
+
+
+@projects(Preceptor)
+def _preceptor_row(p: Preceptor):
+    yield preceptors, {**common(p), "employer": p.employer, "site": p.site, "name": p.name,
+                       "disciplines": p.disciplines, "max_students": p.max_students,
+                       "journeyworker": p.journeyworker}
+
+
+@projects(Slot)
+def _slot_row(s: Slot):
+    yield slots, {**common(s), "employer": s.employer, "site": s.site,
+                  "discipline": s.discipline, "capacity": s.capacity, "preceptor": s.preceptor,
+                  **s.schedule, "hours": s.hours, "colleges": s.colleges,
+                  "open_to": ",".join(["", *s.colleges, ""]) if s.colleges else "*",
+                  "status": "withdrawn" if s.withdrawn else "open", "held": len(s.held)}
+
+
+def site_view(row: dict) -> dict:
+    return {"id": row["id"], "version": row["version"], "employer": row["employer"],
+            "name": row["name"], "location": {"lat": row["lat"], "lon": row["lon"]},
+            "requirements": row["requirements"]}
+
+
+def preceptor_view(row: dict) -> dict:
+    return {k: row[k] for k in ("id", "version", "employer", "site", "name", "disciplines",
+                                "max_students", "journeyworker")}
+
+
+def slot_view(row: dict) -> dict:
+    return {k: v for k, v in row.items() if k not in ("seq", "open_to")}
+
+
+class Capacity(Base):
+    """Commands of an employer over its own capacity; reads scoped to the caller."""
+
+    def _own_site(self, principal: Principal, site_id: str, field: str = "site") -> Site:
+        site = self.load(Site, site_id, "site")
+        if site.employer != principal.org:
+            raise InvalidInput(field, f"no such site of yours: {site_id}")
+        return site
+
+    def _check_disciplines(self, disciplines: list[str], field: str) -> None:
+        for d in disciplines:
+            if d not in self.settings.disciplines:
+                raise InvalidInput(field, f"unknown discipline {d!r}")
+
+    @command
+    def register_site(self, principal: Principal, name: str, location: dict,
+                      requirements: list[str]) -> dict:
+        principal.require("employer")
+        site = Site.register(principal.actor, principal.org, name, location, requirements)
+        self.commit(site)
+        return self.site(principal, str(site.id))
+
+    @command
+    def register_preceptor(self, principal: Principal, site: str, name: str,
+                           disciplines: list[str], max_students: int,
+                           journeyworker: bool = False) -> dict:
+        principal.require("employer")
+        self._check_disciplines(disciplines, "disciplines")
+        preceptor = Preceptor.register(principal.actor, self._own_site(principal, site), name,
+                                       disciplines, max_students, journeyworker)
+        self.commit(preceptor)
+        return self.preceptor(principal, str(preceptor.id))
+
+    @command
+    def publish_slot(self, principal: Principal, site: str, discipline: str, capacity: int,
+                     preceptor: str | None, start_date: str, end_date: str,
+                     weekdays: list[int], shift_start: str, shift_end: str, hours: int,
+                     colleges: list[str] | None = None) -> dict:
+        principal.require("employer")
+        self._check_disciplines([discipline], "discipline")
+        own_site = self._own_site(principal, site)
+        supervisor = None
+        if preceptor is not None:
+            supervisor = self.load(Preceptor, preceptor, "preceptor")
+            if supervisor.employer != principal.org:
+                raise InvalidInput("preceptor", f"no such preceptor of yours: {preceptor}")
+        schedule = {"start_date": start_date, "end_date": end_date,
+                    "weekdays": sorted(set(weekdays)), "shift_start": shift_start,
+                    "shift_end": shift_end}
+        slot = Slot.publish(principal.actor, own_site, discipline, capacity, supervisor,
+                            schedule, hours, colleges)
+        self.commit(slot)
+        return self.slot(principal, str(slot.id))
+
+    @command
+    def withdraw_slot(self, principal: Principal, slot_id: str, reason: str,
+                      if_match: int | None = None) -> dict:
+        """Withdraw a slot; every live placement in it is re-opened for a re-solve."""
+        principal.require("employer")
+        slot = self.load(Slot, slot_id, "slot")
+        principal.require_org(slot.employer, "slot")
+        check_version(slot, if_match)
+        slot.withdraw(principal.actor, reason)
+        self.commit(slot, *self._reopen_live(principal, slot, f"slot withdrawn: {reason}"))
+        return self.slot(principal, slot_id)
+
+    @command
+    def change_slot_capacity(self, principal: Principal, slot_id: str, capacity: int,
+                             reason: str, if_match: int | None = None) -> dict:
+        principal.require("employer")
+        slot = self.load(Slot, slot_id, "slot")
+        principal.require_org(slot.employer, "slot")
+        check_version(slot, if_match)
+        displaced = slot.change_capacity(principal.actor, capacity, reason)
+        self.commit(slot, *self._reopen(principal, displaced, f"capacity lowered: {reason}"))
+        return self.slot(principal, slot_id)
+
+    def _reopen_live(self, principal: Principal, slot: Slot, reason: str) -> list:
+        """Placements still live in the slot (held or merely proposed), re-opened."""
+        from placements.workflow import placements as placements_table
+
+        with self.engine.connect() as conn:
+            ids = [r.id for r in conn.execute(
+                select(placements_table.c.id).where(
+                    placements_table.c.slot == str(slot.id),
+                    placements_table.c.status.in_(("proposed", "requested", "confirmed",
+                                                   "accepted")))
+            )]
+        return self._reopen(principal, ids, reason)
+
+    def _reopen(self, principal: Principal, placement_ids: list[str], reason: str) -> list:
+        """Re-open placements whose capacity went away, releasing their seats."""
+        changed: list = []
+        for pid in placement_ids:
+            placement = self.load(Placement, pid, "placement")
+            if not placement.live:
+                continue
+            changed.extend(self.release_seat(principal, placement, from_slot=False))
+            placement.reopen(principal.actor, reason)
+            changed.append(placement)
+        return changed
+
+    # Reads -------------------------------------------------------------------------------
+
+    def site(self, principal: Principal, site_id: str) -> dict:
+        row = self.read_row(sites, site_id, "site")
+        if principal.role == "employer":
+            principal.require_org(row["employer"], "site")
+        return site_view(row)
+
+    def sites(self, principal: Principal, limit: int, cursor: str | None) -> Page:
+        q = select(sites)
+        if principal.role == "employer":
+            q = q.where(sites.c.employer == principal.org)
+        p = page(self.engine, sites, q, limit, cursor)
+        return Page([site_view(r) for r in p.items], p.next_cursor)
+
+    def preceptor(self, principal: Principal, preceptor_id: str) -> dict:
+        row = self.read_row(preceptors, preceptor_id, "preceptor")
+        if principal.role == "employer":
+            principal.require_org(row["employer"], "preceptor")
+        return preceptor_view(row)
+
+    def preceptors(self, principal: Principal, limit: int, cursor: str | None,
+                   site: str | None = None) -> Page:
+        q = select(preceptors)
+        if principal.role == "employer":
+            q = q.where(preceptors.c.employer == principal.org)
+        if site:
+            q = q.where(preceptors.c.site == site)
+        p = page(self.engine, preceptors, q, limit, cursor)
+        return Page([preceptor_view(r) for r in p.items], p.next_cursor)
+
+    def _slot_visible(self, principal: Principal, row: dict) -> bool:
+        if principal.role == "employer":
+            return row["employer"] == principal.org
+        if principal.role == "coordinator":
+            return row["colleges"] is None or principal.org in row["colleges"]
+        return True
+
+    def slot(self, principal: Principal, slot_id: str) -> dict:
+        row = self.read_row(slots, slot_id, "slot")
+        if not self._slot_visible(principal, row):
+            raise NotFound(f"no such slot: {slot_id}")
+        return slot_view(row)
+
+    def slots(self, principal: Principal, limit: int, cursor: str | None,
+              site: str | None = None, discipline: str | None = None,
+              status: str | None = None) -> Page:
+        q = select(slots)
+        if principal.role == "employer":
+            q = q.where(slots.c.employer == principal.org)
+        for col, value in (("site", site), ("discipline", discipline), ("status", status)):
+            if value:
+                q = q.where(slots.c[col] == value)
+        if principal.role == "coordinator":
+            q = q.where(or_(slots.c.open_to == "*", slots.c.open_to.contains(f",{principal.org},")))
+        p = page(self.engine, slots, q, limit, cursor)
+        return Page([slot_view(r) for r in p.items], p.next_cursor)
+

@@ -1,0 +1,1 @@
+"""The `placements` command line: one module per command family, joined in main.py."""

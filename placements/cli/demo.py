@@ -1,0 +1,38 @@
+"""`placements demo`: load the demo consortium (once) and print a token per role."""
+
+from __future__ import annotations
+
+import click
+
+from placements.cli.main import main
+
+
+@main.command()
+def demo() -> None:
+    """Load a Bay Area demo consortium into an empty database; print a fresh token per role."""
+    from placements import demo as demo_data
+    from placements.app import PlacementsApp
+    from placements.principals import OPERATOR
+
+    app = PlacementsApp()
+    if demo_data.has_data(app):
+        click.echo("The database already holds a consortium; issuing fresh tokens only.")
+    else:
+        loaded = demo_data.load(app)
+        click.echo(f"Loaded {len(loaded.colleges)} colleges, {len(loaded.employers)} employers, "
+                   f"{len(loaded.slots)} slots, {len(loaded.students)} students and "
+                   f"{len(loaded.requests)} placement requests.")
+    orgs = {o["kind"]: o["id"] for o in reversed(
+        app.organizations(OPERATOR, limit=500, cursor=None).items)}
+    tokens = {
+        "admin": app.issue_token(OPERATOR, "admin", None)[0],
+        "compliance": app.issue_token(OPERATOR, "compliance", None)[0],
+        "coordinator": app.issue_token(OPERATOR, "coordinator", orgs["college"])[0],
+        "employer": app.issue_token(OPERATOR, "employer", orgs["employer"])[0],
+    }
+    click.echo("\nTokens (shown once, stored hashed):")
+    for role, token in tokens.items():
+        click.echo(f"  {role:<12} {token}")
+    click.echo("\nTry:\n  curl -s -H 'Authorization: Bearer "
+               f"{tokens['coordinator']}' http://127.0.0.1:8000/v1/placement-requests?limit=3")
+    click.echo("  open http://127.0.0.1:8000/docs for the API reference")

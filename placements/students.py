@@ -1,0 +1,140 @@
+"""Students and placement requests: read models and the coordinator's commands."""
+
+from __future__ import annotations
+
+from sqlalchemy import JSON, Column, Float, Integer, String, Table, select
+
+from domain.errors import InvalidInput
+from domain.students import PlacementRequest, Student
+from placements.base import Base, command
+from placements.capacity import sites
+from placements.organizations import common
+from placements.paging import Page, page
+from placements.principals import Principal
+from placements.readmodel import metadata, projects
+
+students = Table(
+    "students", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("seq", String(40), nullable=False, index=True),
+    Column("version", Integer, nullable=False),
+    Column("college", String(36), nullable=False, index=True),
+    Column("name", String, nullable=False),
+    Column("lat", Float, nullable=False),
+    Column("lon", Float, nullable=False),
+    Column("max_travel_km", Float),
+    Column("credentials", JSON, nullable=False),
+    Column("unavailable", JSON, nullable=False),
+)
+
+placement_requests = Table(
+    "placement_requests", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("seq", String(40), nullable=False, index=True),
+    Column("version", Integer, nullable=False),
+    Column("college", String(36), nullable=False, index=True),
+    Column("student", String(36), nullable=False, index=True),
+    Column("discipline", String(20), nullable=False),
+    Column("required_hours", Integer, nullable=False),
+    Column("earliest_start", String(10), nullable=False),
+    Column("latest_end", String(10), nullable=False),
+    Column("priority", Integer, nullable=False),
+    Column("group", String),
+    Column("preferred_sites", JSON, nullable=False),
+    Column("placement", String(36)),
+    Column("unplaced", JSON),
+)
+
+
+@projects(Student)
+def _student_row(s: Student):
+    yield students, {**common(s), "college": s.college, "name": s.name,
+                     "lat": s.home["lat"], "lon": s.home["lon"],
+                     "max_travel_km": s.max_travel_km, "credentials": s.credentials,
+                     "unavailable": s.unavailable}
+
+
+@projects(PlacementRequest)
+def _request_row(r: PlacementRequest):
+    yield placement_requests, {
+        **common(r), "college": r.college, "student": r.student, "discipline": r.discipline,
+        "required_hours": r.required_hours, "earliest_start": r.earliest_start,
+        "latest_end": r.latest_end, "priority": r.priority, "group": r.group,
+        "preferred_sites": r.preferred_sites, "placement": r.placement, "unplaced": r.unplaced,
+    }
+
+
+def student_view(row: dict) -> dict:
+    return {"id": row["id"], "version": row["version"], "college": row["college"],
+            "name": row["name"], "home": {"lat": row["lat"], "lon": row["lon"]},
+            "max_travel_km": row["max_travel_km"], "credentials": row["credentials"],
+            "unavailable": row["unavailable"]}
+
+
+def request_view(row: dict) -> dict:
+    return {k: v for k, v in row.items() if k != "seq"}
+
+
+class Students(Base):
+    """A coordinator's commands over its own college's students and requests."""
+
+    @command
+    def register_student(self, principal: Principal, name: str, home: dict,
+                         max_travel_km: float | None = None,
+                         credentials: list[str] | None = None,
+                         unavailable: list[dict] | None = None) -> dict:
+        principal.require("coordinator")
+        student = Student.register(principal.actor, principal.org, name, home, max_travel_km,
+                                   credentials or [], unavailable or [])
+        self.commit(student)
+        return self.student(principal, str(student.id))
+
+    @command
+    def request_placement(self, principal: Principal, student: str, discipline: str,
+                          required_hours: int, earliest_start: str, latest_end: str,
+                          priority: int = 1, group: str | None = None,
+                          preferred_sites: list[str] | None = None) -> dict:
+        principal.require("coordinator")
+        if discipline not in self.settings.disciplines:
+            raise InvalidInput("discipline", f"unknown discipline {discipline!r}")
+        who = self.load(Student, student, "student")
+        if who.college != principal.org:
+            raise InvalidInput("student", f"no such student of your college: {student}")
+        for i, site in enumerate(preferred_sites or []):
+            self.read_row(sites, site, f"site (preferred_sites[{i}])")
+        request = PlacementRequest.file(principal.actor, who, discipline, required_hours,
+                                        earliest_start, latest_end, priority, group,
+                                        preferred_sites)
+        self.commit(request)
+        return self.placement_request(principal, str(request.id))
+
+    def student(self, principal: Principal, student_id: str) -> dict:
+        row = self.read_row(students, student_id, "student")
+        principal.require("coordinator", "admin", "compliance")
+        principal.require_org(row["college"], "student")
+        return student_view(row)
+
+    def students(self, principal: Principal, limit: int, cursor: str | None) -> Page:
+        principal.require("coordinator", "admin", "compliance")
+        q = select(students)
+        if principal.role == "coordinator":
+            q = q.where(students.c.college == principal.org)
+        p = page(self.engine, students, q, limit, cursor)
+        return Page([student_view(r) for r in p.items], p.next_cursor)
+
+    def placement_request(self, principal: Principal, request_id: str) -> dict:
+        row = self.read_row(placement_requests, request_id, "placement request")
+        principal.require("coordinator", "admin", "compliance")
+        principal.require_org(row["college"], "placement request")
+        return request_view(row)
+
+    def placement_requests(self, principal: Principal, limit: int, cursor: str | None,
+                           student: str | None = None) -> Page:
+        principal.require("coordinator", "admin", "compliance")
+        q = select(placement_requests)
+        if principal.role == "coordinator":
+            q = q.where(placement_requests.c.college == principal.org)
+        if student:
+            q = q.where(placement_requests.c.student == student)
+        p = page(self.engine, placement_requests, q, limit, cursor)
+        return Page([request_view(r) for r in p.items], p.next_cursor)

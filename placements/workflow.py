@@ -1,0 +1,196 @@
+"""The placement workflow: direct requests, confirm, accept, decline, cancel, and seat holding.
+
+A placement's seat is three bookings saved together with it: a seat in the slot, a place in its
+preceptor's supervision, and the student's time. Each aggregate refuses a booking that breaks its
+invariant, and optimistic concurrency on each makes concurrent bookings of the last seat serialise.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, Integer, String, Table, select
+
+from domain.base import Aggregate
+from domain.capacity import Preceptor, Slot
+from domain.errors import Conflict, InvalidInput
+from domain.placements import Placement
+from domain.students import PlacementRequest, Student
+from placements.base import Base, check_version, command
+from placements.organizations import common
+from placements.paging import Page, page
+from placements.principals import Principal
+from placements.readmodel import metadata, projects
+
+placements = Table(
+    "placements", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("seq", String(40), nullable=False, index=True),
+    Column("version", Integer, nullable=False),
+    Column("request", String(36), nullable=False, index=True),
+    Column("student", String(36), nullable=False, index=True),
+    Column("college", String(36), nullable=False, index=True),
+    Column("slot", String(36), nullable=False, index=True),
+    Column("site", String(36), nullable=False),
+    Column("employer", String(36), nullable=False, index=True),
+    Column("preceptor", String(36)),
+    Column("status", String(12), nullable=False, index=True),
+    Column("solve", String(36)),
+    Column("reason", String),
+)
+
+
+@projects(Placement)
+def _placement_row(p: Placement):
+    yield placements, {**common(p), "request": p.request, "student": p.student,
+                       "college": p.college, "slot": p.slot, "site": p.site,
+                       "employer": p.employer, "preceptor": p.preceptor, "status": p.status,
+                       "solve": p.solve, "reason": p.reason}
+
+
+def placement_view(row: dict) -> dict:
+    return {k: v for k, v in row.items() if k != "seq"}
+
+
+def eligibility_problems(request: PlacementRequest, slot: Slot) -> dict[str, str]:
+    """Why this slot cannot serve this request, by field (empty when it can)."""
+    problems = {}
+    if slot.withdrawn:
+        problems["slot"] = "the slot has been withdrawn"
+    if slot.discipline != request.discipline:
+        problems["slot"] = f"the slot is for {slot.discipline}, the request for {request.discipline}"
+    if slot.colleges is not None and request.college not in slot.colleges:
+        problems["slot"] = "the slot is reserved for other colleges"
+    if slot.hours < request.required_hours:
+        problems["slot"] = f"the slot gives {slot.hours} hours, {request.required_hours} needed"
+    if not (request.earliest_start <= slot.schedule["start_date"]
+            and slot.schedule["end_date"] <= request.latest_end):
+        problems["slot"] = "the slot's dates fall outside the request's window"
+    return problems
+
+
+class Workflow(Base):
+    """Commands that move placements through their life."""
+
+    @command
+    def request_slot(self, principal: Principal, request: str, slot: str) -> dict:
+        """A coordinator's direct ask for one slot, as sites approve rotations today."""
+        principal.require("coordinator")
+        req = self.load(PlacementRequest, request, "placement request")
+        if req.college != principal.org:
+            raise InvalidInput("request", f"no such placement request of yours: {request}")
+        target = self.load(Slot, slot, "slot")
+        problems = eligibility_problems(req, target)
+        if problems:
+            raise InvalidInput("slot", problems["slot"])
+        if req.placement is not None:
+            raise Conflict("the request already holds a placement", code="request_already_placed")
+        placement = Placement(principal.actor, str(req.id), req.student, req.college,
+                              str(target.id), target.site, target.employer, target.preceptor,
+                              "requested", None)
+        self.commit(placement)
+        return self.placement(principal, str(placement.id))
+
+    def _own(self, principal: Principal, placement_id: str, if_match: int | None) -> Placement:
+        placement = self.load(Placement, placement_id, "placement")
+        org = placement.college if principal.role == "coordinator" else placement.employer
+        principal.require_org(org, "placement")
+        check_version(placement, if_match)
+        return placement
+
+    @command
+    def confirm_placement(self, principal: Principal, placement_id: str,
+                          if_match: int | None = None) -> dict:
+        principal.require("coordinator")
+        placement = self._own(principal, placement_id, if_match)
+        placement.confirm(principal.actor)
+        self.commit(placement, *self.hold_seat(principal, placement))
+        return self.placement(principal, placement_id)
+
+    @command
+    def accept_placement(self, principal: Principal, placement_id: str,
+                         if_match: int | None = None) -> dict:
+        principal.require("employer")
+        placement = self._own(principal, placement_id, if_match)
+        held = placement.holds_seat
+        placement.accept(principal.actor)
+        self.commit(placement, *([] if held else self.hold_seat(principal, placement)))
+        return self.placement(principal, placement_id)
+
+    @command
+    def decline_placement(self, principal: Principal, placement_id: str,
+                          reason: str | None = None, if_match: int | None = None) -> dict:
+        principal.require("coordinator", "employer")
+        placement = self._own(principal, placement_id, if_match)
+        held = placement.holds_seat
+        side = "college" if principal.role == "coordinator" else "employer"
+        placement.decline(principal.actor, side, reason)
+        self.commit(placement, *(self.release_seat(principal, placement) if held else []))
+        return self.placement(principal, placement_id)
+
+    @command
+    def cancel_placement(self, principal: Principal, placement_id: str, reason: str,
+                         if_match: int | None = None) -> dict:
+        principal.require("coordinator", "employer")
+        placement = self._own(principal, placement_id, if_match)
+        placement.cancel(principal.actor, reason)
+        self.commit(placement, *self.release_seat(principal, placement))
+        return self.placement(principal, placement_id)
+
+    def hold_seat(self, principal: Principal, placement: Placement) -> list[Aggregate]:
+        """Book slot, preceptor and student for the placement; refuse (409) if any is full."""
+        slot = self.load(Slot, placement.slot, "slot")
+        student = self.load(Student, placement.student, "student")
+        request = self.load(PlacementRequest, placement.request, "placement request")
+        pid = str(placement.id)
+        slot.hold(principal.actor, pid)
+        student.book(principal.actor, pid, slot.schedule)
+        request.attach(principal.actor, pid)
+        changed: list[Aggregate] = [slot, student, request]
+        if slot.preceptor:
+            preceptor = self.load(Preceptor, slot.preceptor, "preceptor")
+            preceptor.book(principal.actor, pid, slot.schedule)
+            changed.append(preceptor)
+        return changed
+
+    def release_seat(self, principal: Principal, placement: Placement,
+                     from_slot: bool = True) -> list[Aggregate]:
+        """Undo `hold_seat`; `from_slot=False` when the slot itself already let the seat go."""
+        pid = str(placement.id)
+        changed: list[Aggregate] = []
+        if from_slot:
+            slot = self.load(Slot, placement.slot, "slot")
+            slot.release(principal.actor, pid)
+            changed.append(slot)
+        student = self.load(Student, placement.student, "student")
+        student.release(principal.actor, pid)
+        request = self.load(PlacementRequest, placement.request, "placement request")
+        request.detach(principal.actor, pid)
+        changed += [student, request]
+        if placement.preceptor:
+            preceptor = self.load(Preceptor, placement.preceptor, "preceptor")
+            preceptor.release(principal.actor, pid)
+            changed.append(preceptor)
+        return changed
+
+    # Reads -------------------------------------------------------------------------------
+
+    def placement(self, principal: Principal, placement_id: str) -> dict:
+        row = self.read_row(placements, placement_id, "placement")
+        if principal.role == "coordinator":
+            principal.require_org(row["college"], "placement")
+        elif principal.role == "employer":
+            principal.require_org(row["employer"], "placement")
+        return placement_view(row)
+
+    def placements(self, principal: Principal, limit: int, cursor: str | None,
+                   status: str | None = None, slot: str | None = None,
+                   request: str | None = None) -> Page:
+        q = select(placements)
+        if principal.role == "coordinator":
+            q = q.where(placements.c.college == principal.org)
+        elif principal.role == "employer":
+            q = q.where(placements.c.employer == principal.org)
+        for col, value in (("status", status), ("slot", slot), ("request", request)):
+            if value:
+                q = q.where(placements.c[col] == value)
+        p = page(self.engine, placements, q, limit, cursor)
+        return Page([placement_view(r) for r in p.items], p.next_cursor)

@@ -1,0 +1,1 @@
+"""Pure optimisation: problem file <-> dataclasses, CP-SAT model, baseline, explanations."""

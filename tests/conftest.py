@@ -1,0 +1,132 @@
+"""Fixtures: the application on SQLite and on the real PostgreSQL, an HTTP client, tokens.
+
+PostgreSQL tests use their own database per xdist worker (`placements_test_<worker>`), created
+afresh at the start of the run and emptied after each test. Redis tests use db 13 + worker index.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import psycopg
+import pytest
+from sqlalchemy import text
+
+from placements.app import PlacementsApp
+from placements.settings import Settings
+
+PG_ADMIN_DSN = os.environ.get("TEST_PG_DSN", "host=127.0.0.1 port=5432 user=postgres dbname=test")
+REDIS_BASE_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379")
+
+
+def worker_id(request: pytest.FixtureRequest) -> str:
+    return getattr(request.config, "workerinput", {}).get("workerid", "gw0")
+
+
+@pytest.fixture(scope="session")
+def pg_url(request: pytest.FixtureRequest) -> str:
+    name = f"placements_test_{worker_id(request)}"
+    try:
+        with psycopg.connect(PG_ADMIN_DSN, autocommit=True, connect_timeout=5) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.OperationalError as e:
+        pytest.fail(f"PostgreSQL is needed for this test and is not reachable: {e}")
+    return f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+
+
+@pytest.fixture(scope="session")
+def redis_url(request: pytest.FixtureRequest) -> str:
+    import redis
+
+    index = int(worker_id(request).removeprefix("gw") or 0)
+    url = f"{REDIS_BASE_URL}/{13 + index}"
+    try:
+        redis.Redis.from_url(url).flushdb()
+    except redis.ConnectionError as e:
+        pytest.fail(f"Redis is needed for this test and is not reachable: {e}")
+    return url
+
+
+def empty_database(app: PlacementsApp) -> None:
+    with app.engine.begin() as conn:
+        names = [r[0] for r in conn.execute(text(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"))]
+        if names:
+            conn.execute(text(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def app(request: pytest.FixtureRequest, tmp_path) -> Iterator[PlacementsApp]:
+    """The application on the embedded default and on PostgreSQL."""
+    if request.param == "sqlite":
+        yield PlacementsApp(Settings(database_url=f"sqlite:///{tmp_path}/placements.db"))
+        return
+    application = PlacementsApp(Settings(database_url=request.getfixturevalue("pg_url")))
+    empty_database(application)
+    yield application
+    empty_database(application)
+    application.engine.dispose()
+
+
+@pytest.fixture
+def sqlite_app(tmp_path) -> PlacementsApp:
+    return PlacementsApp(Settings(database_url=f"sqlite:///{tmp_path}/placements.db"))
+
+
+@pytest.fixture
+def pg_app(pg_url) -> Iterator[PlacementsApp]:
+    application = PlacementsApp(Settings(database_url=pg_url))
+    empty_database(application)
+    yield application
+    empty_database(application)
+    application.engine.dispose()
+
+
+@dataclass
+class Consortium:
+    """Two colleges, two employers and a token for each role and organisation."""
+
+    college: str
+    other_college: str
+    employer: str
+    other_employer: str
+    tokens: dict[str, str]
+
+    def headers(self, who: str, **extra: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[who]}", **extra}
+
+
+def make_consortium(app: PlacementsApp) -> Consortium:
+    from placements.principals import OPERATOR
+
+    def org(name: str, kind: str) -> str:
+        return app.register_organization(OPERATOR, name, kind)["id"]
+
+    c1, c2 = org("College of Marin", "college"), org("Laney College", "college")
+    e1, e2 = org("Marin Health", "employer"), org("East Bay Clinics", "employer")
+    tokens = {
+        "admin": app.issue_token(OPERATOR, "admin", None)[0],
+        "compliance": app.issue_token(OPERATOR, "compliance", None)[0],
+        "coordinator": app.issue_token(OPERATOR, "coordinator", c1)[0],
+        "other_coordinator": app.issue_token(OPERATOR, "coordinator", c2)[0],
+        "employer": app.issue_token(OPERATOR, "employer", e1)[0],
+        "other_employer": app.issue_token(OPERATOR, "employer", e2)[0],
+    }
+    return Consortium(c1, c2, e1, e2, tokens)
+
+
+@pytest.fixture
+def consortium(app: PlacementsApp) -> Consortium:
+    return make_consortium(app)
+
+
+@pytest.fixture
+def client(app: PlacementsApp):
+    from api.app import create_app
+
+    flask_app = create_app(app)
+    flask_app.testing = True
+    return flask_app.test_client()
