@@ -6,11 +6,12 @@ from flask import Flask
 from flask_smorest import Api
 
 from api import auth, errors, idempotency
-from api import capacity, organizations, placements, students
+from api import capacity, organizations, placements, solves, students
 from placements.app import PlacementsApp
 from placements.settings import Settings
+from workers import queue
 
-BLUEPRINTS = (organizations.blp, capacity.blp, students.blp, placements.blp)
+BLUEPRINTS = (organizations.blp, capacity.blp, students.blp, placements.blp, solves.blp)
 
 
 def create_app(application: PlacementsApp | None = None,
@@ -26,7 +27,10 @@ def create_app(application: PlacementsApp | None = None,
         OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
         JSON_SORT_KEYS=False,
     )
-    flask_app.extensions["placements"] = application or PlacementsApp(settings)
+    if application is None:
+        application = PlacementsApp(settings or Settings.from_env())
+        application.jobs = queue.for_settings(application)
+    flask_app.extensions["placements"] = application
     api = Api(flask_app, spec_kwargs={"security": [{"bearer": []}]})
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     for blp in BLUEPRINTS:

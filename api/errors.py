@@ -19,11 +19,13 @@ from domain.errors import (
     InvalidInput,
     NotFound,
     StaleVersion,
+    Unavailable,
 )
 
 log = logging.getLogger(__name__)
 
-STATUS = {InvalidInput: 422, NotFound: 404, Forbidden: 403, Conflict: 409, StaleVersion: 412}
+STATUS = {InvalidInput: 422, NotFound: 404, Forbidden: 403, Conflict: 409, StaleVersion: 412,
+          Unavailable: 503}
 CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
          405: "method_not_allowed", 409: "conflict", 412: "stale_version", 415: "bad_request",
          422: "invalid", 428: "precondition_required", 503: "unavailable"}

@@ -48,3 +48,9 @@ class StaleVersion(DomainError):
     """If-Match named a version that is no longer current (412)."""
 
     code = "stale_version"
+
+
+class Unavailable(DomainError):
+    """A service the command needs (the job queue) does not answer (503); nothing was written."""
+
+    code = "unavailable"

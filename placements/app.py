@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from placements.capacity import Capacity
 from placements.organizations import Organizations
+from placements.solves import Solves
 from placements.students import Students
 from placements.workflow import Workflow
 
 
-class PlacementsApp(Organizations, Capacity, Students, Workflow):
+class PlacementsApp(Organizations, Capacity, Students, Workflow, Solves):
     """One Application (one event table, one ledger); its areas live in their own modules."""

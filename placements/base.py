@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from contextvars import ContextVar
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
@@ -64,13 +64,23 @@ def environment(settings: Settings) -> dict[str, str]:
     return env
 
 
+class JobQueue(Protocol):
+    """Where solve jobs go (workers/queue.py: RQ on Redis, or a thread when REDIS_URL is unset)."""
+
+    def check(self) -> None:
+        """Raise domain.errors.Unavailable when jobs cannot be enqueued now."""
+
+    def enqueue_solve(self, solve_id: str) -> None: ...
+
+
 class Base(Application):
     """Persistence and unit of work shared by every command mixin."""
 
     name = "placements"  # the event table is `placements_events`
 
-    def __init__(self, settings: Settings | None = None) -> None:
+    def __init__(self, settings: Settings | None = None, jobs: JobQueue | None = None) -> None:
         self.settings = settings or Settings.from_env()
+        self.jobs = jobs
         super().__init__(env=environment(self.settings))
         readmodel.create_tables(self.engine)
 
@@ -78,13 +88,19 @@ class Base(Application):
     def engine(self) -> Engine:
         return self.recorder.datastore.engine
 
-    def commit(self, *aggregates: Aggregate) -> list[Recording]:
-        """Append the aggregates' new events with their read-model rows, in one transaction."""
+    def commit(self, *aggregates: Aggregate,
+               before_commit: Callable[[], None] | None = None) -> list[Recording]:
+        """Append the aggregates' new events with their read-model rows, in one transaction.
+
+        `before_commit` runs last inside the transaction: if it raises, nothing is written.
+        """
         unique = list({a.id: a for a in aggregates}.values())
         with self.recorder.transaction(commit=True) as session:
             recordings = self.save(*unique)
             readmodel.project(session, unique)
             ledger.seal(session, recordings)
+            if before_commit is not None:
+                before_commit()
         return recordings
 
     def load(self, cls: type[A], aggregate_id: str | UUID, what: str | None = None) -> A:

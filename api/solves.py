@@ -1,0 +1,62 @@
+"""/v1/solves: start a consortium-wide (admin) or college (coordinator) solve and follow it."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from api.common import PageArgs, app, as_list, list_schema, principal
+
+blp = Blueprint("solves", __name__, url_prefix="/v1", description="Solves")
+
+
+class SolveRequestSchema(Schema):
+    college = fields.String(load_default=None, allow_none=True,
+                            metadata={"description": "admin only: solve one college's requests"})
+    time_limit = fields.Float(load_default=None, allow_none=True,
+                              validate=validate.Range(min=1, max=3600))
+
+
+class UnplacedSchema(Schema):
+    request = fields.String()
+    college = fields.String(allow_none=True)
+    reason = fields.String()
+    detail = fields.String()
+
+
+class SolveSchema(Schema):
+    id = fields.String()
+    version = fields.Integer()
+    status = fields.String(metadata={"enum": ["queued", "running", "done", "failed"]})
+    college = fields.String(allow_none=True)
+    attempts = fields.Integer()
+    problem_hash = fields.String(allow_none=True)
+    log_position = fields.Integer(allow_none=True)
+    solver_status = fields.String(allow_none=True)
+    objective = fields.Dict(allow_none=True)
+    metrics = fields.Dict(allow_none=True)
+    solve_seconds = fields.Float(allow_none=True)
+    unplaced = fields.List(fields.Nested(UnplacedSchema))
+    error = fields.String(allow_none=True)
+
+
+@blp.route("/solves")
+class Solves(MethodView):
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, list_schema(SolveSchema))
+    def get(self, args):
+        return as_list(app().solves(principal(), **args))
+
+    @blp.arguments(SolveRequestSchema)
+    @blp.response(202, SolveSchema)
+    def post(self, body):
+        """Record SolveRequested and enqueue its job (503 when the queue is down)."""
+        return app().request_solve(principal(), **body)
+
+
+@blp.route("/solves/<solve_id>")
+class Solve(MethodView):
+    @blp.response(200, SolveSchema)
+    def get(self, solve_id):
+        return app().solve(principal(), solve_id)

@@ -1,0 +1,67 @@
+"""A solve: one run of the allocation over the consortium (or one college's share of it).
+
+    queued ──started──▶ running ──completed──▶ done
+                           └──failed (retries exhausted)──▶ failed
+A worker that dies mid-run leaves the solve running; the retry starts it again (attempt + 1),
+and only one `Completed` can ever be recorded, so proposals are written exactly once.
+"""
+
+from __future__ import annotations
+
+from eventsourcing.domain import event
+
+from domain.base import Aggregate
+from domain.errors import Conflict
+
+
+class Solve(Aggregate):
+    @event("Requested")
+    def __init__(self, actor: str, college: str | None, time_limit: float):
+        self.college = college  # None: consortium-wide; else that college's requests only
+        self.time_limit = time_limit
+        self.status = "queued"
+        self.attempts = 0
+        self.problem_hash: str | None = None
+        self.log_position: int | None = None
+        self.result: dict | None = None
+        self.error: str | None = None
+
+    @property
+    def finished(self) -> bool:
+        return self.status in ("done", "failed")
+
+    def start(self, actor: str, worker: str) -> None:
+        if self.finished:
+            raise Conflict(f"the solve is already {self.status}", code="solve_finished")
+        self._started(actor, worker)
+
+    @event("Started")
+    def _started(self, actor: str, worker: str) -> None:
+        self.status = "running"
+        self.attempts += 1
+
+    @event("InputRecorded")
+    def record_input(self, actor: str, problem_hash: str, log_position: int) -> None:
+        """The exact problem solved: its content hash (input kept by hash) and the log position
+        the read models were at when it was built."""
+        self.problem_hash = problem_hash
+        self.log_position = log_position
+
+    def complete(self, actor: str, result: dict) -> None:
+        if self.finished:
+            raise Conflict(f"the solve is already {self.status}", code="solve_finished")
+        self._completed(actor, result)
+
+    @event("Completed")
+    def _completed(self, actor: str, result: dict) -> None:
+        self.status = "done"
+        self.result = result
+
+    def fail(self, actor: str, error: str) -> None:
+        if not self.finished:
+            self._failed(actor, error)
+
+    @event("Failed")
+    def _failed(self, actor: str, error: str) -> None:
+        self.status = "failed"
+        self.error = error

@@ -1,0 +1,68 @@
+"""Build the `placements-problem/1` structure (SPEC section 4) from the read models.
+
+Open requests in scope are free to place; requests whose placement holds a seat go in as locked
+`existing` entries (so capacity taken is respected and never moved); requests with a live
+proposal go in as unlocked `existing` entries (so a re-solve moves as few students as it can).
+Requests the college asked a slot for directly are left to that ask.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from placements.capacity import preceptors, sites, slots
+from placements.organizations import organizations
+from placements.students import placement_requests, students
+from placements.workflow import placements
+
+REQUEST_FIELDS = ("id", "student", "discipline", "required_hours", "earliest_start",
+                  "latest_end", "priority", "group", "preferred_sites")
+SLOT_FIELDS = ("id", "site", "discipline", "capacity", "preceptor", "start_date", "end_date",
+               "weekdays", "shift_start", "shift_end", "hours", "colleges")
+
+
+def build(conn: Connection, college: str | None = None) -> dict:
+    """The problem over every open slot; free requests of `college` (None: every college)."""
+    open_slots = {r.id: r._mapping for r in conn.execute(
+        select(slots).where(slots.c.status == "open"))}
+    live = {}  # request id -> (slot, locked)
+    for p in conn.execute(select(placements).where(
+            placements.c.status.in_(("proposed", "requested", "confirmed", "accepted")))):
+        live[p.request] = (p.slot, p.status in ("confirmed", "accepted"), p.status, p.college)
+
+    requests, existing = [], []
+    for r in conn.execute(select(placement_requests).order_by(placement_requests.c.seq)):
+        slot, locked, status, _ = live.get(r.id, (None, False, None, None))
+        in_scope = college is None or r.college == college
+        if status == "requested":
+            continue
+        if slot is not None and slot in open_slots and (locked or in_scope):
+            existing.append({"request": r.id, "slot": slot, "locked": locked})
+        elif not in_scope or r.placement is not None:
+            continue
+        requests.append({k: r._mapping[k] for k in REQUEST_FIELDS})
+
+    wanted_students = {r["student"] for r in requests}
+    student_rows = [s for s in conn.execute(select(students).order_by(students.c.seq))
+                    if s.id in wanted_students]
+    used_sites = {s["site"] for s in open_slots.values()}
+    return {
+        "format": "placements-problem/1",
+        "colleges": [{"id": o.id, "name": o.name} for o in conn.execute(
+            select(organizations).where(organizations.c.kind == "college")
+            .order_by(organizations.c.seq))],
+        "sites": [{"id": s.id, "employer": s.employer,
+                   "location": {"lat": s.lat, "lon": s.lon}, "requirements": s.requirements}
+                  for s in conn.execute(select(sites).order_by(sites.c.seq))
+                  if s.id in used_sites],
+        "preceptors": [{"id": p.id, "site": p.site, "max_students": p.max_students}
+                       for p in conn.execute(select(preceptors).order_by(preceptors.c.seq))],
+        "slots": [{k: s[k] for k in SLOT_FIELDS} for s in
+                  sorted(open_slots.values(), key=lambda s: (s["seq"], s["id"]))],
+        "students": [{"id": s.id, "college": s.college, "home": {"lat": s.lat, "lon": s.lon},
+                      "max_travel_km": s.max_travel_km, "credentials": s.credentials,
+                      "unavailable": s.unavailable} for s in student_rows],
+        "requests": requests,
+        "existing": existing,
+    }

@@ -1,0 +1,196 @@
+"""Solves: requesting one, the exact input a worker solved, and recording its proposals.
+
+The worker side (workers/jobs.py) calls `begin_solve`, runs the solver on the problem it
+returns, and hands the solution to `record_solution`, which writes every proposal, every
+unplaced reason and the solve's completion in one transaction, at most once per solve.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from sqlalchemy import JSON, Column, Float, Integer, String, Table, Text, select
+
+from domain.capacity import Slot
+from domain.errors import NotFound, Unavailable
+from domain.placements import Placement
+from domain.solves import Solve
+from domain.students import PlacementRequest
+from placements import problem as problem_builder
+from placements.base import Base, command
+from placements.organizations import common
+from placements.paging import Page, page
+from placements.principals import Principal
+from placements.readmodel import metadata, projects, upsert
+from placements.workflow import placements as placements_table
+
+solves = Table(
+    "solves", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("seq", String(40), nullable=False, index=True),
+    Column("version", Integer, nullable=False),
+    Column("college", String(36)),
+    Column("status", String(10), nullable=False, index=True),
+    Column("attempts", Integer, nullable=False),
+    Column("time_limit", Float, nullable=False),
+    Column("problem_hash", String(64)),
+    Column("log_position", Integer),
+    Column("result", JSON),
+    Column("error", Text),
+)
+
+# The exact inputs solved, by content hash; the Solve's events carry the hash, so the log
+# vouches for the input and any past solve can be re-run bit for bit.
+solve_inputs = Table(
+    "solve_inputs", metadata,
+    Column("hash", String(64), primary_key=True),
+    Column("problem", Text, nullable=False),
+    info={"projected": False},
+)
+
+
+@projects(Solve)
+def _solve_row(s: Solve):
+    yield solves, {**common(s), "college": s.college, "status": s.status,
+                   "attempts": s.attempts, "time_limit": s.time_limit,
+                   "problem_hash": s.problem_hash, "log_position": s.log_position,
+                   "result": s.result, "error": s.error}
+
+
+def canonical(problem: dict) -> str:
+    return json.dumps(problem, sort_keys=True, separators=(",", ":"))
+
+
+class Solves(Base):
+    @command
+    def request_solve(self, principal: Principal, college: str | None = None,
+                      time_limit: float | None = None) -> dict:
+        """Record SolveRequested and enqueue its job, or neither (503 when the queue is down)."""
+        principal.require("admin", "coordinator")
+        if principal.role == "coordinator":
+            college = principal.org
+        elif college is not None:
+            self.organization(principal, college)
+        if self.jobs is None:
+            raise Unavailable("this process has no job queue configured")
+        self.jobs.check()
+        limit = min(time_limit or self.settings.solve_time_limit, self.settings.solve_time_limit)
+        solve = Solve(principal.actor, college, limit)
+        self.commit(solve, before_commit=lambda: self.jobs.enqueue_solve(str(solve.id)))
+        return self.solve(principal, str(solve.id))
+
+    def solve(self, principal: Principal, solve_id: str) -> dict:
+        principal.require("admin", "coordinator", "compliance")
+        row = self.read_row(solves, solve_id, "solve")
+        if principal.role == "coordinator" and row["college"] not in (None, principal.org):
+            raise NotFound(f"no such solve: {solve_id}")
+        return self._solve_view(principal, row)
+
+    def solves(self, principal: Principal, limit: int, cursor: str | None) -> Page:
+        principal.require("admin", "coordinator", "compliance")
+        q = select(solves)
+        if principal.role == "coordinator":
+            q = q.where((solves.c.college.is_(None)) | (solves.c.college == principal.org))
+        p = page(self.engine, solves, q, limit, cursor)
+        return Page([self._solve_view(principal, r) for r in p.items], p.next_cursor)
+
+    @staticmethod
+    def _solve_view(principal: Principal, row: dict) -> dict:
+        result = row["result"] or {}
+        unplaced = result.get("unplaced", [])
+        if principal.role == "coordinator":  # only its own students
+            unplaced = [u for u in unplaced if u.get("college") == principal.org]
+        return {"id": row["id"], "version": row["version"], "status": row["status"],
+                "college": row["college"], "attempts": row["attempts"],
+                "problem_hash": row["problem_hash"], "log_position": row["log_position"],
+                "solver_status": result.get("status"), "objective": result.get("objective"),
+                "metrics": result.get("metrics"), "solve_seconds": result.get("solve_seconds"),
+                "unplaced": unplaced, "error": row["error"]}
+
+    # The worker's side ---------------------------------------------------------------------
+
+    @command
+    def begin_solve(self, solve_id: str, worker: str) -> dict | None:
+        """Mark the solve running and return the exact problem to solve (None if finished)."""
+        solve = self.load(Solve, solve_id, "solve")
+        if solve.finished:
+            return None
+        with self.engine.connect() as conn:
+            position = self.recorder.max_notification_id() or 0
+            problem = problem_builder.build(conn, solve.college)
+        text = canonical(problem)
+        digest = hashlib.sha256(text.encode()).hexdigest()
+        actor = f"worker:{worker}"
+        solve.start(actor, worker)
+        solve.record_input(actor, digest, position)
+        with self.engine.begin() as conn:  # content-addressed: writing it twice is harmless
+            upsert(conn, solve_inputs, [{"hash": digest, "problem": text}])
+        self.commit(solve)
+        return problem
+
+    def solve_input(self, solve_id: str) -> dict:
+        """The exact problem a solve ran on (to re-run it)."""
+        row = self.read_row(solves, solve_id, "solve")
+        with self.engine.connect() as conn:
+            text = conn.execute(select(solve_inputs.c.problem).where(
+                solve_inputs.c.hash == row["problem_hash"])).scalar()
+        if text is None:
+            raise NotFound(f"solve {solve_id} has no recorded input yet")
+        return json.loads(text)
+
+    @command
+    def record_solution(self, solve_id: str, worker: str, problem: dict, solution: dict) -> bool:
+        """Write proposals, unplaced reasons and completion together; False if already done."""
+        solve = self.load(Solve, solve_id, "solve")
+        if solve.finished:
+            return False
+        actor = f"worker:{worker}"
+        student_of = {r["id"]: r["student"] for r in problem["requests"]}
+        student_college = {s["id"]: s["college"] for s in problem["students"]}
+        assigned = {a["request"]: a["slot"] for a in solution["assignments"]}
+        with self.engine.connect() as conn:
+            live = {p.request: p for p in conn.execute(select(placements_table).where(
+                placements_table.c.status.in_(("proposed", "confirmed", "accepted"))))}
+        changed: list = []
+        for request_id in student_of:
+            current = live.get(request_id)
+            slot = assigned.get(request_id)
+            if current is not None and current.status != "proposed":
+                continue  # a held seat is never touched by a solve
+            if current is not None and current.slot == slot:
+                continue  # the proposal stands
+            if current is not None:
+                old = self.load(Placement, current.id, "placement")
+                old.supersede(actor, solve_id)
+                changed.append(old)
+            if slot is not None:
+                changed.append(self._propose(actor, solve_id, request_id, slot))
+        unplaced = []
+        for u in solution["unplaced"]:
+            request = self.load(PlacementRequest, u["request"], "placement request")
+            request.record_unplaced(actor, solve_id, u["reason"], u.get("detail", ""))
+            changed.append(request)
+            unplaced.append({**u, "college": student_college.get(student_of[u["request"]])})
+        solve.complete(actor, {k: solution.get(k) for k in ("status", "objective", "metrics",
+                                                            "solve_seconds")}
+                       | {"unplaced": unplaced, "assignments": len(assigned)})
+        self.commit(solve, *changed)
+        return True
+
+    def _propose(self, actor: str, solve_id: str, request_id: str, slot_id: str) -> Placement:
+        request = self.load(PlacementRequest, request_id, "placement request")
+        slot = self.load(Slot, slot_id, "slot")
+        return Placement(actor, request_id, request.student, request.college, slot_id,
+                         slot.site, slot.employer, slot.preceptor, "proposed", solve_id)
+
+    @command
+    def fail_solve(self, solve_id: str, worker: str, error: str) -> None:
+        solve = self.load(Solve, solve_id, "solve")
+        solve.fail(f"worker:{worker}", error[:2000])
+        self.commit(solve)
+
+    def unfinished_solves(self) -> list[str]:
+        with self.engine.connect() as conn:
+            return [r.id for r in conn.execute(select(solves.c.id).where(
+                solves.c.status.in_(("queued", "running"))).order_by(solves.c.seq))]

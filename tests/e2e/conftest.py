@@ -1,0 +1,83 @@
+"""Fixtures for end-to-end tests: real `placements worker` processes on the real Redis."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from placements.app import PlacementsApp
+from placements.settings import Settings
+from tests.conftest import empty_database
+from workers.queue import RQJobs
+
+
+class Workers:
+    """Starts and stops `placements worker` processes for one test."""
+
+    def __init__(self, env: dict[str, str]):
+        self.env = env
+        self.procs: list[subprocess.Popen] = []
+
+    def start(self, name: str, **extra_env: str) -> subprocess.Popen:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "placements.cli.main", "worker", "--name", name],
+            env={**self.env, **extra_env}, start_new_session=True,
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        )
+        self.procs.append(proc)
+        return proc
+
+    @staticmethod
+    def kill(proc: subprocess.Popen) -> None:
+        """SIGKILL the worker and its work horse, as a crashed host would."""
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(10)
+
+    def stop_all(self) -> None:
+        for proc in self.procs:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+                try:
+                    proc.wait(10)
+                except subprocess.TimeoutExpired:
+                    os.killpg(proc.pid, signal.SIGKILL)
+
+
+@pytest.fixture
+def rq_app(pg_url: str, redis_url: str) -> Iterator[PlacementsApp]:
+    import redis
+
+    redis.Redis.from_url(redis_url).flushdb()
+    settings = Settings(database_url=pg_url, redis_url=redis_url, solve_time_limit=20)
+    app = PlacementsApp(settings)
+    app.jobs = RQJobs(settings)
+    empty_database(app)
+    yield app
+    empty_database(app)
+    app.engine.dispose()
+
+
+@pytest.fixture
+def workers(rq_app: PlacementsApp) -> Iterator[Workers]:
+    env = {**os.environ, "DATABASE_URL": rq_app.settings.database_url,
+           "REDIS_URL": rq_app.settings.redis_url,
+           "PLACEMENTS_SOLVE_TIME_LIMIT": str(rq_app.settings.solve_time_limit)}
+    pool = Workers(env)
+    yield pool
+    pool.stop_all()
+
+
+def wait_for(predicate, timeout: float = 60.0, every: float = 0.2):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(every)
+    raise AssertionError(f"timed out after {timeout} s waiting for {predicate}")

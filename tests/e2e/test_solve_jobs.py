@@ -1,0 +1,168 @@
+"""Solves as jobs, end to end: HTTP, real `placements worker` processes, Redis and PostgreSQL."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+import redis
+from sqlalchemy import text
+
+from api.app import create_app
+from placements import demo
+from placements.principals import OPERATOR, Principal
+from tests.e2e.conftest import wait_for
+
+pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.xdist_group("workers")]
+
+
+def events(app, topic_suffix: str) -> int:
+    with app.engine.connect() as conn:
+        return conn.execute(text("SELECT count(*) FROM placements_events WHERE topic LIKE :t"),
+                            {"t": f"%{topic_suffix}"}).scalar()
+
+
+@pytest.fixture
+def loaded(rq_app):
+    data = demo.load(rq_app)
+    admin = rq_app.issue_token(OPERATOR, "admin", None)[0]
+    college = next(iter(data.colleges.values()))
+    coordinator = rq_app.issue_token(OPERATOR, "coordinator", college)[0]
+    flask_app = create_app(rq_app)
+    return flask_app.test_client(), {"admin": admin, "coordinator": coordinator}, data
+
+
+def bearer(token: str, **extra: str) -> dict:
+    return {"Authorization": f"Bearer {token}", **extra}
+
+
+def solve_done(client, token, solve_id):
+    body = client.get(f"/v1/solves/{solve_id}", headers=bearer(token)).get_json()
+    return body if body["status"] in ("done", "failed") else None
+
+
+def test_solve_proposes_and_explains(rq_app, workers, loaded):
+    client, tokens, data = loaded
+    workers.start("w1")
+    r = client.post("/v1/solves", json={}, headers=bearer(tokens["admin"]))
+    assert r.status_code == 202, r.get_json()
+    assert r.get_json()["status"] == "queued"
+    done = wait_for(lambda: solve_done(client, tokens["admin"], r.get_json()["id"]))
+    assert done["status"] == "done", done
+    assert done["solver_status"] == "OPTIMAL"
+    assert done["metrics"]["requests"] == len(data.requests)
+    placed = done["metrics"]["placed"]
+    assert placed + len(done["unplaced"]) == len(data.requests)
+    assert events(rq_app, ":Placement.Created") == placed
+    # Each request shows its proposal or its reason.
+    for request_id in data.requests:
+        req = client.get(f"/v1/placement-requests/{request_id}",
+                         headers=bearer(tokens["admin"])).get_json()
+        proposals = client.get(f"/v1/placements?request={request_id}&status=proposed",
+                               headers=bearer(tokens["admin"])).get_json()["items"]
+        assert bool(proposals) != bool(req["unplaced"]), (req, proposals)
+    # A coordinator sees only its own students' reasons.
+    mine = client.get(f"/v1/solves/{done['id']}", headers=bearer(tokens["coordinator"])).get_json()
+    college = next(iter(data.colleges.values()))
+    assert all(u["college"] == college for u in mine["unplaced"])
+    assert len(mine["unplaced"]) <= len(done["unplaced"])
+
+
+def test_resolve_keeps_confirmed_and_moves_nobody_needlessly(rq_app, workers, loaded):
+    client, tokens, data = loaded
+    workers.start("w1")
+    first = client.post("/v1/solves", json={}, headers=bearer(tokens["admin"])).get_json()
+    wait_for(lambda: solve_done(client, tokens["admin"], first["id"]))
+    proposals = client.get("/v1/placements?status=proposed&limit=500",
+                           headers=bearer(tokens["admin"])).get_json()["items"]
+    confirmed = proposals[:5]
+    for p in confirmed:
+        rq_app.confirm_placement(Principal("coordinator", p["college"]), p["id"])
+    second = client.post("/v1/solves", json={}, headers=bearer(tokens["admin"])).get_json()
+    done = wait_for(lambda: solve_done(client, tokens["admin"], second["id"]))
+    assert done["status"] == "done"
+    assert done["metrics"]["moved_from_existing"] == 0
+    for p in confirmed:
+        again = client.get(f"/v1/placements/{p['id']}", headers=bearer(tokens["admin"])).get_json()
+        assert again["status"] == "confirmed"
+    # Nothing changed between the solves, so no new proposal and none superseded.
+    assert events(rq_app, ":Placement.Superseded") == 0
+    assert events(rq_app, ":Placement.Created") == len(proposals)
+
+
+def test_withdrawn_slot_reopens_and_resolve_places_elsewhere(rq_app, workers, loaded):
+    client, tokens, data = loaded
+    workers.start("w1")
+    first = client.post("/v1/solves", json={}, headers=bearer(tokens["admin"])).get_json()
+    wait_for(lambda: solve_done(client, tokens["admin"], first["id"]))
+    proposal = client.get("/v1/placements?status=proposed",
+                          headers=bearer(tokens["admin"])).get_json()["items"][0]
+    coordinator = Principal("coordinator", proposal["college"])
+    employer = Principal("employer", proposal["employer"])
+    rq_app.confirm_placement(coordinator, proposal["id"])
+    rq_app.withdraw_slot(employer, proposal["slot"], "ward closed for renovation")
+    reopened = rq_app.placement(OPERATOR, proposal["id"])
+    assert reopened["status"] == "reopened"
+    assert "ward closed" in reopened["reason"]
+    second = client.post("/v1/solves", json={}, headers=bearer(tokens["admin"])).get_json()
+    done = wait_for(lambda: solve_done(client, tokens["admin"], second["id"]))
+    assert done["status"] == "done"
+    request = rq_app.placement_request(OPERATOR, proposal["request"])
+    new = rq_app.placements(OPERATOR, limit=10, cursor=None, request=proposal["request"],
+                            status="proposed").items
+    assert (new and new[0]["slot"] != proposal["slot"]) or request["unplaced"]
+
+
+def test_idempotent_solve_request_enqueues_once(rq_app, workers, loaded):
+    client, tokens, _ = loaded
+    headers = bearer(tokens["admin"], **{"Idempotency-Key": "solve-2027-spring"})
+    a = client.post("/v1/solves", json={}, headers=headers)
+    b = client.post("/v1/solves", json={}, headers=headers)
+    assert a.status_code == b.status_code == 202
+    assert a.get_json()["id"] == b.get_json()["id"]
+    assert events(rq_app, ":Solve.Requested") == 1
+    assert len(rq_app.jobs.queue) == 1
+
+
+def test_redis_down_gives_503_and_writes_nothing(rq_app, loaded):
+    from placements.settings import Settings
+    from workers.queue import RQJobs
+
+    client, tokens, _ = loaded
+    rq_app.jobs = RQJobs(Settings(database_url=rq_app.settings.database_url,
+                                  redis_url="redis://127.0.0.1:1/0"))  # nothing listens there
+    before = events(rq_app, "")
+    r = client.post("/v1/solves", json={}, headers=bearer(tokens["admin"]))
+    assert r.status_code == 503
+    assert "Redis" in r.get_json()["error"]["message"]
+    assert events(rq_app, "") == before
+
+
+def test_killed_worker_leaves_solve_retried_and_completed_once(rq_app, workers, loaded):
+    client, tokens, _ = loaded
+    doomed = workers.start("doomed", PLACEMENTS_FAULT_SOLVE_DELAY="30")
+    solve = client.post("/v1/solves", json={}, headers=bearer(tokens["admin"])).get_json()
+    wait_for(lambda: client.get(f"/v1/solves/{solve['id']}", headers=bearer(tokens["admin"]))
+             .get_json()["status"] == "running")
+    workers.kill(doomed)
+    workers.start("survivor")  # finds the dead worker's job at start-up and runs it again
+    done = wait_for(lambda: solve_done(client, tokens["admin"], solve["id"]), timeout=90)
+    assert done["status"] == "done"
+    assert done["attempts"] == 2
+    assert events(rq_app, ":Solve.Completed") == 1
+    assert events(rq_app, ":Placement.Created") == done["metrics"]["placed"]
+
+
+def test_job_lost_with_redis_is_requeued(rq_app, workers, loaded):
+    client, tokens, _ = loaded
+    solve = client.post("/v1/solves", json={}, headers=bearer(tokens["admin"])).get_json()
+    redis.Redis.from_url(rq_app.settings.redis_url).flushdb()  # Redis restarted empty
+    out = subprocess.run([sys.executable, "-m", "placements.cli.main", "requeue"],
+                         env=workers.env, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert solve["id"] in out.stdout
+    workers.start("w1")
+    done = wait_for(lambda: solve_done(client, tokens["admin"], solve["id"]))
+    assert done["status"] == "done"
+    assert events(rq_app, ":Solve.Completed") == 1
