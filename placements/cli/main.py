@@ -21,6 +21,7 @@ def bench() -> None:
 def _register() -> None:
     # Imported here, not at the top, so each module can import `main` / `bench` from this one.
     from placements.cli import (  # noqa: F401
+        api_bench,
         demo,
         jobs,
         server,
