@@ -20,7 +20,7 @@ from placements.readmodel import metadata
 
 idempotency_keys = Table(
     "idempotency_keys", metadata,
-    Column("principal", String(80), primary_key=True),
+    Column("principal", String(200), primary_key=True),
     Column("key", String(255), primary_key=True),
     Column("fingerprint", String(64), nullable=False),
     Column("status", Integer),  # null while the first request is still running
