@@ -6,12 +6,13 @@ from flask import Flask
 from flask_smorest import Api
 
 from api import auth, errors, idempotency
-from api import capacity, organizations, placements, solves, students
+from api import apprenticeship, capacity, organizations, placements, solves, students
 from placements.app import PlacementsApp
 from placements.settings import Settings
 from workers import queue
 
-BLUEPRINTS = (organizations.blp, capacity.blp, students.blp, placements.blp, solves.blp)
+BLUEPRINTS = (organizations.blp, capacity.blp, students.blp, placements.blp, solves.blp,
+              apprenticeship.blp)
 
 
 def create_app(application: PlacementsApp | None = None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from placements.apprenticeship import Apprenticeship
 from placements.capacity import Capacity
 from placements.organizations import Organizations
 from placements.solves import Solves
@@ -9,5 +10,5 @@ from placements.students import Students
 from placements.workflow import Workflow
 
 
-class PlacementsApp(Organizations, Capacity, Students, Workflow, Solves):
+class PlacementsApp(Organizations, Capacity, Students, Workflow, Solves, Apprenticeship):
     """One Application (one event table, one ledger); its areas live in their own modules."""

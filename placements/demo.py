@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
+from placements import demo_apprenticeship
 from placements.app import PlacementsApp
 from placements.principals import OPERATOR, Principal
 
@@ -119,6 +120,7 @@ def load(app: PlacementsApp, seed: int = 2027) -> Demo:
                 coordinator, student, discipline, rng.choice([60, 80, 96]), TERM_START,
                 TERM_END, priority=rng.choice([1, 1, 1, 2, 3]))["id"]
             demo.requests.append(request)
+    demo_apprenticeship.load(app, demo.employers, demo.colleges)
     return demo
 
 

@@ -22,6 +22,7 @@ def _register() -> None:
     # Imported here, not at the top, so each module can import `main` / `bench` from this one.
     from placements.cli import (  # noqa: F401
         api_bench,
+        compliance_bench,
         demo,
         jobs,
         server,

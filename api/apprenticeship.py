@@ -1,0 +1,387 @@
+"""/v1/apprenticeship-programs and /v1/apprentices: standards, agreements, the logged record, and
+the DAS compliance reports (SPEC sections 5 and 6), JSON or, for a program, CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+from flask import Response, request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from api.common import IsoDate, PageArgs, app, as_list, if_match, list_schema, principal
+
+blp = Blueprint("apprenticeship", __name__, url_prefix="/v1",
+                description="Registered apprenticeships and DAS compliance")
+
+HOURS = validate.Range(min=0, max=24, min_inclusive=False)
+NOT_NEGATIVE = validate.Range(min=0)
+TEXT = validate.Length(min=1, max=200)
+
+
+def iso(body: dict) -> dict:
+    """Dates parsed by the schema go to the application as ISO text."""
+    return {k: v.isoformat() if isinstance(v, date) else v for k, v in body.items()}
+
+
+class WorkProcessSchema(Schema):
+    code = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    name = fields.String(required=True, validate=TEXT)
+    hours = fields.Float(required=True, validate=NOT_NEGATIVE)
+
+
+class WageStepSchema(Schema):
+    after_ojt_hours = fields.Float(required=True, validate=NOT_NEGATIVE)
+    hourly_rate = fields.Float(validate=NOT_NEGATIVE)
+    percent_of_journeyworker = fields.Float(validate=validate.Range(min=0, max=100))
+
+    @validates_schema
+    def _one_rate(self, data, **_):
+        if ("hourly_rate" in data) == ("percent_of_journeyworker" in data):
+            raise ValidationError("give exactly one of hourly_rate, percent_of_journeyworker",
+                                  "hourly_rate")
+
+
+class RatioSchema(Schema):
+    apprentices = fields.Integer(required=True, validate=validate.Range(min=1))
+    journeyworkers = fields.Integer(required=True, validate=validate.Range(min=1))
+    basis = fields.String(required=True,
+                          validate=validate.OneOf(("journeyworker", "site", "employer")))
+
+
+class StandardsFields(Schema):
+    name = fields.String(validate=TEXT)
+    occupation = fields.String(validate=validate.Length(min=1, max=40))
+    term_type = fields.String(validate=validate.OneOf(("time", "competency", "hybrid")))
+    ojt_hours = fields.Float(validate=NOT_NEGATIVE)
+    work_processes = fields.List(fields.Nested(WorkProcessSchema), validate=validate.Length(min=1))
+    rsi_hours_per_year = fields.Float(validate=NOT_NEGATIVE)
+    journeyworker_rate = fields.Float(validate=validate.Range(min=0, min_inclusive=False))
+    wage_steps = fields.List(fields.Nested(WageStepSchema), validate=validate.Length(min=1))
+    ratio = fields.Nested(RatioSchema)
+    probationary_hours = fields.Float(validate=NOT_NEGATIVE)
+    probationary_rsi_hours = fields.Float(validate=NOT_NEGATIVE)
+
+
+class AmendmentEntrySchema(Schema):
+    effective_date = fields.String()
+    changes = fields.Dict()
+    event_id = fields.String()
+
+
+class ProgramSchema(StandardsFields):
+    id = fields.String(dump_only=True)
+    version = fields.Integer(dump_only=True)
+    sponsor = fields.String(load_default=None, allow_none=True, metadata={
+        "description": "admin only: the sponsoring organisation (an employer is its own)"})
+    effective_date = IsoDate(required=True)
+    amendments = fields.List(fields.Nested(AmendmentEntrySchema), dump_only=True)
+
+    @validates_schema
+    def _required(self, data, **_):
+        # On creation every standards field is required (an amendment names only what changes).
+        missing = [k for k in StandardsFields._declared_fields if k not in data]
+        if missing:
+            raise ValidationError({k: ["Missing data for required field."] for k in missing})
+
+
+class AmendmentSchema(StandardsFields):
+    effective_date = IsoDate(required=True)
+
+
+class ProgramQuery(PageArgs):
+    occupation = fields.String()
+
+
+class ApprenticeSchema(Schema):
+    id = fields.String(dump_only=True)
+    version = fields.Integer(dump_only=True)
+    employer = fields.String(dump_only=True)
+    status = fields.String(dump_only=True)
+    completed_on = fields.String(dump_only=True, allow_none=True)
+    cancelled_on = fields.String(dump_only=True, allow_none=True)
+    ojt_hours = fields.Float(dump_only=True)
+    rsi_hours = fields.Float(dump_only=True)
+    rsi_by_provider = fields.Dict(dump_only=True)
+    corrections = fields.Integer(dump_only=True)
+    program = fields.String(required=True)
+    name = fields.String(required=True, validate=TEXT)
+    signed_date = IsoDate(required=True)
+    registration_number = fields.String(load_default=None, allow_none=True, validate=TEXT)
+    registered_date = IsoDate(load_default=None, allow_none=True)
+
+
+class ApprenticeQuery(PageArgs):
+    program = fields.String()
+
+
+class RegistrationSchema(Schema):
+    registration_number = fields.String(required=True, validate=TEXT)
+    registered_date = IsoDate(required=True)
+
+
+class OJTSchema(Schema):
+    date = IsoDate(required=True)
+    work_process = fields.String(required=True)
+    hours = fields.Float(required=True, validate=HOURS)
+    journeyworker = fields.String(required=True, allow_none=True, metadata={
+        "description": "a preceptor with journeyworker: true; null for unsupervised hours"})
+    site = fields.String(required=True)
+
+
+class RSISchema(Schema):
+    date = IsoDate(required=True)
+    course = fields.String(required=True, validate=TEXT)
+    provider = fields.String(required=True, validate=TEXT, metadata={
+        "description": "a college's organisation id lets that college read these hours"})
+    hours = fields.Float(required=True, validate=HOURS)
+
+
+class WagesSchema(Schema):
+    period_start = IsoDate(required=True)
+    period_end = IsoDate(required=True)
+    hours = fields.Float(required=True, validate=NOT_NEGATIVE)
+    hourly_rate = fields.Float(required=True, validate=NOT_NEGATIVE)
+
+
+class CorrectionSchema(Schema):
+    corrects = fields.String(required=True, metadata={"description": "the entry's event_id"})
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    replacement = fields.Dict(required=True, allow_none=True, metadata={
+        "description": "the entry's fields as they should have been; null voids the entry"})
+
+
+class CompletionSchema(Schema):
+    date = IsoDate(required=True)
+
+
+class CancellationSchema(Schema):
+    date = IsoDate(required=True)
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
+class EntrySchema(Schema):
+    """A recorded entry: its event id (what a correction cites), log position, and fields."""
+
+    event_id = fields.String()
+    position = fields.Integer()
+    recorded_at = fields.String()
+    apprentice = fields.String()
+    kind = fields.String(metadata={"enum": ["ojt", "rsi", "wages", "correction"]})
+    date = fields.String()
+    work_process = fields.String()
+    hours = fields.Float()
+    journeyworker = fields.String(allow_none=True)
+    journeyworker_employer = fields.String(allow_none=True)
+    site = fields.String()
+    course = fields.String()
+    provider = fields.String()
+    period_start = fields.String()
+    period_end = fields.String()
+    hourly_rate = fields.Float()
+    corrects = fields.String()
+    reason = fields.String()
+    replacement = fields.Dict(allow_none=True)
+
+
+class ComplianceQuery(Schema):
+    as_of = fields.Date(load_default=None, metadata={"description": "business date; today"})
+    known_at = fields.DateTime(load_default=None, metadata={
+        "description": "what the record showed at this instant (UTC if no zone); now"})
+
+
+class EventRefSchema(Schema):
+    id = fields.String()
+    position = fields.Integer()
+
+
+class ViolationSchema(Schema):
+    code = fields.String()
+    date = fields.String()
+    message = fields.String()
+    events = fields.List(fields.Nested(EventRefSchema))
+
+
+class ReportSchema(Schema):
+    apprentice = fields.String()
+    name = fields.String()
+    employer = fields.String()
+    as_of = fields.String()
+    known_at = fields.String(allow_none=True)
+    status = fields.String()
+    ojt_hours = fields.Dict()
+    rsi_hours_by_year = fields.List(fields.Dict())
+    wage_step = fields.Dict()
+    pay_periods = fields.List(fields.Dict())
+    violations = fields.List(fields.Nested(ViolationSchema))
+
+
+class ProgramReportSchema(Schema):
+    program = fields.String()
+    as_of = fields.String()
+    known_at = fields.String(allow_none=True)
+    apprentices = fields.List(fields.Nested(ReportSchema))
+    violations = fields.List(fields.Nested(ViolationSchema))
+
+
+CSV_COLUMNS = ("apprentice", "name", "employer", "period_start", "period_end", "hours",
+               "rate_paid", "rate_required", "below_schedule", "violations")
+
+
+def report_csv(report: dict) -> str:
+    """One row per apprentice per pay period (an apprentice with none: one row, no period)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for r in report["apprentices"]:
+        who = (r["apprentice"], r["name"], r["employer"])
+        count = len(r["violations"])
+        for p in r["pay_periods"]:
+            writer.writerow((*who, p["period_start"], p["period_end"], f"{p['hours']:g}",
+                             f"{p['rate_paid']:.2f}", f"{p['rate_required']:.2f}",
+                             str(p["rate_paid"] < p["rate_required"]).lower(), count))
+        if not r["pay_periods"]:
+            writer.writerow((*who, "", "", "", "", "", "", count))
+    return out.getvalue()
+
+
+@blp.route("/apprenticeship-programs")
+class Programs(MethodView):
+    @blp.arguments(ProgramQuery, location="query")
+    @blp.response(200, list_schema(ProgramSchema))
+    def get(self, args):
+        return as_list(app().programs(principal(), **args))
+
+    @blp.arguments(ProgramSchema)
+    @blp.response(201, ProgramSchema)
+    def post(self, body):
+        """Register a program's standards (admin, or an employer as its sponsor)."""
+        sponsor = body.pop("sponsor")
+        return app().create_program(principal(), iso(body), sponsor=sponsor)
+
+
+@blp.route("/apprenticeship-programs/<program_id>")
+class Program(MethodView):
+    @blp.response(200, ProgramSchema)
+    def get(self, program_id):
+        return app().program(principal(), program_id)
+
+
+@blp.route("/apprenticeship-programs/<program_id>/amendments")
+class Amendments(MethodView):
+    @blp.arguments(AmendmentSchema)
+    @blp.response(201, ProgramSchema)
+    def post(self, body, program_id):
+        """Amend the standards from `effective_date` on (only the fields given change)."""
+        day = body.pop("effective_date").isoformat()
+        return app().amend_program(principal(), program_id, day, body, if_match=if_match())
+
+
+@blp.route("/apprenticeship-programs/<program_id>/compliance")
+class ProgramCompliance(MethodView):
+    @blp.arguments(ComplianceQuery, location="query")
+    @blp.response(200, ProgramReportSchema, description="or text/csv: one row per pay period")
+    def get(self, args, program_id):
+        report = app().program_compliance(principal(), program_id, **args)
+        best = request.accept_mimetypes.best_match(["application/json", "text/csv"])
+        if best == "text/csv":
+            return Response(report_csv(report), mimetype="text/csv")
+        return report
+
+
+@blp.route("/apprentices")
+class Apprentices(MethodView):
+    @blp.arguments(ApprenticeQuery, location="query")
+    @blp.response(200, list_schema(ApprenticeSchema))
+    def get(self, args):
+        return as_list(app().apprentices(principal(), **args))
+
+    @blp.arguments(ApprenticeSchema)
+    @blp.response(201, ApprenticeSchema)
+    def post(self, body):
+        """Sign an apprentice into a program; the employer is the caller."""
+        return app().sign_apprentice(principal(), **iso(body))
+
+
+@blp.route("/apprentices/<apprentice_id>")
+class ApprenticeResource(MethodView):
+    @blp.response(200, ApprenticeSchema)
+    def get(self, apprentice_id):
+        return app().apprentice(principal(), apprentice_id)
+
+
+@blp.route("/apprentices/<apprentice_id>/registration")
+class Registration(MethodView):
+    @blp.arguments(RegistrationSchema)
+    @blp.response(200, ApprenticeSchema)
+    def post(self, body, apprentice_id):
+        return app().register_apprentice(principal(), apprentice_id, **iso(body),
+                                         if_match=if_match())
+
+
+@blp.route("/apprentices/<apprentice_id>/ojt-hours")
+class OJTHours(MethodView):
+    @blp.arguments(OJTSchema)
+    @blp.response(201, EntrySchema)
+    def post(self, body, apprentice_id):
+        return app().log_ojt_hours(principal(), apprentice_id, iso(body), if_match=if_match())
+
+
+@blp.route("/apprentices/<apprentice_id>/rsi-hours")
+class RSIHours(MethodView):
+    @blp.response(200, EntrySchema(many=True))
+    def get(self, apprentice_id):
+        """RSI entries as they stand; a coordinator sees those its college provided."""
+        return app().rsi_hours(principal(), apprentice_id)
+
+    @blp.arguments(RSISchema)
+    @blp.response(201, EntrySchema)
+    def post(self, body, apprentice_id):
+        return app().log_rsi_hours(principal(), apprentice_id, iso(body), if_match=if_match())
+
+
+@blp.route("/apprentices/<apprentice_id>/wages")
+class Wages(MethodView):
+    @blp.arguments(WagesSchema)
+    @blp.response(201, EntrySchema)
+    def post(self, body, apprentice_id):
+        return app().log_wages(principal(), apprentice_id, iso(body), if_match=if_match())
+
+
+@blp.route("/apprentices/<apprentice_id>/corrections")
+class Corrections(MethodView):
+    @blp.arguments(CorrectionSchema)
+    @blp.response(201, EntrySchema)
+    def post(self, body, apprentice_id):
+        """Correct a logged entry: a replacement, or null to void it. Nothing is edited."""
+        return app().correct_entry(principal(), apprentice_id, **body, if_match=if_match())
+
+
+@blp.route("/apprentices/<apprentice_id>/completion")
+class Completion(MethodView):
+    @blp.arguments(CompletionSchema)
+    @blp.response(200, ApprenticeSchema)
+    def post(self, body, apprentice_id):
+        return app().complete_apprenticeship(principal(), apprentice_id, body["date"].isoformat(),
+                                             if_match=if_match())
+
+
+@blp.route("/apprentices/<apprentice_id>/cancellation")
+class Cancellation(MethodView):
+    @blp.arguments(CancellationSchema)
+    @blp.response(200, ApprenticeSchema)
+    def post(self, body, apprentice_id):
+        return app().cancel_apprenticeship(principal(), apprentice_id, body["date"].isoformat(),
+                                           body["reason"], if_match=if_match())
+
+
+@blp.route("/apprentices/<apprentice_id>/compliance")
+class ApprenticeCompliance(MethodView):
+    @blp.arguments(ComplianceQuery, location="query")
+    @blp.response(200, ReportSchema)
+    def get(self, args, apprentice_id):
+        """The DAS compliance report as of a business date, as recorded at `known_at`."""
+        return app().apprentice_compliance(principal(), apprentice_id, **args)

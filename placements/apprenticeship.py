@@ -1,0 +1,399 @@
+"""Registered apprenticeships: programs, apprentices, their logged record, and DAS compliance.
+
+Commands load the aggregates of domain/apprenticeship.py and commit them like every other area.
+The compliance report is not read from a read model: it loads the apprentice's events (and its
+program's) straight from the event table, with their log positions, and hands them to the pure
+rules of domain/das.py, so it can answer for any business date and any instant of knowledge.
+
+Who sees what: employers their own apprentices; compliance and admin everything; a coordinator
+sees an apprentice only through the RSI hours its college provided (RSI `provider` is free text,
+and when it is a college's organisation id that college may read those hours).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from typing import Any
+
+from eventsourcing.persistence import StoredEvent
+from sqlalchemy import JSON, Column, Float, Integer, String, Table, select
+
+from domain.apprenticeship import Apprentice, ApprenticeshipProgram
+from domain.das import Recorded, apprentice_report, program_report
+from domain.errors import Forbidden, InvalidInput, NotFound
+from domain.organizations import Organization
+from placements.base import Base, check_version, command
+from placements.capacity import preceptors as preceptors_table
+from placements.capacity import sites as sites_table
+from placements.organizations import common
+from placements.paging import Page, page
+from placements.principals import Principal
+from placements.readmodel import metadata, projects
+
+programs = Table(
+    "apprenticeship_programs", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("seq", String(40), nullable=False, index=True),
+    Column("version", Integer, nullable=False),
+    Column("sponsor", String(36), index=True),
+    Column("name", String, nullable=False),
+    Column("occupation", String(40), nullable=False),
+    Column("effective_date", String(10), nullable=False),
+    Column("standards", JSON, nullable=False),   # the latest standards, every amendment applied
+    Column("amendments", JSON, nullable=False),  # [{effective_date, changes, event_id}]
+)
+
+apprentices = Table(
+    "apprentices", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("seq", String(40), nullable=False, index=True),
+    Column("version", Integer, nullable=False),
+    Column("program", String(36), nullable=False, index=True),
+    Column("employer", String(36), nullable=False, index=True),
+    Column("name", String, nullable=False),
+    Column("signed_date", String(10), nullable=False),
+    Column("registration_number", String),
+    Column("registered_date", String(10)),
+    Column("status", String(10), nullable=False),
+    Column("completed_on", String(10)),
+    Column("cancelled_on", String(10)),
+    Column("ojt_hours", Float, nullable=False),
+    Column("rsi_hours", Float, nullable=False),
+    Column("rsi_by_provider", JSON, nullable=False),
+    Column("rsi_providers", String, nullable=False),  # ",p1,p2," for a coordinator's filter
+    Column("corrections", Integer, nullable=False),
+)
+
+
+@projects(ApprenticeshipProgram)
+def _program_row(p: ApprenticeshipProgram):
+    latest = p.standards
+    yield programs, {**common(p), "sponsor": p.sponsor, "name": latest["name"],
+                     "occupation": latest["occupation"], "effective_date": p.effective_date,
+                     "standards": latest,
+                     "amendments": [{"effective_date": a["effective_date"],
+                                     "changes": a["changes"], "event_id": a["ref"]}
+                                    for a in p.history[1:]]}
+
+
+@projects(Apprentice)
+def _apprentice_row(a: Apprentice):
+    totals = a.totals()
+    providers = sorted(k for k, v in totals["rsi_by_provider"].items() if v > 0)
+    yield apprentices, {**common(a), "program": a.program, "employer": a.employer,
+                        "name": a.name, "signed_date": a.signed_date,
+                        "registration_number": a.registration_number,
+                        "registered_date": a.registered_date, "status": a.status,
+                        "completed_on": a.completed_on, "cancelled_on": a.cancelled_on,
+                        "ojt_hours": totals["ojt_hours"], "rsi_hours": totals["rsi_hours"],
+                        "rsi_by_provider": totals["rsi_by_provider"],
+                        "rsi_providers": ",".join(["", *providers, ""]),
+                        "corrections": a.corrections}
+
+
+def program_view(row: dict) -> dict:
+    return {"id": row["id"], "version": row["version"], "sponsor": row["sponsor"],
+            **row["standards"], "effective_date": row["effective_date"],
+            "amendments": row["amendments"]}
+
+
+def apprentice_view(row: dict) -> dict:
+    return {k: v for k, v in row.items() if k not in ("seq", "rsi_providers")}
+
+
+def coordinator_view(row: dict, college: str) -> dict:
+    """What a college sees: who the apprentice is and the RSI hours it provided, no more."""
+    return {"id": row["id"], "version": row["version"], "program": row["program"],
+            "employer": row["employer"], "name": row["name"], "status": row["status"],
+            "rsi_hours": row["rsi_by_provider"].get(college, 0)}
+
+
+def new_event_id() -> str:
+    return str(uuid.uuid4())
+
+
+class Apprenticeship(Base):
+    """Commands and reads of registered apprenticeships."""
+
+    # Apprentices accumulate thousands of small events; a snapshot every 100 keeps each logging
+    # command's load short (snapshots are a cache of the log, never its record).
+    snapshotting_intervals = {Apprentice: 100}
+
+    # Programs --------------------------------------------------------------------------
+
+    @command
+    def create_program(self, principal: Principal, standards: dict,
+                       sponsor: str | None = None) -> dict:
+        """An employer sponsors its own program; an admin may name any organisation as sponsor
+        (or none: a consortium-wide group program any employer may sign apprentices into)."""
+        principal.require("admin", "employer")
+        if principal.role == "employer":
+            if sponsor not in (None, principal.org):
+                raise InvalidInput("sponsor", "an employer sponsors its own programs only")
+            sponsor = principal.org
+        elif sponsor is not None:
+            self.load(Organization, sponsor, "organization")
+        program = ApprenticeshipProgram.create(principal.actor, new_event_id(), sponsor,
+                                               standards)
+        self.commit(program)
+        return self.program(principal, str(program.id))
+
+    def _sponsored(self, principal: Principal, program_id: str) -> ApprenticeshipProgram:
+        program = self.load(ApprenticeshipProgram, program_id, "apprenticeship program")
+        if principal.role == "employer" and program.sponsor != principal.org:
+            raise Forbidden("only the program's sponsor (or an admin) may do this")
+        return program
+
+    @command
+    def amend_program(self, principal: Principal, program_id: str, effective_date: str,
+                      changes: dict, if_match: int | None = None) -> dict:
+        principal.require("admin", "employer")
+        program = self._sponsored(principal, program_id)
+        check_version(program, if_match)
+        program.amend(principal.actor, new_event_id(), effective_date, changes)
+        self.commit(program)
+        return self.program(principal, program_id)
+
+    def program(self, principal: Principal, program_id: str) -> dict:
+        # Standards are public within the consortium: every role may read them.
+        return program_view(self.read_row(programs, program_id, "apprenticeship program"))
+
+    def programs(self, principal: Principal, limit: int, cursor: str | None,
+                 occupation: str | None = None) -> Page:
+        q = select(programs)
+        if occupation:
+            q = q.where(programs.c.occupation == occupation)
+        p = page(self.engine, programs, q, limit, cursor)
+        return Page([program_view(r) for r in p.items], p.next_cursor)
+
+    # Apprentices -------------------------------------------------------------------------
+
+    @command
+    def sign_apprentice(self, principal: Principal, program: str, name: str, signed_date: str,
+                        registration_number: str | None = None,
+                        registered_date: str | None = None) -> dict:
+        principal.require("employer")
+        try:
+            prog = self.load(ApprenticeshipProgram, program, "apprenticeship program")
+        except NotFound:
+            raise InvalidInput("program", f"no such apprenticeship program: {program}") from None
+        if prog.sponsor is not None and self._is_employer(prog.sponsor) \
+                and prog.sponsor != principal.org:
+            raise InvalidInput("program", "the program is another employer's")
+        apprentice = Apprentice.sign(principal.actor, new_event_id(), prog, principal.org, name,
+                                     signed_date, registration_number, registered_date)
+        self.commit(apprentice)
+        return self.apprentice(principal, str(apprentice.id))
+
+    def _is_employer(self, org: str) -> bool:
+        return self.load(Organization, org, "organization").kind == "employer"
+
+    def _own_apprentice(self, principal: Principal, apprentice_id: str,
+                        if_match: int | None = None) -> Apprentice:
+        principal.require("employer")
+        apprentice = self.load(Apprentice, apprentice_id, "apprentice")
+        principal.require_org(apprentice.employer, "apprentice")
+        check_version(apprentice, if_match)
+        return apprentice
+
+    def _entry(self, apprentice: Apprentice, kind: str, entry: dict, recordings: list,
+               event_id: str) -> dict:
+        position = next(r.notification.id for r in recordings
+                        if getattr(r.domain_event, "event_id", None) == event_id)
+        recorded = next(r.domain_event.timestamp for r in recordings
+                        if getattr(r.domain_event, "event_id", None) == event_id)
+        return {"event_id": event_id, "position": position, "recorded_at": recorded.isoformat(),
+                "apprentice": str(apprentice.id), "kind": kind, **entry}
+
+    @command
+    def register_apprentice(self, principal: Principal, apprentice_id: str,
+                            registration_number: str, registered_date: str,
+                            if_match: int | None = None) -> dict:
+        apprentice = self._own_apprentice(principal, apprentice_id, if_match)
+        apprentice.register(principal.actor, new_event_id(), registration_number,
+                            registered_date)
+        self.commit(apprentice)
+        return self.apprentice(principal, apprentice_id)
+
+    def _supervision(self, apprentice: Apprentice, entry: dict, prefix: str = "") -> dict:
+        """Resolve the journeyworker and site of an OJT entry (see docs/APPRENTICESHIP.md)."""
+        entry = dict(entry)
+        with self.engine.connect() as conn:
+            if entry.get("journeyworker") is not None:
+                jw = conn.execute(select(preceptors_table.c.employer,
+                                         preceptors_table.c.journeyworker).where(
+                    preceptors_table.c.id == str(entry["journeyworker"]))).first()
+                if jw is None:
+                    raise InvalidInput(f"{prefix}journeyworker",
+                                       f"no such preceptor: {entry['journeyworker']}")
+                if not jw.journeyworker:
+                    raise InvalidInput(f"{prefix}journeyworker",
+                                       "the preceptor is not a journeyworker")
+                entry["journeyworker_employer"] = jw.employer
+            else:
+                entry["journeyworker_employer"] = None
+            if entry.get("site") is not None:
+                site = conn.execute(select(sites_table.c.employer).where(
+                    sites_table.c.id == str(entry["site"]))).first()
+                if site is None or site.employer != apprentice.employer:
+                    raise InvalidInput(f"{prefix}site",
+                                       f"no such site of the apprentice's employer: "
+                                       f"{entry['site']}")
+        return entry
+
+    @command
+    def log_ojt_hours(self, principal: Principal, apprentice_id: str, entry: dict,
+                      if_match: int | None = None) -> dict:
+        apprentice = self._own_apprentice(principal, apprentice_id, if_match)
+        program = self.load(ApprenticeshipProgram, apprentice.program, "apprenticeship program")
+        event_id = new_event_id()
+        logged = apprentice.log_ojt(principal.actor, event_id,
+                                    self._supervision(apprentice, entry), program)
+        return self._entry(apprentice, "ojt", logged, self.commit(apprentice), event_id)
+
+    @command
+    def log_rsi_hours(self, principal: Principal, apprentice_id: str, entry: dict,
+                      if_match: int | None = None) -> dict:
+        apprentice = self._own_apprentice(principal, apprentice_id, if_match)
+        event_id = new_event_id()
+        logged = apprentice.log_rsi(principal.actor, event_id, entry)
+        return self._entry(apprentice, "rsi", logged, self.commit(apprentice), event_id)
+
+    @command
+    def log_wages(self, principal: Principal, apprentice_id: str, entry: dict,
+                  if_match: int | None = None) -> dict:
+        apprentice = self._own_apprentice(principal, apprentice_id, if_match)
+        event_id = new_event_id()
+        logged = apprentice.pay_wages(principal.actor, event_id, entry)
+        return self._entry(apprentice, "wages", logged, self.commit(apprentice), event_id)
+
+    @command
+    def correct_entry(self, principal: Principal, apprentice_id: str, corrects: str,
+                      reason: str, replacement: dict | None,
+                      if_match: int | None = None) -> dict:
+        apprentice = self._own_apprentice(principal, apprentice_id, if_match)
+        program = self.load(ApprenticeshipProgram, apprentice.program, "apprenticeship program")
+        if replacement is not None and apprentice.kind_of(corrects) == "ojt":
+            replacement = self._supervision(apprentice, replacement, "replacement.")
+        event_id = new_event_id()
+        replaced = apprentice.correct(principal.actor, event_id, corrects, reason, replacement,
+                                      program)
+        entry = {"corrects": corrects, "reason": reason.strip(), "replacement": replaced}
+        return self._entry(apprentice, "correction", entry, self.commit(apprentice), event_id)
+
+    @command
+    def complete_apprenticeship(self, principal: Principal, apprentice_id: str,
+                                day: str,
+                                if_match: int | None = None) -> dict:
+        apprentice = self._own_apprentice(principal, apprentice_id, if_match)
+        apprentice.complete(principal.actor, new_event_id(), day)
+        self.commit(apprentice)
+        return self.apprentice(principal, apprentice_id)
+
+    @command
+    def cancel_apprenticeship(self, principal: Principal, apprentice_id: str, day: str,
+                              reason: str,
+                              if_match: int | None = None) -> dict:
+        apprentice = self._own_apprentice(principal, apprentice_id, if_match)
+        apprentice.cancel(principal.actor, new_event_id(), day, reason)
+        self.commit(apprentice)
+        return self.apprentice(principal, apprentice_id)
+
+    # Reads -------------------------------------------------------------------------------
+
+    def _apprentice_row(self, principal: Principal, apprentice_id: str) -> dict:
+        row = self.read_row(apprentices, apprentice_id, "apprentice")
+        if principal.role == "employer":
+            principal.require_org(row["employer"], "apprentice")
+        elif principal.role == "coordinator" and f",{principal.org}," not in row["rsi_providers"]:
+            raise NotFound(f"no such apprentice: {apprentice_id}")
+        return row
+
+    def apprentice(self, principal: Principal, apprentice_id: str) -> dict:
+        row = self._apprentice_row(principal, apprentice_id)
+        if principal.role == "coordinator":
+            return coordinator_view(row, principal.org)
+        return apprentice_view(row)
+
+    def apprentices(self, principal: Principal, limit: int, cursor: str | None,
+                    program: str | None = None) -> Page:
+        q = select(apprentices)
+        if principal.role == "employer":
+            q = q.where(apprentices.c.employer == principal.org)
+        elif principal.role == "coordinator":
+            q = q.where(apprentices.c.rsi_providers.contains(f",{principal.org},"))
+        if program:
+            q = q.where(apprentices.c.program == program)
+        p = page(self.engine, apprentices, q, limit, cursor)
+        view = (lambda r: coordinator_view(r, principal.org)) \
+            if principal.role == "coordinator" else apprentice_view
+        return Page([view(r) for r in p.items], p.next_cursor)
+
+    def rsi_hours(self, principal: Principal, apprentice_id: str) -> list[dict]:
+        """The apprentice's RSI entries as they stand (a coordinator: its college's only)."""
+        row = self._apprentice_row(principal, apprentice_id)
+        from domain.das import agreement_and_entries
+
+        _, entries = agreement_and_entries(self.recorded([row["id"]])[row["id"]])
+        return [{"event_id": x.refs[0]["id"], **x.data} for x in entries
+                if x.kind == "rsi" and (principal.role != "coordinator"
+                                        or x.data["provider"] == principal.org)]
+
+    def recorded(self, originator_ids: list[str]) -> dict[str, list[Recorded]]:
+        """The stored events of these aggregates with their log positions (the event table's
+        `id` is the position), decoded by the application's mapper (so ciphers apply)."""
+        table = self.recorder.events_record_cls.__table__
+        uids = [uuid.UUID(str(i)) for i in originator_ids]
+        out: dict[str, list[Recorded]] = {str(u): [] for u in uids}
+        if not uids:
+            return out
+        q = select(table.c.id, table.c.originator_id, table.c.originator_version,
+                   table.c.topic, table.c.state).where(
+            table.c.originator_id.in_(uids)).order_by(table.c.id)
+        to_event = self.mapper.to_domain_event
+        with self.engine.connect() as conn:
+            rows = conn.execute(q).all()
+        for position, oid, version, topic, state in rows:
+            e: Any = to_event(StoredEvent(oid, version, topic, bytes(state)))
+            data = e.__dict__
+            out[str(oid)].append(Recorded(data.get("event_id") or f"{oid}:{version}", position,
+                                          e.timestamp, type(e).__name__, data))
+        return out
+
+    def apprentice_compliance(self, principal: Principal, apprentice_id: str,
+                              as_of: date | None = None,
+                              known_at: datetime | None = None) -> dict:
+        principal.require("employer", "compliance", "admin")
+        row = self._apprentice_row(principal, apprentice_id)
+        events = self.recorded([row["id"], row["program"]])
+        return apprentice_report(row["id"], events[row["id"]], events[row["program"]],
+                                 as_of or today(), aware(known_at))
+
+    def program_compliance(self, principal: Principal, program_id: str,
+                           as_of: date | None = None, known_at: datetime | None = None) -> dict:
+        principal.require("employer", "compliance", "admin")
+        row = self.read_row(programs, program_id, "apprenticeship program")
+        if principal.role == "employer" and row["sponsor"] != principal.org:
+            raise NotFound(f"no such apprenticeship program of yours: {program_id}")
+        with self.engine.connect() as conn:
+            names = {r.id: (r.name, r.employer) for r in conn.execute(
+                select(apprentices.c.id, apprentices.c.name, apprentices.c.employer).where(
+                    apprentices.c.program == row["id"]).order_by(apprentices.c.seq))}
+        events = self.recorded([row["id"], *names])
+        report = program_report(row["id"], events.pop(row["id"]), events, as_of or today(),
+                                aware(known_at))
+        for r in report["apprentices"]:
+            r["name"], r["employer"] = names[r["apprentice"]]
+        return report
+
+
+def today() -> date:
+    return datetime.now(UTC).date()
+
+
+def aware(moment: datetime | None) -> datetime | None:
+    """known_at without a zone is read as UTC (events are stamped in UTC)."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment

@@ -1,0 +1,115 @@
+"""`placements bench compliance`: the DAS report over one apprentice with 5,000 events.
+
+The reference, measured in the same run on the same database, is the library's own load of the
+same events (`app.events.get`: select and decode, nothing else), so the ratio says what the
+positions query and the rules add to merely reading the record. Target: the report ≤ 200 ms.
+"""
+
+from __future__ import annotations
+
+import statistics
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import click
+
+from placements.cli.main import bench
+
+BATCH = 500  # events per unit of work while building (one commit per batch)
+
+
+def build(app, events: int) -> tuple[object, str]:
+    """An employer, a journeyworker, a program and one apprentice with `events` events."""
+    from domain.apprenticeship import Apprentice, ApprenticeshipProgram
+    from placements.apprenticeship import new_event_id
+    from placements.principals import OPERATOR, Principal
+
+    org = app.register_organization(OPERATOR, "Bench Clinics", "employer")["id"]
+    employer = Principal("employer", org, "bench")
+    site = app.register_site(employer, "Bench clinic", {"lat": 37.8, "lon": -122.3}, [])["id"]
+    jw = app.register_preceptor(employer, site, "Bench journeyworker", ["CHW"], 2, True)["id"]
+    program = app.create_program(employer, {
+        "name": "CHW", "occupation": "CHW", "term_type": "time", "ojt_hours": 2000,
+        "work_processes": [{"code": c, "name": c, "hours": 500} for c in "ABCD"],
+        "rsi_hours_per_year": 144, "journeyworker_rate": 30.0,
+        "wage_steps": [{"after_ojt_hours": 0, "hourly_rate": 21},
+                       {"after_ojt_hours": 1000, "hourly_rate": 23},
+                       {"after_ojt_hours": 2000, "hourly_rate": 25}],
+        "ratio": {"apprentices": 1, "journeyworkers": 1, "basis": "journeyworker"},
+        "probationary_hours": 500, "probationary_rsi_hours": 40,
+        "effective_date": "2020-01-01"})["id"]
+    app.amend_program(employer, program, "2022-01-01", {"rsi_hours_per_year": 150})
+    ident = app.sign_apprentice(employer, program, "Bench Apprentice", "2020-01-06",
+                                "CA-BENCH", "2020-01-20")["id"]
+    prog = app.load(ApprenticeshipProgram, program)
+    start, written, logged = date(2020, 1, 6), 1, []
+    while written < events:
+        apprentice = app.load(Apprentice, ident)
+        for _ in range(min(BATCH, events - written)):
+            i = written
+            day = (start + timedelta(days=i // 3)).isoformat()
+            if i % 10 == 9:
+                apprentice.log_rsi("employer:bench", new_event_id(),
+                                   {"date": day, "course": "CHW", "provider": "college",
+                                    "hours": 3})
+            elif i % 25 == 24:
+                apprentice.pay_wages("employer:bench", new_event_id(),
+                                     {"period_start": day, "period_end": day, "hours": 8,
+                                      "hourly_rate": 22})
+            elif i % 50 == 49 and logged:
+                target = logged.pop()
+                apprentice.correct("employer:bench", new_event_id(), target, "bench", None,
+                                   prog)
+            else:
+                eid = new_event_id()
+                apprentice.log_ojt("employer:bench", eid, {
+                    "date": day, "work_process": "ABCD"[i % 4], "hours": 4,
+                    "journeyworker": jw, "journeyworker_employer": org, "site": site}, prog)
+                logged.append(eid)
+            written += 1
+        app.commit(apprentice)
+    return employer, ident
+
+
+def median_ms(fn, runs: int) -> float:
+    fn()  # warm caches and connections
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples)
+
+
+@bench.command("compliance")
+@click.option("--database-url", default=None,
+              help="Where to build the apprentice (default: SQLite in a temporary directory).")
+@click.option("--events", default=5000, show_default=True)
+@click.option("--runs", default=9, show_default=True)
+def compliance(database_url: str | None, events: int, runs: int) -> None:
+    """Time the compliance report over one apprentice with many events."""
+    from uuid import UUID
+
+    from placements.app import PlacementsApp
+    from placements.settings import Settings
+
+    with tempfile.TemporaryDirectory() as tmp:
+        url = database_url or f"sqlite:///{Path(tmp) / 'bench.db'}"
+        app = PlacementsApp(Settings(database_url=url))
+        started = time.perf_counter()
+        employer, ident = build(app, events)
+        click.echo(f"built an apprentice with {events} events in "
+                   f"{time.perf_counter() - started:.1f} s on {url.split(':')[0]}")
+        as_of = date(2030, 1, 1)
+        reference = median_ms(lambda: list(app.events.get(UUID(ident))), runs)
+        report = median_ms(lambda: app.apprentice_compliance(employer, ident, as_of), runs)
+        found = app.apprentice_compliance(employer, ident, as_of)
+        click.echo(f"load the {events} events (reference): {reference:8.1f} ms")
+        click.echo(f"compliance report:                 {report:8.1f} ms  "
+                   f"({report / reference:.2f}x the reference; target <= 200 ms: "
+                   f"{'met' if report <= 200 else 'MISSED'})")
+        click.echo(f"  ({len(found['violations'])} violations, "
+                   f"{found['ojt_hours']['total']:g} OJT hours, median of {runs} runs)")
+        app.engine.dispose()
