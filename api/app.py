@@ -5,8 +5,17 @@ from __future__ import annotations
 from flask import Flask
 from flask_smorest import Api
 
-from api import auth, errors, idempotency
-from api import apprenticeship, capacity, organizations, placements, solves, students
+from api import (
+    apprenticeship,
+    auth,
+    capacity,
+    errors,
+    idempotency,
+    organizations,
+    placements,
+    solves,
+    students,
+)
 from placements.app import PlacementsApp
 from placements.settings import Settings
 from workers import queue
