@@ -18,7 +18,7 @@ class SolveRequestSchema(Schema):
                               validate=validate.Range(min=1, max=3600))
 
 
-class UnplacedSchema(Schema):
+class SolveUnplacedSchema(Schema):
     request = fields.String()
     college = fields.String(allow_none=True)
     reason = fields.String()
@@ -37,7 +37,7 @@ class SolveSchema(Schema):
     objective = fields.Dict(allow_none=True)
     metrics = fields.Dict(allow_none=True)
     solve_seconds = fields.Float(allow_none=True)
-    unplaced = fields.List(fields.Nested(UnplacedSchema))
+    unplaced = fields.List(fields.Nested(SolveUnplacedSchema))
     error = fields.String(allow_none=True)
 
 

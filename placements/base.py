@@ -76,7 +76,11 @@ class JobQueue(Protocol):
 class Base(Application):
     """Persistence and unit of work shared by every command mixin."""
 
-    name = "placements"  # the event table is `placements_events`
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # eventsourcing names an application (and so its event table) after its class; every
+        # class here shares one log, `placements_events`.
+        cls.name = "placements"
 
     def __init__(self, settings: Settings | None = None, jobs: JobQueue | None = None) -> None:
         self.settings = settings or Settings.from_env()

@@ -19,6 +19,9 @@ from placements.settings import Settings
 
 PG_ADMIN_DSN = os.environ.get("TEST_PG_DSN", "host=127.0.0.1 port=5432 user=postgres dbname=test")
 REDIS_BASE_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379")
+# Two runs of the suite at once on one machine need different databases and Redis dbs.
+DB_PREFIX = os.environ.get("TEST_DB_PREFIX", "placements_test")
+REDIS_DB_BASE = int(os.environ.get("TEST_REDIS_DB_BASE", "13"))
 
 
 def worker_id(request: pytest.FixtureRequest) -> str:
@@ -27,7 +30,7 @@ def worker_id(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture(scope="session")
 def pg_url(request: pytest.FixtureRequest) -> str:
-    name = f"placements_test_{worker_id(request)}"
+    name = f"{DB_PREFIX}_{worker_id(request)}"
     try:
         with psycopg.connect(PG_ADMIN_DSN, autocommit=True, connect_timeout=5) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -42,7 +45,7 @@ def redis_url(request: pytest.FixtureRequest) -> str:
     import redis
 
     index = int(worker_id(request).removeprefix("gw") or 0)
-    url = f"{REDIS_BASE_URL}/{13 + index}"
+    url = f"{REDIS_BASE_URL}/{REDIS_DB_BASE + index}"
     try:
         redis.Redis.from_url(url).flushdb()
     except redis.ConnectionError as e:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from redis import Redis
 from redis.exceptions import RedisError
-from rq import Queue, Retry
+from rq import Callback, Queue, Retry
 
 from domain.errors import Unavailable
 from placements.app import PlacementsApp
@@ -52,7 +52,7 @@ class RQJobs:
             self.queue.enqueue(
                 jobs.run_solve, solve_id, job_id=solve_id,
                 job_timeout=int(self.settings.solve_time_limit) + JOB_SLACK,
-                retry=RETRY, on_failure=jobs.on_solve_failure, result_ttl=86400,
+                retry=RETRY, on_failure=Callback(jobs.on_solve_failure), result_ttl=86400,
                 failure_ttl=7 * 86400,
             )
         except RedisError as e:

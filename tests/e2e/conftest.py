@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +16,8 @@ from placements.app import PlacementsApp
 from placements.settings import Settings
 from tests.conftest import empty_database
 from workers.queue import RQJobs
+
+PLACEMENTS = str(Path(sys.executable).parent / "placements")  # the installed console script
 
 
 class Workers:
@@ -26,7 +29,7 @@ class Workers:
 
     def start(self, name: str, **extra_env: str) -> subprocess.Popen:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "placements.cli.main", "worker", "--name", name],
+            [PLACEMENTS, "worker", "--name", name],
             env={**self.env, **extra_env}, start_new_session=True,
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 
 import pytest
 import redis
@@ -12,7 +11,7 @@ from sqlalchemy import text
 from api.app import create_app
 from placements import demo
 from placements.principals import OPERATOR, Principal
-from tests.e2e.conftest import wait_for
+from tests.e2e.conftest import PLACEMENTS, wait_for
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.xdist_group("workers")]
 
@@ -158,7 +157,7 @@ def test_job_lost_with_redis_is_requeued(rq_app, workers, loaded):
     client, tokens, _ = loaded
     solve = client.post("/v1/solves", json={}, headers=bearer(tokens["admin"])).get_json()
     redis.Redis.from_url(rq_app.settings.redis_url).flushdb()  # Redis restarted empty
-    out = subprocess.run([sys.executable, "-m", "placements.cli.main", "requeue"],
+    out = subprocess.run([PLACEMENTS, "requeue"],
                          env=workers.env, capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert solve["id"] in out.stdout
