@@ -166,3 +166,30 @@ def peak_overlap(schedules: Sequence[Schedule]) -> int:
                 moment = datetime.combine(day, s.shift_start)
                 best = max(best, sum(t.in_session(moment) for t in schedules))
     return best
+
+
+def moment_sets(schedules: Sequence[Schedule]) -> list[frozenset[int]]:
+    """The maximal sets of schedules (by index) in session together at some one moment.
+
+    A constraint "at most k of these at one moment" over each set is exactly "at most k at every
+    moment"; and two schedules are simultaneous exactly when some set holds both.
+    """
+    if len(schedules) < 2:
+        return [frozenset(range(len(schedules)))] if schedules else []
+    boundaries = sorted({d + k * DAY for s in schedules for d in (s.start_date, s.end_date)
+                         for k in (-1, 0, 1, 2)})
+    found: set[frozenset[int]] = set()
+    for s in schedules:
+        starts = {s.shift_start}
+        for boundary in boundaries:
+            for day in s.session_days(boundary, boundary + 6 * DAY):
+                for t in starts:
+                    moment = datetime.combine(day, t)
+                    found.add(frozenset(i for i, o in enumerate(schedules)
+                                        if o.in_session(moment)))
+    maximal = sorted(found, key=len, reverse=True)
+    kept: list[frozenset[int]] = []
+    for candidate in maximal:
+        if not any(candidate <= k for k in kept):
+            kept.append(candidate)
+    return kept

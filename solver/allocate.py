@@ -1,0 +1,121 @@
+"""Solve a problem: split it into independent parts, run the lexicographic CP-SAT stages, and
+write the `placements-solution/1` result with a reason for every unplaced request.
+
+L1 is solved part by part (it is a sum, so the parts' optima add up to the whole's, and their
+bounds to a proven bound). L2 (max-min college rate) couples the parts through the colleges: up
+to GLOBAL_LIMIT requests, L2 and L3 are solved over the whole problem with each part's L1 kept;
+above it, part by part (the lowest rate is then maximised within each part, not across them).
+"""
+
+from __future__ import annotations
+
+import time
+
+from solver import cpsat
+from solver.components import components
+from solver.formulation import Formulation, build
+from solver.greedy import fill, placed_requests, warm_start
+from solver.instance import Problem
+from solver.reasons import explain
+from solver.rules import distance_km, eligibility
+from solver.solution import FORMAT, metrics
+
+GLOBAL_LIMIT = 3000
+STAGE_SHARES = (0.6, 0.2, 0.2)  # of the time limit: L1, L2, L3
+
+
+def _part_time(total: float, share: float, part: int, whole: int) -> float:
+    return total * share * max(part, 1) / max(whole, 1)
+
+
+def solve(problem: Problem, time_limit: float = 60.0, workers: int = 2) -> dict:
+    started = time.perf_counter()
+    eligible = eligibility(problem)
+    parts = components(problem, eligible)
+    n = max(len(problem.requests), 1)
+    assignment: dict[str, str] = {}
+    proven, bound, l1 = True, 0, 0
+    solved_parts = []
+    for part in parts:
+        sub = problem.subproblem(set(part.requests), set(part.slots))
+        f = build(sub, {r: eligible[r] for r in part.requests})
+        if f.size == 0:
+            continue
+        solver = cpsat.Solver(f, workers)
+        hint = warm_start(f)
+        result = solver.placed_l1(hint, _part_time(time_limit, STAGE_SHARES[0],
+                                                    len(part.requests), n))
+        values = result.values if result else hint
+        value = sum(f.weight(v) for v, x in enumerate(values) if x)
+        proven &= bool(result) and result.status == "OPTIMAL"
+        bound += int(round(result.bound)) if result else sum(f.weight(v) for v in range(f.size))
+        l1 += value
+        solved_parts.append((part, f, solver, values, value))
+
+    if len(problem.requests) <= GLOBAL_LIMIT and len(solved_parts) > 1:
+        f = build(problem, eligible)
+        solver = cpsat.Solver(f, workers)
+        for _, pf, _, _, value in solved_parts:
+            solver.model.Add(sum(pf.weight(v) * solver.x[f.var_of[(pf.members[v][0],
+                                                                   pf.slot_of[v])]]
+                                 for v in range(pf.size)) >= value)
+        hint = [0] * f.size
+        for _, pf, _, values, _ in solved_parts:
+            for v, x in enumerate(values):
+                if x:
+                    hint[f.var_of[(pf.members[v][0], pf.slot_of[v])]] = 1
+        values = _fair_and_preferred(solver, hint, time_limit)
+        finals = [(f, values)]
+    else:
+        finals = []
+        for part, pf, solver, values, value in solved_parts:
+            solver.keep_l1(value)
+            share = _part_time(time_limit, 1.0, len(part.requests), n)
+            finals.append((pf, _fair_and_preferred(solver, values, share)))
+
+    unplaced = []
+    for f, values in finals:
+        values = fill(f, f.problem.requests, values)  # repair: only ever adds placements
+        for v, x in enumerate(values):
+            if x:
+                for r in f.members[v]:
+                    assignment[r] = f.slot_of[v]
+        missing = [r for r in f.problem.requests if r not in placed_requests(f, values)]
+        unplaced += explain(f, values, missing)
+    l1 = sum(problem.requests[r].priority for r in assignment)
+    no_choice = [r for r in problem.requests if not eligible[r] and r not in assignment
+                 and not any(r in pf.problem.requests for pf, _ in finals)]
+    if no_choice:
+        unplaced += explain(Formulation(problem, eligible), [], no_choice)
+    order = {r: i for i, r in enumerate(problem.requests)}
+    unplaced.sort(key=lambda u: order[u["request"]])
+    return {
+        "format": FORMAT,
+        "status": "OPTIMAL" if proven and l1 >= bound else "FEASIBLE",
+        "assignments": [{"request": r, "slot": assignment[r]}
+                        for r in problem.requests if r in assignment],
+        "unplaced": unplaced,
+        "objective": {"weighted_placed": l1, "bound": max(bound, l1),
+                      "min_college_fill_rate": _min_rate(problem, assignment)},
+        "metrics": metrics(problem, assignment, distance_km),
+        "solve_seconds": round(time.perf_counter() - started, 3),
+    }
+
+
+def _fair_and_preferred(solver: cpsat.Solver, hint: list[int], time_limit: float) -> list[int]:
+    fair = solver.fairness(hint, time_limit * STAGE_SHARES[1])
+    values = fair.values if fair else hint
+    if fair:
+        solver.keep_fairness(int(round(fair.objective)))
+    preferred = solver.preferences(values, time_limit * STAGE_SHARES[2])
+    return preferred.values if preferred else values
+
+
+def _min_rate(problem: Problem, assignment: dict[str, str]) -> float:
+    requested: dict[str, int] = {}
+    placed: dict[str, int] = {}
+    for r in problem.requests.values():
+        college = problem.students[r.student].college
+        requested[college] = requested.get(college, 0) + 1
+        placed[college] = placed.get(college, 0) + (r.id in assignment)
+    return round(min((placed[c] / n for c, n in requested.items()), default=1.0), 4)
