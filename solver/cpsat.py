@@ -27,7 +27,7 @@ class StageResult:
 
 
 class Solver:
-    def __init__(self, f: Formulation, workers: int = 2):
+    def __init__(self, f: Formulation, workers: int = 8):
         self.f = f
         self.workers = workers
         self.model = cp_model.CpModel()
@@ -47,6 +47,8 @@ class Solver:
         solver = cp_model.CpSolver()
         solver.parameters.max_time_in_seconds = max(0.05, time_limit)
         solver.parameters.num_workers = self.workers
+        # The LP relaxation is what proves these assignment-like models optimal fast.
+        solver.parameters.linearization_level = 2
         status = solver.Solve(self.model)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None

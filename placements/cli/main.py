@@ -26,6 +26,7 @@ def _register() -> None:
         demo,
         jobs,
         server,
+        solve,
         store,
     )
 

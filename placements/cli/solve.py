@@ -1,0 +1,101 @@
+"""`placements solve`, `placements generate` and `placements bench solver`."""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+
+import click
+
+from placements.cli.main import bench, main
+
+
+@main.command()
+@click.argument("problem", type=click.File("r"))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="write the solution here (default: stdout)")
+@click.option("--time-limit", default=60.0, show_default=True, help="seconds")
+@click.option("--workers", default=8, show_default=True, help="CP-SAT search workers")
+def solve(problem, output: str | None, time_limit: float, workers: int) -> None:
+    """Solve a placements-problem/1 file; exit 2 (one line per problem) if it is invalid."""
+    from solver import ProblemError, parse_problem
+    from solver import solve as run
+
+    try:
+        data = json.load(problem)
+    except json.JSONDecodeError as e:
+        click.echo(f"$: not JSON: {e}", err=True)
+        sys.exit(2)
+    try:
+        parsed = parse_problem(data)
+    except ProblemError as e:
+        for line in e.errors:
+            click.echo(line, err=True)
+        sys.exit(2)
+    text = json.dumps(run(parsed, time_limit=time_limit, workers=workers), indent=1)
+    if output:
+        with open(output, "w") as f:
+            f.write(text + "\n")
+    else:
+        click.echo(text)
+
+
+@main.command()
+@click.option("--requests", "n", required=True, type=click.IntRange(1))
+@click.option("--seed", default=1, show_default=True)
+@click.option("--scarcity", default=0.8, show_default=True, help="seats per request")
+@click.option("-o", "--output", type=click.File("w"), default="-")
+def generate(n: int, seed: int, scarcity: float, output) -> None:
+    """Write a realistic synthetic placements-problem/1 instance."""
+    from solver.synthetic import generate as make
+
+    json.dump(make(n, seed, scarcity), output)
+    output.write("\n")
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+@bench.command("solver")
+@click.option("--sizes", default="200,2000,20000", show_default=True)
+@click.option("--seed", default=1, show_default=True)
+@click.option("--time-limit", default=120.0, show_default=True)
+def bench_solver(sizes: str, seed: int, time_limit: float) -> None:
+    """CP-SAT against first-come-first-served on generated instances, in one process."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from solver import parse_problem
+    from solver import solve as run
+    from solver.baseline import first_come_first_served
+    from solver.bound import lp_bound
+    from solver.synthetic import generate as make
+
+    console = Console(width=160)
+    table = Table(title=f"placements bench solver (seed {seed}, time limit {time_limit:g} s)")
+    for col in ("requests", "method", "L1", "bound", "LP bound", "L1/LP", "L2", "status",
+                "L1 s", "total s", "peak RSS MB", "vs FCFS"):
+        table.add_column(col, justify="right")
+    for n in (int(s) for s in sizes.split(",")):
+        problem = parse_problem(make(n, seed))
+        started = time.perf_counter()
+        fcfs = first_come_first_served(problem)
+        fcfs_seconds = time.perf_counter() - started
+        lp = lp_bound(problem)
+        solution = run(problem, time_limit=time_limit)
+        rss = _peak_rss_mb()
+        l1, base = solution["objective"]["weighted_placed"], fcfs["objective"]["weighted_placed"]
+        table.add_row(str(n), "FCFS", str(base), "", f"{lp:.1f}", f"{base / lp:.4f}",
+                      f"{fcfs['objective']['min_college_fill_rate']:.3f}", "", "",
+                      f"{fcfs_seconds:.2f}", "", "1.000")
+        console.print(f"{n} requests: CP-SAT L1 {l1} ({solution['status']}), FCFS {base}, "
+                      f"LP bound {lp:.1f}, {solution['solve_seconds']:.1f} s")
+        table.add_row(str(n), "CP-SAT", str(l1), str(solution["objective"]["bound"]),
+                      f"{lp:.1f}", f"{l1 / lp:.4f}",
+                      f"{solution['objective']['min_college_fill_rate']:.3f}",
+                      solution["status"], f"{solution['l1_seconds']:.2f}",
+                      f"{solution['solve_seconds']:.2f}", f"{rss:.0f}", f"{l1 / base:.3f}")
+    console.print(table)
