@@ -13,7 +13,7 @@ import time
 
 from solver import cpsat
 from solver.components import components
-from solver.formulation import Formulation, build
+from solver.formulation import build
 from solver.greedy import fill, placed_requests, warm_start
 from solver.instance import Problem
 from solver.reasons import explain
@@ -35,11 +35,12 @@ def solve(problem: Problem, time_limit: float = 60.0, workers: int = 8) -> dict:
     n = max(len(problem.requests), 1)
     assignment: dict[str, str] = {}
     proven, bound, l1 = True, 0, 0
-    solved_parts = []
+    solved_parts, empty = [], []
     for part in parts:
         sub = problem.subproblem(set(part.requests), set(part.slots))
         f = build(sub, {r: eligible[r] for r in part.requests})
-        if f.size == 0:
+        if f.size == 0:  # nothing it could be given: only its reasons to write
+            empty.append((f, []))
             continue
         solver = cpsat.Solver(f, workers)
         hint = warm_start(f)
@@ -68,7 +69,7 @@ def solve(problem: Problem, time_limit: float = 60.0, workers: int = 8) -> dict:
         values = _fair_and_preferred(solver, hint, time_limit)
         finals = [(f, values)]
     else:
-        finals = []
+        finals = list(empty)
         for part, pf, solver, values, value in solved_parts:
             solver.keep_l1(value)
             share = _part_time(time_limit, 1.0, len(part.requests), n)
@@ -82,13 +83,9 @@ def solve(problem: Problem, time_limit: float = 60.0, workers: int = 8) -> dict:
                 for r in f.members[v]:
                     assignment[r] = f.slot_of[v]
         missing = [r for r in f.problem.requests if r not in placed_requests(f, values)]
-        unplaced += explain(f, values, missing)
+        unplaced += explain(f, values, missing, problem)
     l1 = sum(problem.requests[r].priority for r in assignment)
     finished_l1 = round(l1_done_at - started, 3)
-    no_choice = [r for r in problem.requests if not eligible[r] and r not in assignment
-                 and not any(r in pf.problem.requests for pf, _ in finals)]
-    if no_choice:
-        unplaced += explain(Formulation(problem, eligible), [], no_choice)
     order = {r: i for i, r in enumerate(problem.requests)}
     unplaced.sort(key=lambda u: order[u["request"]])
     return {

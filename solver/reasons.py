@@ -12,10 +12,13 @@ from __future__ import annotations
 
 from solver.formulation import Formulation
 from solver.greedy import Loads
+from solver.instance import Problem
 from solver.rules import why_no_slot
 
 
-def explain(f: Formulation, values: list[int], unplaced: list[str]) -> list[dict]:
+def explain(f: Formulation, values: list[int], unplaced: list[str], whole: Problem
+            ) -> list[dict]:
+    """Reasons for the unplaced requests of `f` (a part of `whole`, or all of it)."""
     loads = Loads(f, values)
     vars_of: dict[str, list[int]] = {}
     for (r, _), v in f.var_of.items():
@@ -26,7 +29,7 @@ def explain(f: Formulation, values: list[int], unplaced: list[str]) -> list[dict
         own = f.eligible.get(r, [])
         if not own:
             out.append({"request": r, "reason": "no_eligible_slot",
-                        "detail": why_no_slot(f.problem, request)})
+                        "detail": why_no_slot(whole, request)})
             continue
         if request.group is not None:
             size = sum(1 for q in f.problem.requests.values() if q.group == request.group)
