@@ -6,8 +6,16 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from api.common import IsoDate, PageArgs, RequiredReasonSchema, app, as_list, if_match, list_schema, \
-    principal
+from api.common import (
+    IsoDate,
+    PageArgs,
+    RequiredReasonSchema,
+    app,
+    as_list,
+    if_match,
+    list_schema,
+    principal,
+)
 
 blp = Blueprint("capacity", __name__, url_prefix="/v1", description="Sites, preceptors, slots")
 

@@ -1,1 +1,1 @@
-"""Pure domain model: aggregates, their events and invariants; schedule arithmetic; DAS rules. No I/O."""
+"""Pure domain model: aggregates, events and invariants; schedule arithmetic; DAS rules. No I/O."""

@@ -14,8 +14,8 @@ class Aggregate(_Aggregate):
 
     Convention (checked by tests): every creating `__init__` and every `@event` method takes `actor`
     (the token principal, e.g. ``"coordinator:3f…"``) as its first argument, so it is stored on the
-    event. Command methods validate and check invariants, then call one private `@event` method whose
-    body only mutates state (it runs again on every replay, so it must not refuse).
+    event. Command methods validate and check invariants, then call one private `@event` method
+    whose body only mutates state (it runs again on every replay, so it must not refuse).
     """
 
 

@@ -20,7 +20,8 @@ REQUIREMENTS = ("BLS", "TB", "FLU", "BACKGROUND")
 def check_location(location: dict, field: str) -> None:
     lat, lon = location.get("lat"), location.get("lon")
     require(isinstance(lat, int | float) and -90 <= lat <= 90, f"{field}.lat", "must be -90..90")
-    require(isinstance(lon, int | float) and -180 <= lon <= 180, f"{field}.lon", "must be -180..180")
+    require(isinstance(lon, int | float) and -180 <= lon <= 180, f"{field}.lon",
+            "must be -180..180")
 
 
 class Site(Aggregate):

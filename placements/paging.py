@@ -34,7 +34,7 @@ def decode_cursor(cursor: str) -> tuple[Any, str]:
 
 
 def page(engine: Engine, table: Table, query: Select, limit: int, cursor: str | None) -> Page:
-    """Rows of `query` (over `table`, which has `seq` and `id`) after the cursor, `limit` of them."""
+    """`limit` rows of `query` (over `table`, which has `seq` and `id`) after the cursor."""
     if not 1 <= limit <= MAX_LIMIT:
         raise InvalidInput("limit", f"must be between 1 and {MAX_LIMIT}")
     if cursor:

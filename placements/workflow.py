@@ -56,7 +56,8 @@ def eligibility_problems(request: PlacementRequest, slot: Slot) -> dict[str, str
     if slot.withdrawn:
         problems["slot"] = "the slot has been withdrawn"
     if slot.discipline != request.discipline:
-        problems["slot"] = f"the slot is for {slot.discipline}, the request for {request.discipline}"
+        problems["slot"] = (f"the slot is for {slot.discipline}, "
+                            f"the request for {request.discipline}")
     if slot.colleges is not None and request.college not in slot.colleges:
         problems["slot"] = "the slot is reserved for other colleges"
     if slot.hours < request.required_hours:

@@ -88,7 +88,7 @@ def _vars_by_request(f: Formulation) -> dict[str, set[int]]:
 def one_slot_per_request(f: Formulation) -> None:
     """H1 (and H6: a group's shared variables make it one choice for all its members)."""
     seen = set()
-    for r, vs in _vars_by_request(f).items():
+    for vs in _vars_by_request(f).values():
         key = frozenset(vs)
         if len(vs) > 1 and key not in seen:
             seen.add(key)

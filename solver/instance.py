@@ -153,7 +153,8 @@ class _Reader:
             if ident is None:
                 continue
             if ident in seen:
-                self.error(f"{key}[{i}].id", f"duplicate id {ident!r} (also {key}[{seen[ident][0]}])")
+                first = seen[ident][0]
+                self.error(f"{key}[{i}].id", f"duplicate id {ident!r} (also {key}[{first}])")
             else:
                 seen[ident] = (i, item)
         return seen

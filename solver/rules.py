@@ -8,7 +8,6 @@ explanation of an unplaced request can name what excluded its nearest candidates
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 
 from domain.schedule import intersects_window
 from solver.instance import Problem, Request, Site, Slot, Student
@@ -29,7 +28,6 @@ def distance_km(student: Student, site: Site) -> float:
     return haversine_km(student.lat, student.lon, site.lat, site.lon)
 
 
-@lru_cache(maxsize=None)
 def _available(slot: Slot, student: Student) -> bool:
     return not any(intersects_window(slot.schedule, w) for w in student.unavailable)
 

@@ -31,8 +31,7 @@ def application() -> PlacementsApp:
 
 
 def solve_problem(problem: dict, time_limit: float, workers: int = 2) -> dict:
-    from solver import solve
-    from solver import parse_problem
+    from solver import parse_problem, solve
 
     return solve(parse_problem(problem), time_limit=time_limit, workers=workers)
 

@@ -65,7 +65,7 @@ def _load(port: int, paths: list[str], token: str, clients: int, seconds: float)
 @click.option("--clients", default=8, show_default=True, help="concurrent client processes")
 @click.option("--database-url", default=None, help="default: a fresh SQLite file")
 def bench_api(seconds: float, clients: int, database_url: str | None) -> None:
-    """Reads/s and p99 under gunicorn (2 workers) on the demo consortium; target ≥ 300/s, ≤ 100 ms."""
+    """Reads/s and p99 under gunicorn (2 workers) on the demo; target ≥ 300/s at p99 ≤ 100 ms."""
     from placements import demo
     from placements.app import PlacementsApp
     from placements.principals import OPERATOR

@@ -15,7 +15,7 @@ def main() -> None:
 
 @main.group()
 def bench() -> None:
-    """Benchmarks; each prints its figures as a ratio against a reference measured in the same run."""
+    """Benchmarks; each prints its figures as a ratio to a reference measured in the same run."""
 
 
 def _register() -> None:
