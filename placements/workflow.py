@@ -7,18 +7,23 @@ invariant, and optimistic concurrency on each makes concurrent bookings of the l
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import Column, Integer, String, Table, select
 
 from domain.base import Aggregate
-from domain.capacity import Preceptor, Slot
+from domain.capacity import Preceptor, Site, Slot
 from domain.errors import Conflict, InvalidInput
 from domain.placements import Placement
+from domain.schedule import Schedule, Window
 from domain.students import PlacementRequest, Student
 from placements.base import Base, check_version, command
 from placements.organizations import common
 from placements.paging import Page, page
 from placements.principals import Principal
 from placements.readmodel import metadata, projects
+from solver import instance as problem
+from solver import rules
 
 placements = Table(
     "placements", metadata,
@@ -50,22 +55,24 @@ def placement_view(row: dict) -> dict:
     return {k: v for k, v in row.items() if k != "seq"}
 
 
-def eligibility_problems(request: PlacementRequest, slot: Slot) -> dict[str, str]:
-    """Why this slot cannot serve this request, by field (empty when it can)."""
-    problems = {}
-    if slot.withdrawn:
-        problems["slot"] = "the slot has been withdrawn"
-    if slot.discipline != request.discipline:
-        problems["slot"] = (f"the slot is for {slot.discipline}, "
-                            f"the request for {request.discipline}")
-    if slot.colleges is not None and request.college not in slot.colleges:
-        problems["slot"] = "the slot is reserved for other colleges"
-    if slot.hours < request.required_hours:
-        problems["slot"] = f"the slot gives {slot.hours} hours, {request.required_hours} needed"
-    if not (request.earliest_start <= slot.schedule["start_date"]
-            and slot.schedule["end_date"] <= request.latest_end):
-        problems["slot"] = "the slot's dates fall outside the request's window"
-    return problems
+def ineligibility(request: PlacementRequest, slot: Slot, student: Student, site: Site
+                  ) -> list[str]:
+    """The H2 rules (solver/rules.py, the solver's own) that keep this slot from this request."""
+    return rules.failures(
+        problem.Request(str(request.id), request.student, request.discipline,
+                        request.required_hours, date.fromisoformat(request.earliest_start),
+                        date.fromisoformat(request.latest_end), request.priority, request.group,
+                        tuple(request.preferred_sites)),
+        problem.Slot(str(slot.id), slot.site, slot.discipline, slot.capacity, slot.preceptor,
+                     Schedule.parse(**slot.schedule), slot.hours,
+                     frozenset(slot.colleges) if slot.colleges is not None else None),
+        problem.Student(str(student.id), student.college, student.home["lat"],
+                        student.home["lon"], student.max_travel_km,
+                        frozenset(student.credentials),
+                        tuple(Window.parse(**w) for w in student.unavailable)),
+        problem.Site(str(site.id), site.employer, site.location["lat"], site.location["lon"],
+                     frozenset(site.requirements)),
+    )
 
 
 class Workflow(Base):
@@ -79,9 +86,12 @@ class Workflow(Base):
         if req.college != principal.org:
             raise InvalidInput("request", f"no such placement request of yours: {request}")
         target = self.load(Slot, slot, "slot")
-        problems = eligibility_problems(req, target)
-        if problems:
-            raise InvalidInput("slot", problems["slot"])
+        if target.withdrawn:
+            raise InvalidInput("slot", "the slot has been withdrawn")
+        broken = ineligibility(req, target, self.load(Student, req.student, "student"),
+                               self.load(Site, target.site, "site"))
+        if broken:
+            raise InvalidInput("slot", f"not eligible for this request: {', '.join(broken)}")
         if req.placement is not None:
             raise Conflict("the request already holds a placement", code="request_already_placed")
         placement = Placement(principal.actor, str(req.id), req.student, req.college,
