@@ -1,12 +1,15 @@
 """Independent parts of a problem: requests and slots linked by eligibility, a student's
-requests, a cohort group's members, and a preceptor's slots. Each part can be solved alone and
-the solutions joined: L1 is exactly the sum over parts."""
+requests whose windows meet, a cohort group's members, and a preceptor's slots whose dates
+meet. Each part can be solved alone and the solutions joined: L1 is the sum over parts."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from solver.instance import Problem
+
+DAY = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,26 @@ class _UnionFind:
             self.parent[ra] = rb
 
 
+def _linked_requests(problem: Problem) -> list[list[str]]:
+    """Requests that must be solved together: a group's members, and a student's requests
+    whose windows overlap (with a day's slack for night shifts) so their slots may meet (H4)."""
+    linked: list[list[str]] = []
+    groups: dict[str, list[str]] = {}
+    by_student: dict[str, list] = {}
+    for r in problem.requests.values():
+        if r.group is not None:
+            groups.setdefault(r.group, []).append(r.id)
+        by_student.setdefault(r.student, []).append(r)
+    linked += groups.values()
+    for requests in by_student.values():
+        for i, a in enumerate(requests):
+            for b in requests[i + 1:]:
+                if (a.earliest_start - DAY <= b.latest_end
+                        and b.earliest_start - DAY <= a.latest_end):
+                    linked.append([a.id, b.id])
+    return linked
+
+
 def components(problem: Problem, eligible: dict[str, list[str]]) -> list[Component]:
     """The independent parts, largest first (requests with no eligible slot each stand alone)."""
     uf = _UnionFind()
@@ -39,22 +62,20 @@ def components(problem: Problem, eligible: dict[str, list[str]]) -> list[Compone
         uf.find("r:" + r)
         for s in slots:
             uf.union("r:" + r, "s:" + s)
-    first_of: dict[str, str] = {}
-    for r in problem.requests.values():
-        for key in ("student:" + r.student, "group:" + (r.group or "")) if r.group else \
-                ("student:" + r.student,):
-            if key in first_of:
-                uf.union("r:" + r.id, "r:" + first_of[key])
-            else:
-                first_of[key] = r.id
-    by_preceptor: dict[str, str] = {}
+    for members in _linked_requests(problem):
+        for r in members[1:]:
+            uf.union("r:" + members[0], "r:" + r)
+    by_preceptor: dict[str, list[str]] = {}
     for s in {s for slots in eligible.values() for s in slots}:
         p = problem.slots[s].preceptor
         if p is not None:
-            if p in by_preceptor:
-                uf.union("s:" + s, "s:" + by_preceptor[p])
-            else:
-                by_preceptor[p] = s
+            by_preceptor.setdefault(p, []).append(s)
+    for slots in by_preceptor.values():  # only slots whose dates meet can meet in time (H5)
+        for i, a in enumerate(slots):
+            for b in slots[i + 1:]:
+                sa, sb = problem.slots[a].schedule, problem.slots[b].schedule
+                if sa.start_date - DAY <= sb.end_date and sb.start_date - DAY <= sa.end_date:
+                    uf.union("s:" + a, "s:" + b)
     parts: dict[str, tuple[set[str], set[str]]] = {}
     for key in list(uf.parent):
         root = uf.find(key)

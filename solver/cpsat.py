@@ -6,6 +6,7 @@ limit still returns a solution at least as good on the earlier levels.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
@@ -39,22 +40,35 @@ class Solver:
         self.l1 = sum(f.weight(v) * self.x[v] for v in range(f.size))
 
     def _run(self, objective, time_limit: float, hint: list[int] | None) -> StageResult | None:
+        """Solve; forbid each H4 clash the solution shows and solve again, until there is none."""
         self.model.Maximize(objective)
-        self.model.ClearHints()
-        if hint is not None:
-            for var, value in zip(self.x, hint, strict=True):
-                self.model.AddHint(var, value)
-        solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = max(0.05, time_limit)
-        solver.parameters.num_workers = self.workers
-        # The LP relaxation is what proves these assignment-like models optimal fast.
-        solver.parameters.linearization_level = 2
-        status = solver.Solve(self.model)
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return None
-        values = [int(solver.Value(v)) for v in self.x]
-        return StageResult(values, solver.StatusName(status), solver.ObjectiveValue(),
-                           solver.BestObjectiveBound())
+        deadline = time.perf_counter() + max(0.05, time_limit)
+        result = None
+        while True:
+            self.model.ClearHints()
+            if hint is not None:
+                for var, value in zip(self.x, hint, strict=True):
+                    self.model.AddHint(var, value)
+            solver = cp_model.CpSolver()
+            solver.parameters.max_time_in_seconds = max(0.05, deadline - time.perf_counter())
+            solver.parameters.num_workers = self.workers
+            # The LP relaxation is what proves these assignment-like models optimal fast.
+            solver.parameters.linearization_level = 2
+            status = solver.Solve(self.model)
+            if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                return result
+            values = [int(solver.Value(v)) for v in self.x]
+            clashes = self.f.conflicts(values)
+            result = StageResult(values, solver.StatusName(status), solver.ObjectiveValue(),
+                                 solver.BestObjectiveBound())
+            if not clashes:
+                return result
+            for u, v in clashes:
+                self.model.Add(self.x[u] + self.x[v] <= 1)
+                values[v] = 0
+            hint = values
+            if time.perf_counter() >= deadline:  # out of time: drop the clashing choices
+                return StageResult(values, "FEASIBLE", result.objective, result.bound)
 
     def placed_l1(self, hint: list[int] | None, time_limit: float) -> StageResult | None:
         return self._run(self.l1, time_limit, hint)

@@ -1,8 +1,10 @@
 """The allocation as 0/1 variables and linear constraints, one small function per family.
 
 A variable is one (request, slot) choice; a cohort group shares one variable per slot among its
-members (H6). The same formulation feeds CP-SAT (solver/cpsat.py) and the LP relaxation that
-bounds L1 (solver/bound.py).
+members (H6). H1, H3 and H5 are constraints here; H4 (a student's simultaneous slots) is checked
+on each solution and the pairs it breaks are forbidden before solving again. The same
+formulation feeds CP-SAT (solver/cpsat.py) and the LP relaxation that bounds L1
+(solver/bound.py; without H4, so the bound stays valid).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from domain.schedule import moment_sets
+from domain.schedule import moment_sets, simultaneous
 from solver.instance import Problem
 
 Choice = tuple[str, str]  # (request id, slot id)
@@ -27,10 +29,40 @@ class Formulation:
     # "request", "capacity", "preceptor" or "student" (what an unplaced request was blocked by).
     at_most: list[tuple[dict[int, int], int, str]] = field(default_factory=list)
     fixed: set[int] = field(default_factory=set)  # H7 locked variables (= 1)
+    # H4 is enforced lazily (see `conflicts`): the variables of each student's requests.
+    student_vars: dict[str, list[int]] = field(default_factory=dict)
+    _meets: dict[tuple[str, str], bool] = field(default_factory=dict)
 
     @property
     def size(self) -> int:
         return len(self.slot_of)
+
+    def meets(self, a: str, b: str) -> bool:
+        """Whether slots a and b are simultaneous (a slot meets itself), cached."""
+        key = (a, b) if a <= b else (b, a)
+        if key not in self._meets:
+            self._meets[key] = a == b or simultaneous(self.problem.slots[a].schedule,
+                                                      self.problem.slots[b].schedule)
+        return self._meets[key]
+
+    def placed_by(self, v: int) -> dict[str, str]:
+        """Student -> the request of theirs that variable v places."""
+        return {self.problem.requests[r].student: r for r in self.members[v]}
+
+    def clash(self, u: int, v: int) -> bool:
+        """H4: u and v place one student's different requests in simultaneous slots."""
+        a, b = self.placed_by(u), self.placed_by(v)
+        return (any(a[st] != b[st] for st in a.keys() & b.keys())
+                and self.meets(self.slot_of[u], self.slot_of[v]))
+
+    def conflicts(self, values: list[int]) -> list[tuple[int, int]]:
+        """The H4 violations of an assignment, as pairs of chosen variables."""
+        out = []
+        for vs in self.student_vars.values():
+            chosen = [v for v in vs if values[v]]
+            out += [(u, v) for i, u in enumerate(chosen) for v in chosen[i + 1:]
+                    if self.clash(u, v)]
+        return out
 
     def weight(self, v: int) -> int:
         """L1 weight: the priorities of the requests the variable places."""
@@ -43,7 +75,7 @@ def build(problem: Problem, eligible: dict[str, list[str]]) -> Formulation:
     one_slot_per_request(f)
     slot_capacity(f)
     preceptor_at_one_moment(f)
-    student_at_one_moment(f)
+    students_with_several_requests(f)
     locked(f)
     return f
 
@@ -126,22 +158,18 @@ def preceptor_at_one_moment(f: Formulation) -> None:
                 f.at_most.append((load, limit, "preceptor"))
 
 
-def student_at_one_moment(f: Formulation) -> None:
-    """H4: over each set of a student's candidate slots in session together, at most one."""
+def students_with_several_requests(f: Formulation) -> None:
+    """H4 is checked, not enumerated: a student's candidate slots can number in the hundreds,
+    and few of their simultaneous pairs ever tempt the solver. `Formulation.conflicts` finds
+    the pairs a solution breaks; the solver forbids them and solves again (solver/cpsat.py)."""
     by_request = _vars_by_request(f)
     requests_of: dict[str, list[str]] = defaultdict(list)
     for r in f.problem.requests.values():
         if by_request.get(r.id):
             requests_of[r.student].append(r.id)
-    for requests in requests_of.values():
-        if len(requests) < 2:
-            continue  # H1 already allows one slot per request
-        slots = sorted({f.slot_of[v] for r in requests for v in by_request[r]})
-        index = {s: i for i, s in enumerate(slots)}
-        for moment in moment_sets([f.problem.slots[s].schedule for s in slots]):
-            vs = {v: 1 for r in requests for v in by_request[r] if index[f.slot_of[v]] in moment}
-            if len(vs) > 1:
-                f.at_most.append((vs, 1, "student"))
+    for student, requests in requests_of.items():
+        if len(requests) > 1:
+            f.student_vars[student] = sorted({v for r in requests for v in by_request[r]})
 
 
 def locked(f: Formulation) -> None:

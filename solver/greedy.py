@@ -19,23 +19,31 @@ class Loads:
                 self.of_var[v].append(i)
         self.load = [0] * len(f.at_most)
         self.values = [0] * f.size
+        self.taken_by_student: dict[str, list[int]] = {}
         for v, value in enumerate(values or []):
             if value:
                 self.take(v)
 
+    def _clashes(self, v: int) -> bool:
+        return any(self.f.clash(u, v) for st in self.f.placed_by(v)
+                   for u in self.taken_by_student.get(st, ()))
+
     def fits(self, v: int) -> bool:
         return all(self.load[i] + self.f.at_most[i][0][v] <= self.f.at_most[i][1]
-                   for i in self.of_var[v])
+                   for i in self.of_var[v]) and not self._clashes(v)
 
     def blocking(self, v: int) -> list[str]:
         """The kinds of the constraints that leave no room for variable v."""
-        return [self.f.at_most[i][2] for i in self.of_var[v]
-                if self.load[i] + self.f.at_most[i][0][v] > self.f.at_most[i][1]]
+        kinds = [self.f.at_most[i][2] for i in self.of_var[v]
+                 if self.load[i] + self.f.at_most[i][0][v] > self.f.at_most[i][1]]
+        return kinds + ["student"] if self._clashes(v) else kinds
 
     def take(self, v: int) -> None:
         self.values[v] = 1
         for i in self.of_var[v]:
             self.load[i] += self.f.at_most[i][0][v]
+        for st in self.f.placed_by(v):
+            self.taken_by_student.setdefault(st, []).append(v)
 
 
 def placed_requests(f: Formulation, values: list[int]) -> set[str]:

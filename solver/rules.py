@@ -54,23 +54,29 @@ def failures(request: Request, slot: Slot, student: Student, site: Site) -> list
 
 
 def eligible(request: Request, slot: Slot, student: Student, site: Site) -> bool:
-    if slot.discipline != request.discipline or slot.hours < request.required_hours:
-        return False
-    return not failures(request, slot, student, site)
+    """The same rules as `failures`, cheapest first, stopping at the first broken one."""
+    return (slot.discipline == request.discipline
+            and slot.hours >= request.required_hours
+            and request.earliest_start <= slot.schedule.start_date
+            and slot.schedule.end_date <= request.latest_end
+            and (slot.colleges is None or student.college in slot.colleges)
+            and site.requirements <= student.credentials
+            and (student.max_travel_km is None
+                 or distance_km(student, site) <= student.max_travel_km)
+            and (not student.unavailable or _available(slot, student)))
 
 
 def eligibility(problem: Problem) -> dict[str, list[str]]:
     """Request id -> the ids of its eligible slots (in file order)."""
     by_discipline: dict[str, list[Slot]] = {}
     for slot in problem.slots.values():
-        by_discipline.setdefault(slot.discipline, []).append(slot)
+        if slot.capacity > 0:
+            by_discipline.setdefault(slot.discipline, []).append(slot)
     result = {}
     for request in problem.requests.values():
         student = problem.students[request.student]
-        result[request.id] = [
-            s.id for s in by_discipline.get(request.discipline, ())
-            if s.capacity > 0 and eligible(request, s, student, problem.sites[s.site])
-        ]
+        result[request.id] = [s.id for s in by_discipline.get(request.discipline, ())
+                              if eligible(request, s, student, problem.sites[s.site])]
     return result
 
 

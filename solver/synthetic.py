@@ -1,11 +1,12 @@
 """Realistic synthetic `placements-problem/1` instances (`placements generate`).
 
-A Bay Area-like region of sixteen towns; colleges and employers in them; sites with onboarding
-requirements; preceptorships of one or two students (a preceptor often covers two slots on
-different days); instructor-led cohort slots; day, evening, weekend and night shifts across
-three terms; students living near their college, a fifth of them incumbent workers free only
-evenings and weekends; cohort groups; credentials; travel limits; a few college-reserved slots.
-`scarcity` is the ratio of seats to requests. The same seed gives the same file.
+A Bay Area-like region of up to sixteen towns (about one per 1,250 requests); colleges and
+employers in them; sites with onboarding requirements; preceptorships of one or two students
+(a preceptor often covers two slots on different days); instructor-led cohort slots; day,
+evening, weekend and night shifts across three terms; students living near their college, a
+fifth of them incumbent workers free only evenings and weekends; cohort groups; credentials;
+travel limits; a few college-reserved slots. `scarcity` is the ratio of seats to requests. The
+same seed gives the same file.
 """
 
 from __future__ import annotations
@@ -52,16 +53,18 @@ def _hours(weekdays: list[int], start: str, end: str, first: date, last: date) -
 
 def generate(requests: int, seed: int = 1, scarcity: float = 0.8) -> dict:
     rng = random.Random(seed)
+    # A consortium's footprint grows with it: about one town per 1,250 requests.
+    towns = TOWNS[:max(2, min(len(TOWNS), round(requests / 1250)))]
     n_colleges = max(3, min(40, requests // 400))
     n_employers = max(3, min(120, requests // 150))
-    colleges = [{"id": f"c{i}", "name": f"{rng.choice(TOWNS)[0]} College {i}"}
+    colleges = [{"id": f"c{i}", "name": f"{rng.choice(towns)[0]} College {i}"}
                 for i in range(n_colleges)]
-    college_town = {c["id"]: rng.choice(TOWNS) for c in colleges}
+    college_town = {c["id"]: rng.choice(towns) for c in colleges}
     sites, preceptors, slots = [], [], []
     for e in range(n_employers):
-        town = rng.choice(TOWNS)
+        town = rng.choice(towns)
         for k in range(rng.randint(1, 4)):
-            site_town = town if k == 0 else rng.choice(TOWNS)
+            site_town = town if k == 0 else rng.choice(towns)
             sites.append({"id": f"s{len(sites)}", "employer": f"e{e}",
                           "location": _near(rng, site_town[1], site_town[2], 6),
                           "requirements": sorted(rng.sample(REQUIREMENTS, rng.randint(1, 3)))})
@@ -71,8 +74,8 @@ def generate(requests: int, seed: int = 1, scarcity: float = 0.8) -> dict:
         site = rng.choice(sites)
         discipline = rng.choices([d for d, _ in DISCIPLINES], weights)[0]
         term_start, term_end = rng.choice(TERMS)
-        first = term_start + timedelta(days=7 * rng.randint(0, 3))
-        last = min(term_end, first + timedelta(days=7 * rng.randint(6, 12) - 3))
+        first = term_start + timedelta(days=7 * rng.randint(0, 8))
+        last = min(term_end, first + timedelta(days=7 * rng.randint(5, 10) - 3))
         _, day_sets, start, end, _ = rng.choices(SHIFTS, [s[4] for s in SHIFTS])[0]
         if discipline not in ("RN", "LVN") and start == "19:00":
             start, end = "07:00", "15:30"
@@ -110,7 +113,7 @@ def generate(requests: int, seed: int = 1, scarcity: float = 0.8) -> dict:
         student = {"id": f"st{len(students)}", "college": college,
                    "home": _near(rng, town[1], town[2], 12),
                    "max_travel_km": rng.choice([15, 20, 25, 30, 40, None]),
-                   "credentials": [c for c in REQUIREMENTS if rng.random() < 0.88],
+                   "credentials": [c for c in REQUIREMENTS if rng.random() < 0.95],
                    "unavailable": [{"weekdays": [0, 1, 2, 3, 4], "start": "08:00", "end": "17:00"}]
                    if incumbent else []}
         students.append(student)
@@ -133,10 +136,13 @@ def generate(requests: int, seed: int = 1, scarcity: float = 0.8) -> dict:
             near = [s["id"] for s in sites
                     if abs(s["location"]["lat"] - student["home"]["lat"]) < 0.15
                     and abs(s["location"]["lon"] - student["home"]["lon"]) < 0.2]
+            start, end = TERMS[term]
+            if rng.random() < 0.5:  # a rotation block: the first or second half of the term
+                middle = start + (end - start) / 2
+                start, end = (start, middle) if rng.random() < 0.5 else (middle, end)
             reqs.append({"id": f"r{len(reqs)}", "student": student["id"],
                          "discipline": discipline, "required_hours": rng.choice([48, 60, 72, 90]),
-                         "earliest_start": TERMS[term][0].isoformat(),
-                         "latest_end": TERMS[term][1].isoformat(),
+                         "earliest_start": start.isoformat(), "latest_end": end.isoformat(),
                          "priority": rng.choices([1, 2, 3], [80, 15, 5])[0], "group": group,
                          "preferred_sites": rng.sample(near, min(len(near), rng.randint(0, 2)))})
     for p in preceptors:
