@@ -9,7 +9,9 @@ above it, part by part (the lowest rate is then maximised within each part, not 
 
 from __future__ import annotations
 
+import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from solver import cpsat
 from solver.components import components
@@ -22,41 +24,58 @@ from solver.solution import FORMAT, metrics
 
 GLOBAL_LIMIT = 3000
 STAGE_SHARES = (0.6, 0.2, 0.2)  # of the time limit: L1, L2, L3
+MIN_PART_SECONDS = 2.0
 
 
 def _part_time(total: float, share: float, part: int, whole: int) -> float:
-    return total * share * max(part, 1) / max(whole, 1)
+    """A part's share of a stage's time, by size; small parts finish in milliseconds, but a
+    floor keeps a proof from being cut off by a scheduling hiccup."""
+    return max(MIN_PART_SECONDS, total * share * max(part, 1) / max(whole, 1))
 
 
-def solve(problem: Problem, time_limit: float = 60.0, workers: int = 8) -> dict:
+def solve(problem: Problem, time_limit: float = 60.0, workers: int = 1,
+          parallel: int | None = None) -> dict:
+    """Solve; `workers` CP-SAT search workers per model, `parallel` parts at once (default:
+    one per core)."""
+    parallel = parallel or os.cpu_count() or 1
     started = time.perf_counter()
     eligible = eligibility(problem)
     parts = components(problem, eligible)
     n = max(len(problem.requests), 1)
     assignment: dict[str, str] = {}
-    proven, bound, l1 = True, 0, 0
+    proven, bound = True, 0
     solved_parts, empty = [], []
-    for part in parts:
+
+    def first_stage(part):
         sub = problem.subproblem(set(part.requests), set(part.slots))
         f = build(sub, {r: eligible[r] for r in part.requests})
         if f.size == 0:  # nothing it could be given: only its reasons to write
-            empty.append((f, []))
-            continue
+            return part, f, None, None
         solver = cpsat.Solver(f, workers)
         hint = warm_start(f)
         result = solver.placed_l1(hint, _part_time(time_limit, STAGE_SHARES[0],
                                                     len(part.requests), n))
-        values = result.values if result else hint
-        value = sum(f.weight(v) for v, x in enumerate(values) if x)
-        proven &= bool(result) and result.status == "OPTIMAL"
-        bound += int(round(result.bound)) if result else sum(f.weight(v) for v in range(f.size))
-        l1 += value
-        solved_parts.append((part, f, solver, values, value))
+        return part, f, solver, (result, hint)
+
+    # CP-SAT releases the GIL while it searches, so parts are solved side by side.
+    with ThreadPoolExecutor(max_workers=parallel) as pool:
+        for part, f, solver, outcome in pool.map(first_stage, parts):
+            if solver is None:
+                empty.append((f, []))
+                continue
+            result, hint = outcome
+            values = result.values if result else hint
+            value = sum(f.weight(v) for v, x in enumerate(values) if x)
+            proven &= bool(result) and result.status == "OPTIMAL"
+            bound += (int(round(result.bound)) if result
+                      else sum(f.weight(v) for v in range(f.size)))
+            solved_parts.append((part, f, solver, values, value))
 
     l1_done_at = time.perf_counter()
     if len(problem.requests) <= GLOBAL_LIMIT and len(solved_parts) > 1:
         f = build(problem, eligible)
         solver = cpsat.Solver(f, workers)
+        solver.forbid_all_clashes()
         for _, pf, _, _, value in solved_parts:
             solver.model.Add(sum(pf.weight(v) * solver.x[f.var_of[(pf.members[v][0],
                                                                    pf.slot_of[v])]]

@@ -28,7 +28,7 @@ class StageResult:
 
 
 class Solver:
-    def __init__(self, f: Formulation, workers: int = 8):
+    def __init__(self, f: Formulation, workers: int = 1):
         self.f = f
         self.workers = workers
         self.model = cp_model.CpModel()
@@ -38,12 +38,12 @@ class Solver:
         for v in f.fixed:
             self.model.Add(self.x[v] == 1)
         self.l1 = sum(f.weight(v) * self.x[v] for v in range(f.size))
+        self.cut_students: set[str] = set()  # students whose H4 pairs are all in the model
 
     def _run(self, objective, time_limit: float, hint: list[int] | None) -> StageResult | None:
         """Solve; forbid each H4 clash the solution shows and solve again, until there is none."""
         self.model.Maximize(objective)
         deadline = time.perf_counter() + max(0.05, time_limit)
-        result = None
         while True:
             self.model.ClearHints()
             if hint is not None:
@@ -56,7 +56,7 @@ class Solver:
             solver.parameters.linearization_level = 2
             status = solver.Solve(self.model)
             if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                return result
+                return None  # no solution in time (any earlier one broke H4)
             values = [int(solver.Value(v)) for v in self.x]
             clashes = self.f.conflicts(values)
             result = StageResult(values, solver.StatusName(status), solver.ObjectiveValue(),
@@ -64,11 +64,25 @@ class Solver:
             if not clashes:
                 return result
             for u, v in clashes:
-                self.model.Add(self.x[u] + self.x[v] <= 1)
+                # Forbid all of these students' clashing pairs at once, not just this one:
+                # the next solve would only find the neighbouring pair.
+                for student in self.f.placed_by(u).keys() & self.f.placed_by(v).keys():
+                    if student not in self.cut_students:
+                        self.cut_students.add(student)
+                        for a, b in self.f.student_clashes(student):
+                            self.model.Add(self.x[a] + self.x[b] <= 1)
                 values[v] = 0
             hint = values
-            if time.perf_counter() >= deadline:  # out of time: drop the clashing choices
-                return StageResult(values, "FEASIBLE", result.objective, result.bound)
+            if time.perf_counter() >= deadline:  # out of time: the caller keeps its hint
+                return None
+
+    def forbid_all_clashes(self) -> None:
+        """Put every H4 pair in the model up front (for a whole problem of moderate size)."""
+        for student in self.f.student_vars:
+            if student not in self.cut_students:
+                self.cut_students.add(student)
+                for a, b in self.f.student_clashes(student):
+                    self.model.Add(self.x[a] + self.x[b] <= 1)
 
     def placed_l1(self, hint: list[int] | None, time_limit: float) -> StageResult | None:
         return self._run(self.l1, time_limit, hint)

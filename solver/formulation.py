@@ -55,6 +55,11 @@ class Formulation:
         return (any(a[st] != b[st] for st in a.keys() & b.keys())
                 and self.meets(self.slot_of[u], self.slot_of[v]))
 
+    def student_clashes(self, student: str) -> list[tuple[int, int]]:
+        """Every pair of this student's variables that H4 forbids together."""
+        vs = self.student_vars.get(student, [])
+        return [(u, v) for i, u in enumerate(vs) for v in vs[i + 1:] if self.clash(u, v)]
+
     def conflicts(self, values: list[int]) -> list[tuple[int, int]]:
         """The H4 violations of an assignment, as pairs of chosen variables."""
         out = []

@@ -17,7 +17,8 @@ from placements.cli.main import bench, main
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="write the solution here (default: stdout)")
 @click.option("--time-limit", default=60.0, show_default=True, help="seconds")
-@click.option("--workers", default=8, show_default=True, help="CP-SAT search workers")
+@click.option("--workers", default=1, show_default=True,
+              help="CP-SAT search workers per part (parts run one per core)")
 def solve(problem, output: str | None, time_limit: float, workers: int) -> None:
     """Solve a placements-problem/1 file; exit 2 (one line per problem) if it is invalid."""
     from solver import ProblemError, parse_problem
