@@ -7,6 +7,7 @@ from flask_smorest import Api
 
 from api import (
     apprenticeship,
+    audit,
     auth,
     capacity,
     errors,
@@ -21,7 +22,7 @@ from placements.settings import Settings
 from workers import queue
 
 BLUEPRINTS = (organizations.blp, capacity.blp, students.blp, placements.blp, solves.blp,
-              apprenticeship.blp)
+              apprenticeship.blp, audit.blp)
 
 
 def create_app(application: PlacementsApp | None = None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from placements.apprenticeship import Apprenticeship
+from placements.audit import Audit
 from placements.capacity import Capacity
 from placements.organizations import Organizations
 from placements.solves import Solves
@@ -10,5 +11,6 @@ from placements.students import Students
 from placements.workflow import Workflow
 
 
-class PlacementsApp(Organizations, Capacity, Students, Workflow, Solves, Apprenticeship):
+class PlacementsApp(Organizations, Capacity, Students, Workflow, Solves, Apprenticeship,
+                    Audit):
     """One Application (one event table, one ledger); its areas live in their own modules."""

@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime
-from typing import Any
 
-from eventsourcing.persistence import StoredEvent
 from sqlalchemy import JSON, Column, Float, Integer, String, Table, select
 
 from domain.apprenticeship import Apprentice, ApprenticeshipProgram
@@ -341,24 +339,16 @@ class Apprenticeship(Base):
                                         or x.data["provider"] == principal.org)]
 
     def recorded(self, originator_ids: list[str]) -> dict[str, list[Recorded]]:
-        """The stored events of these aggregates with their log positions (the event table's
-        `id` is the position), decoded by the application's mapper (so ciphers apply)."""
-        table = self.recorder.events_record_cls.__table__
-        uids = [uuid.UUID(str(i)) for i in originator_ids]
-        out: dict[str, list[Recorded]] = {str(u): [] for u in uids}
-        if not uids:
+        """The recorded events of these aggregates with their log positions."""
+        out: dict[str, list[Recorded]] = {str(i): [] for i in originator_ids}
+        if not originator_ids:
             return out
-        q = select(table.c.id, table.c.originator_id, table.c.originator_version,
-                   table.c.topic, table.c.state).where(
-            table.c.originator_id.in_(uids)).order_by(table.c.id)
-        to_event = self.mapper.to_domain_event
-        with self.engine.connect() as conn:
-            rows = conn.execute(q).all()
-        for position, oid, version, topic, state in rows:
-            e: Any = to_event(StoredEvent(oid, version, topic, bytes(state)))
-            data = e.__dict__
-            out[str(oid)].append(Recorded(data.get("event_id") or f"{oid}:{version}", position,
-                                          e.timestamp, type(e).__name__, data))
+        for entry in self.log(originator_ids):
+            data = entry.event.__dict__
+            oid = str(entry.originator_id)
+            out[oid].append(Recorded(data.get("event_id") or f"{oid}:{entry.version}",
+                                     entry.position, entry.event.timestamp,
+                                     type(entry.event).__name__, data))
         return out
 
     def apprentice_compliance(self, principal: Principal, apprentice_id: str,

@@ -11,11 +11,12 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError, Recording
+from eventsourcing.persistence import IntegrityError, Recording, StoredEvent
 from sqlalchemy import Table, select
 from sqlalchemy.engine import Engine
 
@@ -122,6 +123,24 @@ class Base(Application):
             raise NotFound(f"no such {what}: {aggregate_id}")
         return aggregate
 
+    def log(self, originator_ids: list[str] | None = None, after: int = 0,
+            limit: int | None = None) -> list[LogEntry]:
+        """Stored events in log order (the event table's `id` is the position), decoded by the
+        application's mapper, so ciphers and upcasters apply; optionally of some aggregates."""
+        table = self.recorder.events_record_cls.__table__
+        q = select(table.c.id, table.c.originator_id, table.c.originator_version,
+                   table.c.topic, table.c.state).where(table.c.id > after).order_by(table.c.id)
+        if originator_ids is not None:
+            q = q.where(table.c.originator_id.in_([UUID(str(i)) for i in originator_ids]))
+        if limit is not None:
+            q = q.limit(limit)
+        with self.engine.connect() as conn:
+            rows = conn.execute(q).all()
+        to_event = self.mapper.to_domain_event
+        return [LogEntry(position, oid, version, topic,
+                         to_event(StoredEvent(oid, version, topic, bytes(state))))
+                for position, oid, version, topic, state in rows]
+
     def read_row(self, table: Table, ident: str, what: str) -> dict:
         """One read-model row by id, or NotFound naming `what`."""
         with self.engine.connect() as conn:
@@ -129,6 +148,17 @@ class Base(Application):
         if row is None:
             raise NotFound(f"no such {what}: {ident}")
         return dict(row._mapping)
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """One stored event, decoded: its log position, aggregate, version, topic and the event."""
+
+    position: int
+    originator_id: UUID
+    version: int
+    topic: str
+    event: Any
 
 
 def check_version(aggregate: Aggregate, if_match: int | None) -> None:

@@ -22,3 +22,24 @@ def replay() -> None:
         task = progress.add_task("replay", total=total)
         count = run_replay(app, lambda n: progress.advance(task, n))
     click.echo(f"rebuilt read models of {count} aggregates from {total} events")
+
+
+@main.command("verify-log")
+@click.option("--json", "as_json", is_flag=True, help="print the same JSON as GET /v1/audit/verify")
+def verify_log(as_json: bool) -> None:
+    """Recompute the hash chain over the whole log; exit 1 at the first position that fails."""
+    import json
+
+    from placements.app import PlacementsApp
+    from placements.principals import OPERATOR
+
+    result = PlacementsApp().verify_log(OPERATOR)
+    if as_json:
+        click.echo(json.dumps(result.as_dict()))
+    elif result.ok:
+        click.echo(f"ok: {result.events} events, head {result.head}, "
+                   f"{result.checkpoints} checkpoints hold")
+    else:
+        click.echo(f"FAILED at position {result.failed_position}: {result.problem} "
+                   f"({result.events} events verified before it)")
+    raise SystemExit(0 if result.ok else 1)
