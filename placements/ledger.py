@@ -125,8 +125,9 @@ def verify(engine: Engine, events: Table) -> Verification:
                     problem = "ledger digest without its event (event deleted?)"
                 else:
                     e = stored[position]
+                    state = e.state.encode() if isinstance(e.state, str) else bytes(e.state)
                     previous = digest(previous, position, str(e.originator_id),
-                                      e.originator_version, e.topic, bytes(e.state))
+                                      e.originator_version, e.topic, state)
                     if previous != sealed[position]:
                         problem = "digest mismatch: the event or its digest was altered"
                     elif position in marks and marks[position] != previous:
