@@ -39,7 +39,8 @@ def _date(value: str | date, field: str) -> date:
 
 def _weekdays(values: Iterable[int], field: str) -> frozenset[int]:
     days = frozenset(values)
-    if not days or any(not isinstance(d, int) or not 0 <= d <= 6 for d in days):
+    if not days or any(isinstance(d, bool) or not isinstance(d, int) or not 0 <= d <= 6
+                       for d in days):
         raise ValueError(f"{field}: weekdays are integers 0 (Monday) to 6 (Sunday), at least one")
     return days
 
@@ -175,7 +176,11 @@ def moment_sets(schedules: Sequence[Schedule]) -> list[frozenset[int]]:
     moment"; and two schedules are simultaneous exactly when some set holds both.
     """
     if len(schedules) < 2:
-        return [frozenset(range(len(schedules)))] if schedules else []
+        # A lone schedule forms a set only if its range really holds one of its weekdays.
+        if schedules and next(schedules[0].session_days(schedules[0].start_date,
+                                                        schedules[0].end_date), None):
+            return [frozenset({0})]
+        return []
     boundaries = sorted({d + k * DAY for s in schedules for d in (s.start_date, s.end_date)
                          for k in (-1, 0, 1, 2)})
     found: set[frozenset[int]] = set()
