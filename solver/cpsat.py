@@ -39,6 +39,7 @@ class Solver:
             self.model.Add(self.x[v] == 1)
         self.l1 = sum(f.weight(v) * self.x[v] for v in range(f.size))
         self.cut_students: set[str] = set()  # students whose H4 pairs are all in the model
+        self.forbid_all_clashes()
 
     def _run(self, objective, time_limit: float, hint: list[int] | None) -> StageResult | None:
         """Solve; forbid each H4 clash the solution shows and solve again, until there is none."""
