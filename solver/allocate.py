@@ -44,6 +44,7 @@ def solve(problem: Problem, time_limit: float = 60.0, workers: int = 1,
     parts = components(problem, eligible)
     n = max(len(problem.requests), 1)
     l1_seconds = max(0.0, deadline - time.perf_counter()) * L1_SHARE
+    l1_deadline = time.perf_counter() + l1_seconds
 
     def first_stage(part):
         sub = problem.subproblem(set(part.requests), set(part.slots))
@@ -52,8 +53,9 @@ def solve(problem: Problem, time_limit: float = 60.0, workers: int = 1,
             return f, None, None, None
         solver = cpsat.Solver(f, workers)
         hint = warm_start(f)
-        result = solver.placed_l1(hint, _share(l1_seconds, len(part.requests), n, parallel))
-        return f, solver, result, hint
+        budget = min(_share(l1_seconds, len(part.requests), n, parallel),
+                     max(MIN_PART_SECONDS, l1_deadline - time.perf_counter()))
+        return f, solver, solver.placed_l1(hint, budget), hint
 
     proven, bound = True, 0
     solved, empty = [], []
@@ -65,8 +67,12 @@ def solve(problem: Problem, time_limit: float = 60.0, workers: int = 1,
                 continue
             values = result.values if result else hint
             proven &= bool(result) and result.status == "OPTIMAL"
-            bound += (int(round(result.bound)) if result
-                      else sum(f.weight(v) for v in range(f.size)))
+            if result:
+                bound += int(round(result.bound))
+            elif solver.last_bound is not None:
+                bound += int(solver.last_bound)
+            else:
+                bound += sum(f.weight(v) for v in range(f.size))
             solved.append((f, solver, values, sum(f.weight(v) for v, x in enumerate(values) if x)))
     l1_done_at = time.perf_counter()
 
