@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from placements import idempotency  # noqa: F401  (its table is part of the schema)
 from placements.apprenticeship import Apprenticeship
 from placements.audit import Audit
 from placements.capacity import Capacity

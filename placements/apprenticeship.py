@@ -131,7 +131,7 @@ class Apprenticeship(Base):
                 raise InvalidInput("sponsor", "an employer sponsors its own programs only")
             sponsor = principal.org
         elif sponsor is not None:
-            self.load(Organization, sponsor, "organization")
+            self.referenced(Organization, sponsor, "sponsor", "organization")
         program = ApprenticeshipProgram.create(principal.actor, new_event_id(), sponsor,
                                                standards)
         self.commit(program)
@@ -173,7 +173,8 @@ class Apprenticeship(Base):
                         registered_date: str | None = None) -> dict:
         principal.require("employer")
         try:
-            prog = self.load(ApprenticeshipProgram, program, "apprenticeship program")
+            prog = self.referenced(ApprenticeshipProgram, program, "program",
+                                   "apprenticeship program")
         except NotFound:
             raise InvalidInput("program", f"no such apprenticeship program: {program}") from None
         if prog.sponsor is not None and self._is_employer(prog.sponsor) \

@@ -21,7 +21,7 @@ from sqlalchemy import Table, select
 from sqlalchemy.engine import Engine
 
 from domain.base import Aggregate
-from domain.errors import Conflict, NotFound, StaleVersion
+from domain.errors import Conflict, InvalidInput, NotFound, StaleVersion
 from placements import ledger, readmodel
 from placements.settings import Settings
 
@@ -140,6 +140,13 @@ class Base(Application):
         return [LogEntry(position, oid, version, topic,
                          to_event(StoredEvent(oid, version, topic, bytes(state))))
                 for position, oid, version, topic, state in rows]
+
+    def referenced(self, cls: type[A], aggregate_id: str, field: str, what: str) -> A:
+        """An aggregate a request body names: an unknown id is bad input in that field (422)."""
+        try:
+            return self.load(cls, aggregate_id, what)
+        except NotFound as e:
+            raise InvalidInput(field, e.message) from None
 
     def read_row(self, table: Table, ident: str, what: str) -> dict:
         """One read-model row by id, or NotFound naming `what`."""

@@ -103,7 +103,7 @@ class Capacity(Base):
     """Commands of an employer over its own capacity; reads scoped to the caller."""
 
     def _own_site(self, principal: Principal, site_id: str, field: str = "site") -> Site:
-        site = self.load(Site, site_id, "site")
+        site = self.referenced(Site, site_id, field, "site")
         if site.employer != principal.org:
             raise InvalidInput(field, f"no such site of yours: {site_id}")
         return site
@@ -142,7 +142,7 @@ class Capacity(Base):
         own_site = self._own_site(principal, site)
         supervisor = None
         if preceptor is not None:
-            supervisor = self.load(Preceptor, preceptor, "preceptor")
+            supervisor = self.referenced(Preceptor, preceptor, "preceptor", "preceptor")
             if supervisor.employer != principal.org:
                 raise InvalidInput("preceptor", f"no such preceptor of yours: {preceptor}")
         schedule = {"start_date": start_date, "end_date": end_date,

@@ -74,7 +74,7 @@ class Organizations(Base):
     def issue_token(self, principal: Principal, role: str, org: str | None) -> tuple[str, dict]:
         """A new bearer token (returned once, never stored) and its record."""
         principal.require("admin")
-        organization = self.load(Organization, org, "organization") if org else None
+        organization = self.referenced(Organization, org, "org", "organization") if org else None
         token = new_token()
         record = ApiToken.issue(principal.actor, role, organization, hash_token(token))
         self.commit(record)

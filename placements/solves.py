@@ -14,6 +14,7 @@ from sqlalchemy import JSON, Column, Float, Integer, String, Table, Text, select
 
 from domain.capacity import Slot
 from domain.errors import NotFound, Unavailable
+from domain.organizations import Organization
 from domain.placements import Placement
 from domain.solves import Solve
 from domain.students import PlacementRequest
@@ -71,7 +72,7 @@ class Solves(Base):
         if principal.role == "coordinator":
             college = principal.org
         elif college is not None:
-            self.organization(principal, college)
+            self.referenced(Organization, college, "college", "organization")
         if self.jobs is None:
             raise Unavailable("this process has no job queue configured")
         self.jobs.check()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import JSON, Column, Float, Integer, String, Table, select
 
-from domain.errors import InvalidInput
+from domain.errors import InvalidInput, NotFound
 from domain.students import PlacementRequest, Student
 from placements.base import Base, command
 from placements.capacity import sites
@@ -97,11 +97,14 @@ class Students(Base):
         principal.require("coordinator")
         if discipline not in self.settings.disciplines:
             raise InvalidInput("discipline", f"unknown discipline {discipline!r}")
-        who = self.load(Student, student, "student")
+        who = self.referenced(Student, student, "student", "student")
         if who.college != principal.org:
             raise InvalidInput("student", f"no such student of your college: {student}")
         for i, site in enumerate(preferred_sites or []):
-            self.read_row(sites, site, f"site (preferred_sites[{i}])")
+            try:
+                self.read_row(sites, site, "site")
+            except NotFound as e:
+                raise InvalidInput(f"preferred_sites.{i}", e.message) from None
         request = PlacementRequest.file(principal.actor, who, discipline, required_hours,
                                         earliest_start, latest_end, priority, group,
                                         preferred_sites)

@@ -82,10 +82,10 @@ class Workflow(Base):
     def request_slot(self, principal: Principal, request: str, slot: str) -> dict:
         """A coordinator's direct ask for one slot, as sites approve rotations today."""
         principal.require("coordinator")
-        req = self.load(PlacementRequest, request, "placement request")
+        req = self.referenced(PlacementRequest, request, "request", "placement request")
         if req.college != principal.org:
             raise InvalidInput("request", f"no such placement request of yours: {request}")
-        target = self.load(Slot, slot, "slot")
+        target = self.referenced(Slot, slot, "slot", "slot")
         if target.withdrawn:
             raise InvalidInput("slot", "the slot has been withdrawn")
         broken = ineligibility(req, target, self.load(Student, req.student, "student"),

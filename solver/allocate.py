@@ -23,14 +23,14 @@ from solver.rules import distance_km, eligibility
 from solver.solution import FORMAT, metrics
 
 GLOBAL_LIMIT = 3000
-STAGE_SHARES = (0.6, 0.2, 0.2)  # of the time limit: L1, L2, L3
+L1_SHARE = 0.6  # of the time limit for L1; L2 and L3 share what is left
 MIN_PART_SECONDS = 2.0
 
 
-def _part_time(total: float, share: float, part: int, whole: int) -> float:
-    """A part's share of a stage's time, by size; small parts finish in milliseconds, but a
-    floor keeps a proof from being cut off by a scheduling hiccup."""
-    return max(MIN_PART_SECONDS, total * share * max(part, 1) / max(whole, 1))
+def _share(seconds: float, part: int, whole: int, parallel: int) -> float:
+    """A part's share of a stage's seconds, by size (parts run `parallel` at a time); small
+    parts finish in milliseconds, but a floor keeps a proof from being cut off by a hiccup."""
+    return max(MIN_PART_SECONDS, seconds * parallel * max(part, 1) / max(whole, 1))
 
 
 def solve(problem: Problem, time_limit: float = 60.0, workers: int = 1,
@@ -39,61 +39,68 @@ def solve(problem: Problem, time_limit: float = 60.0, workers: int = 1,
     one per core)."""
     parallel = parallel or os.cpu_count() or 1
     started = time.perf_counter()
+    deadline = started + time_limit
     eligible = eligibility(problem)
     parts = components(problem, eligible)
     n = max(len(problem.requests), 1)
-    assignment: dict[str, str] = {}
-    proven, bound = True, 0
-    solved_parts, empty = [], []
+    l1_seconds = max(0.0, deadline - time.perf_counter()) * L1_SHARE
+    l1_deadline = time.perf_counter() + l1_seconds
 
     def first_stage(part):
         sub = problem.subproblem(set(part.requests), set(part.slots))
         f = build(sub, {r: eligible[r] for r in part.requests})
         if f.size == 0:  # nothing it could be given: only its reasons to write
-            return part, f, None, None
+            return f, None, None, None
         solver = cpsat.Solver(f, workers)
         hint = warm_start(f)
-        result = solver.placed_l1(hint, _part_time(time_limit, STAGE_SHARES[0],
-                                                    len(part.requests), n))
-        return part, f, solver, (result, hint)
+        budget = min(_share(l1_seconds, len(part.requests), n, parallel),
+                     max(MIN_PART_SECONDS, l1_deadline - time.perf_counter()))
+        return f, solver, solver.placed_l1(hint, budget), hint
 
+    proven, bound = True, 0
+    solved, empty = [], []
     # CP-SAT releases the GIL while it searches, so parts are solved side by side.
     with ThreadPoolExecutor(max_workers=parallel) as pool:
-        for part, f, solver, outcome in pool.map(first_stage, parts):
+        for f, solver, result, hint in pool.map(first_stage, parts):
             if solver is None:
                 empty.append((f, []))
                 continue
-            result, hint = outcome
             values = result.values if result else hint
-            value = sum(f.weight(v) for v, x in enumerate(values) if x)
             proven &= bool(result) and result.status == "OPTIMAL"
-            bound += (int(round(result.bound)) if result
-                      else sum(f.weight(v) for v in range(f.size)))
-            solved_parts.append((part, f, solver, values, value))
-
+            if result:
+                bound += int(round(result.bound))
+            elif solver.last_bound is not None:
+                bound += int(solver.last_bound)
+            else:
+                bound += sum(f.weight(v) for v in range(f.size))
+            solved.append((f, solver, values, sum(f.weight(v) for v, x in enumerate(values) if x)))
     l1_done_at = time.perf_counter()
-    if len(problem.requests) <= GLOBAL_LIMIT and len(solved_parts) > 1:
+
+    if len(problem.requests) <= GLOBAL_LIMIT and len(solved) > 1:
         f = build(problem, eligible)
         solver = cpsat.Solver(f, workers)
-        solver.forbid_all_clashes()
-        for _, pf, _, _, value in solved_parts:
-            solver.model.Add(sum(pf.weight(v) * solver.x[f.var_of[(pf.members[v][0],
-                                                                   pf.slot_of[v])]]
-                                 for v in range(pf.size)) >= value)
         hint = [0] * f.size
-        for _, pf, _, values, _ in solved_parts:
-            for v, x in enumerate(values):
-                if x:
-                    hint[f.var_of[(pf.members[v][0], pf.slot_of[v])]] = 1
-        values = _fair_and_preferred(solver, hint, time_limit)
-        finals = [(f, values)]
+        for pf, _, values, value in solved:
+            as_global = [f.var_of[(pf.members[v][0], pf.slot_of[v])] for v in range(pf.size)]
+            solver.model.Add(sum(pf.weight(v) * solver.x[g] for v, g in enumerate(as_global))
+                             >= value)
+            for v, g in enumerate(as_global):
+                hint[g] = values[v]
+        finals = [(f, _fair_and_preferred(solver, hint, deadline - time.perf_counter()))]
     else:
-        finals = list(empty)
-        for part, pf, solver, values, value in solved_parts:
-            solver.keep_l1(value)
-            share = _part_time(time_limit, 1.0, len(part.requests), n)
-            finals.append((pf, _fair_and_preferred(solver, values, share)))
+        seconds = max(0.0, deadline - time.perf_counter())
 
+        def later_stages(item):
+            pf, solver, values, value = item
+            solver.keep_l1(value)
+            return pf, _fair_and_preferred(solver, values,
+                                           _share(seconds, len(pf.problem.requests), n,
+                                                  parallel))
+
+        with ThreadPoolExecutor(max_workers=parallel) as pool:
+            finals = list(empty) + list(pool.map(later_stages, solved))
+
+    assignment: dict[str, str] = {}
     unplaced = []
     for f, values in finals:
         values = fill(f, f.problem.requests, values)  # repair: only ever adds placements
@@ -122,11 +129,14 @@ def solve(problem: Problem, time_limit: float = 60.0, workers: int = 1,
 
 
 def _fair_and_preferred(solver: cpsat.Solver, hint: list[int], time_limit: float) -> list[int]:
-    fair = solver.fairness(hint, time_limit * STAGE_SHARES[1])
+    """L2 then L3 in the time left (shared equally); past the deadline, the L1 solution."""
+    if time_limit < 0.5:
+        return hint
+    fair = solver.fairness(hint, time_limit / 2)
     values = fair.values if fair else hint
     if fair:
         solver.keep_fairness(int(round(fair.objective)))
-    preferred = solver.preferences(values, time_limit * STAGE_SHARES[2])
+    preferred = solver.preferences(values, time_limit / 2)
     return preferred.values if preferred else values
 
 

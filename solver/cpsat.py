@@ -39,6 +39,8 @@ class Solver:
             self.model.Add(self.x[v] == 1)
         self.l1 = sum(f.weight(v) * self.x[v] for v in range(f.size))
         self.cut_students: set[str] = set()  # students whose H4 pairs are all in the model
+        self.last_bound: float | None = None  # of a stage that found no solution
+        self.forbid_all_clashes()
 
     def _run(self, objective, time_limit: float, hint: list[int] | None) -> StageResult | None:
         """Solve; forbid each H4 clash the solution shows and solve again, until there is none."""
@@ -56,7 +58,10 @@ class Solver:
             solver.parameters.linearization_level = 2
             status = solver.Solve(self.model)
             if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                return None  # no solution in time (any earlier one broke H4)
+                # No solution in time (any earlier one broke H4): keep the hint, but the bound
+                # CP-SAT proved still holds.
+                self.last_bound = solver.BestObjectiveBound()
+                return None
             values = [int(solver.Value(v)) for v in self.x]
             clashes = self.f.conflicts(values)
             result = StageResult(values, solver.StatusName(status), solver.ObjectiveValue(),

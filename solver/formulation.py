@@ -1,10 +1,10 @@
 """The allocation as 0/1 variables and linear constraints, one small function per family.
 
 A variable is one (request, slot) choice; a cohort group shares one variable per slot among its
-members (H6). H1, H3 and H5 are constraints here; H4 (a student's simultaneous slots) is checked
-on each solution and the pairs it breaks are forbidden before solving again. The same
+members (H6). H1, H3 and H5 are constraints here; H4 comes as pairs (`student_clashes`) that
+the CP-SAT model adds for the few students with several requests whose windows meet. The same
 formulation feeds CP-SAT (solver/cpsat.py) and the LP relaxation that bounds L1
-(solver/bound.py; without H4, so the bound stays valid).
+(solver/bound.py; without H4, a relaxation, so the bound stays valid).
 """
 
 from __future__ import annotations
@@ -164,9 +164,9 @@ def preceptor_at_one_moment(f: Formulation) -> None:
 
 
 def students_with_several_requests(f: Formulation) -> None:
-    """H4 is checked, not enumerated: a student's candidate slots can number in the hundreds,
-    and few of their simultaneous pairs ever tempt the solver. `Formulation.conflicts` finds
-    the pairs a solution breaks; the solver forbids them and solves again (solver/cpsat.py)."""
+    """H4: remember the variables of each student with several requests; their simultaneous
+    pairs (`student_clashes`) become constraints in solver/cpsat.py, and `conflicts` checks any
+    solution for a pair that slipped through."""
     by_request = _vars_by_request(f)
     requests_of: dict[str, list[str]] = defaultdict(list)
     for r in f.problem.requests.values():

@@ -46,8 +46,9 @@ def test_direct_ask_accept_cancel_and_read_back(app, client, consortium):
     assert accepted["status"] == "accepted" and accepted["version"] == 2
     assert ok(client.get(f"/v1/slots/{sl['id']}", headers=consortium.headers("employer")),
               200)["held"] == 1
-    assert ok(client.get(f"/v1/placement-requests/{rq['id']}",
-                         headers=consortium.headers("coordinator")), 200)["placement"] == asked["id"]
+    request_now = ok(client.get(f"/v1/placement-requests/{rq['id']}",
+                                headers=consortium.headers("coordinator")), 200)
+    assert request_now["placement"] == asked["id"]
     cancelled = ok(client.post(f"/v1/placements/{asked['id']}/cancel",
                                json={"reason": "student withdrew"},
                                headers=consortium.headers("coordinator")), 200)
