@@ -67,12 +67,11 @@ def solve(problem: Problem, time_limit: float = 60.0, workers: int = 1,
                 continue
             values = result.values if result else hint
             proven &= bool(result) and result.status == "OPTIMAL"
-            if result:
-                bound += int(round(result.bound))
-            elif solver.last_bound is not None:
-                bound += int(solver.last_bound)
-            else:
-                bound += sum(f.weight(v) for v in range(f.size))
+            # Placing every request of the part is a bound too; CP-SAT's, when it is cut off
+            # before its LP, can be far weaker.
+            everyone = sum(r.priority for r in f.problem.requests.values())
+            proved = result.bound if result else solver.last_bound
+            bound += min(int(proved), everyone) if proved is not None else everyone
             solved.append((f, solver, values, sum(f.weight(v) for v, x in enumerate(values) if x)))
     l1_done_at = time.perf_counter()
 
