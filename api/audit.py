@@ -7,6 +7,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from api.common import app, principal
+from placements import ledger
 
 blp = Blueprint("audit", __name__, url_prefix="/v1/audit",
                 description="Audit trail (compliance and admin)")
@@ -47,13 +48,31 @@ class AggregateSchema(Schema):
     events = fields.List(fields.Nested(EventSchema))
 
 
+class VerifyQuery(Schema):
+    checkpoint = fields.String(
+        load_default=None, validate=validate.Regexp(r"^\d+:[0-9a-fA-F]{64}$"),
+        metadata={"description": "POSITION:SHA256 of a checkpoint kept off-site, also checked"})
+
+
+class CheckpointSchema(Schema):
+    position = fields.Integer()
+    digest = fields.String()
+    sealed_at = fields.String(allow_none=True)
+
+
 class VerifySchema(Schema):
     ok = fields.Boolean()
-    events = fields.Integer()
-    head = fields.String()
-    checkpoints = fields.Integer()
+    events = fields.Integer(metadata={"description": "events verified"})
+    head = fields.String(metadata={"description": "digest after the last verified event"})
+    checkpoints = fields.Integer(metadata={"description": "checkpoints that still hold"})
+    last_checkpoint = fields.Nested(CheckpointSchema, allow_none=True,
+                                    metadata={"description": "the one to copy off-site"})
     failed_position = fields.Integer()
-    problem = fields.String()
+    problem = fields.String(metadata={"description": "altered, broken_link, missing_event, "
+                                                     "unsealed_event, checkpoint_mismatch or "
+                                                     "offsite_mismatch"})
+    detail = fields.String()
+    last_good_checkpoint = fields.Nested(CheckpointSchema, allow_none=True)
 
 
 @blp.route("/events")
@@ -76,7 +95,10 @@ class Aggregate(MethodView):
 
 @blp.route("/verify")
 class Verify(MethodView):
+    @blp.arguments(VerifyQuery, location="query")
     @blp.response(200, VerifySchema)
-    def get(self):
-        """Recompute the hash chain over the whole log."""
-        return app().verify_log(principal()).as_dict()
+    def get(self, args):
+        """Recompute the hash chain over the whole log: ok with the head digest, or the first
+        position that fails."""
+        offsite = ledger.Checkpoint.parse(args["checkpoint"]) if args["checkpoint"] else None
+        return app().verify_log(principal(), offsite).as_dict()

@@ -35,6 +35,9 @@ class SiteSchema(Schema):
     location = fields.Nested(LocationSchema, required=True)
     requirements = fields.List(fields.String(validate=validate.Length(min=1, max=40)),
                                load_default=list)
+    phone = fields.String(load_default=None, allow_none=True,
+                          validate=validate.Length(min=3, max=40),
+                          metadata={"description": "contact number for arriving students"})
 
 
 class PreceptorSchema(Schema):

@@ -25,22 +25,43 @@ def check_location(location: dict, field: str) -> None:
 
 
 class Site(Aggregate):
-    @event("Registered")
+    class Registered(Aggregate.Created):
+        """Version 2 added `phone`, the site's contact number for arriving students. Events
+        stored as version 1 are upcast on read (docs/AUDIT.md, "Upcasting policy")."""
+
+        class_version = 2
+        actor: str
+        employer: str
+        name: str
+        location: dict
+        requirements: list[str]
+        phone: str | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict) -> None:
+            state["phone"] = None
+
+    @event(Registered)
     def __init__(
-        self, actor: str, employer: str, name: str, location: dict, requirements: list[str]
+        self, actor: str, employer: str, name: str, location: dict, requirements: list[str],
+        phone: str | None = None,
     ):
         self.employer = employer
         self.name = name
         self.location = location
         self.requirements = requirements
+        self.phone = phone
 
     @classmethod
     def register(
-        cls, actor: str, employer: str, name: str, location: dict, requirements: list[str]
+        cls, actor: str, employer: str, name: str, location: dict, requirements: list[str],
+        phone: str | None = None,
     ) -> Site:
         require(bool(name and name.strip()), "name", "must not be blank")
         check_location(location, "location")
-        return cls(actor, employer, name.strip(), dict(location), sorted(set(requirements)))
+        phone = phone.strip() if phone else None
+        return cls(actor, employer, name.strip(), dict(location), sorted(set(requirements)),
+                   phone or None)
 
 
 class Preceptor(Aggregate):

@@ -73,6 +73,8 @@ class Audit(Base):
                 "version": entries[-1].version, "state": fields,
                 "events": [entry_view(e) for e in entries]}
 
-    def verify_log(self, principal: Principal) -> ledger.Verification:
+    def verify_log(self, principal: Principal,
+                   offsite: ledger.Checkpoint | None = None) -> ledger.Verification:
+        """Recompute the hash chain (and, if given, check a checkpoint kept off-site)."""
         principal.require("compliance", "admin")
-        return ledger.verify(self.engine, self.recorder.events_record_cls.__table__)
+        return ledger.verify(self.engine, self.recorder.events_record_cls.__table__, offsite)

@@ -23,6 +23,7 @@ sites = Table(
     Column("lat", Float, nullable=False),
     Column("lon", Float, nullable=False),
     Column("requirements", JSON, nullable=False),
+    Column("phone", String(40)),
 )
 
 preceptors = Table(
@@ -65,7 +66,7 @@ slots = Table(
 def _site_row(s: Site):
     yield sites, {**common(s), "employer": s.employer, "name": s.name,
                   "lat": s.location["lat"], "lon": s.location["lon"],
-                  "requirements": s.requirements}
+                  "requirements": s.requirements, "phone": s.phone}
 
 
 @projects(Preceptor)
@@ -87,7 +88,7 @@ def _slot_row(s: Slot):
 def site_view(row: dict) -> dict:
     return {"id": row["id"], "version": row["version"], "employer": row["employer"],
             "name": row["name"], "location": {"lat": row["lat"], "lon": row["lon"]},
-            "requirements": row["requirements"]}
+            "requirements": row["requirements"], "phone": row["phone"]}
 
 
 def preceptor_view(row: dict) -> dict:
@@ -115,9 +116,10 @@ class Capacity(Base):
 
     @command
     def register_site(self, principal: Principal, name: str, location: dict,
-                      requirements: list[str]) -> dict:
+                      requirements: list[str], phone: str | None = None) -> dict:
         principal.require("employer")
-        site = Site.register(principal.actor, principal.org, name, location, requirements)
+        site = Site.register(principal.actor, principal.org, name, location, requirements,
+                             phone)
         self.commit(site)
         return self.site(principal, str(site.id))
 

@@ -1,27 +1,44 @@
-"""The audit ledger: a SHA-256 hash chain over the event log, kept beside it.
+"""The audit ledger: a SHA-256 hash chain over the event log, kept beside it, and its checks.
 
 Each event's digest covers the previous digest and the event's stored form (position, aggregate
 id, version, topic and stored bytes, so it also covers encrypted payloads as stored). Digests are
 written in the same transaction as the events; on PostgreSQL that transaction holds the event
-table's lock, so the chain is extended in log order by one writer at a time.
+table's lock, so the chain is extended in log order by one writer at a time. Every
+CHECKPOINT_EVERY positions the digest is also written to `ledger_checkpoints`, small enough for an
+operator to copy off-site. docs/AUDIT.md says what this does and does not prove.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 
 from eventsourcing.persistence import Recording
-from sqlalchemy import BigInteger, Column, DateTime, Integer, String, Table, func, select
-from sqlalchemy.engine import Engine
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    func,
+    select,
+)
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
+from sqlalchemy_utils.types.uuid import UUIDType
 
 from placements.readmodel import metadata
 
 GENESIS = "0" * 64
 CHECKPOINT_EVERY = 1000  # positions between checkpoints
-BATCH = 10_000  # positions verified per query
+BATCH = 20_000  # positions verified per query: bounded memory, few round trips
+EVENTS_TABLE = "placements_events"
 
 ledger = Table(
     "ledger",
@@ -44,20 +61,43 @@ checkpoints = Table(
 )
 
 
+def events_table(name: str = EVENTS_TABLE) -> Table:
+    """The columns of eventsourcing-sqlalchemy's event table that the chain covers."""
+    return Table(name, MetaData(),
+                 Column("id", BigInteger().with_variant(Integer(), "sqlite"), primary_key=True),
+                 Column("originator_id", UUIDType(), nullable=False),
+                 Column("originator_version", BigInteger().with_variant(Integer(), "sqlite")),
+                 Column("topic", Text()), Column("state", LargeBinary()))
+
+
 def digest(previous: str, position: int, originator_id: str, version: int, topic: str,
            state: bytes) -> str:
-    h = hashlib.sha256()
-    h.update(previous.encode())
+    h = hashlib.sha256(previous.encode())
     h.update(f"|{position}|{originator_id}|{version}|{topic}|".encode())
     h.update(state)
     return h.hexdigest()
 
 
-def head(session: Session) -> tuple[int, str]:
+def head(session: Session | Connection) -> tuple[int, str]:
     row = session.execute(
         select(ledger.c.position, ledger.c.digest).order_by(ledger.c.position.desc()).limit(1)
     ).first()
     return (row[0], row[1]) if row else (0, GENESIS)
+
+
+def chain(previous: tuple[int, str], events: Iterable[tuple[int, str, int, str, bytes]]
+          ) -> tuple[list[dict], list[dict]]:
+    """Ledger and checkpoint rows extending the chain from `previous` (position, digest) over
+    (position, originator id, version, topic, state) in position order."""
+    last, link = previous
+    rows, marks = [], []
+    for position, originator_id, version, topic, state in events:
+        link = digest(link, position, originator_id, version, topic, state)
+        rows.append({"position": position, "digest": link})
+        if position // CHECKPOINT_EVERY > last // CHECKPOINT_EVERY:
+            marks.append({"position": position, "digest": link})
+        last = position
+    return rows, marks
 
 
 def seal(session: Session, recordings: Iterable[Recording]) -> None:
@@ -65,76 +105,153 @@ def seal(session: Session, recordings: Iterable[Recording]) -> None:
     notifications = sorted((r.notification for r in recordings), key=lambda n: n.id)
     if not notifications:
         return
-    last, previous = head(session)
-    rows, marks = [], []
-    for n in notifications:
-        previous = digest(previous, n.id, str(n.originator_id), n.originator_version, n.topic,
-                          n.state)
-        rows.append({"position": n.id, "digest": previous})
-        if n.id // CHECKPOINT_EVERY > last // CHECKPOINT_EVERY:
-            marks.append({"position": n.id, "digest": previous})
-        last = n.id
+    rows, marks = chain(head(session), (
+        (n.id, str(n.originator_id), n.originator_version, n.topic, n.state)
+        for n in notifications))
     session.execute(ledger.insert(), rows)
     if marks:
         session.execute(checkpoints.insert(), marks)
 
 
 @dataclass(frozen=True)
-class Verification:
-    ok: bool
-    events: int
-    head: str
-    failed_position: int | None = None
-    problem: str | None = None
-    checkpoints: int = 0
+class Checkpoint:
+    position: int
+    digest: str
+    sealed_at: datetime | None = None
 
     def as_dict(self) -> dict:
+        return {"position": self.position, "digest": self.digest,
+                "sealed_at": self.sealed_at.isoformat() if self.sealed_at else None}
+
+    @classmethod
+    def parse(cls, text: str) -> Checkpoint:
+        """`POSITION:DIGEST`, as an operator copied it off-site."""
+        position, _, value = text.strip().partition(":")
+        if not position.isdigit() or len(value) != 64:
+            raise ValueError(f"not POSITION:SHA256: {text!r}")
+        return cls(int(position), value.lower())
+
+
+# What `problem` names when verification fails, and what it means.
+PROBLEMS = {
+    "altered": "the recomputed digest differs from the sealed one: the stored event (or its "
+               "digest) was changed",
+    "broken_link": "the digest does not follow from the previous link, and the positions just "
+                   "before it are absent from both the log and the ledger: events were removed "
+                   "together with their digests (or this event was altered)",
+    "missing_event": "a ledger digest without its event: the event was deleted",
+    "unsealed_event": "an event without a ledger digest: it was added outside the application",
+    "checkpoint_mismatch": "the chain no longer reaches the digest checkpointed at this position: "
+                           "the log and its digests were rewritten",
+    "offsite_mismatch": "the chain does not reach the digest of the off-site checkpoint",
+}
+
+
+@dataclass(frozen=True)
+class Verification:
+    ok: bool
+    events: int  # events verified (all of them when ok; those before the failure otherwise)
+    head: str  # the digest after the last verified event
+    failed_position: int | None = None
+    problem: str | None = None  # a key of PROBLEMS
+    checkpoints: int = 0  # checkpoints passed that still hold
+    last_good_checkpoint: Checkpoint | None = None
+
+    def as_dict(self) -> dict:
+        last = self.last_good_checkpoint.as_dict() if self.last_good_checkpoint else None
         if self.ok:
             return {"ok": True, "events": self.events, "head": self.head,
-                    "checkpoints": self.checkpoints}
-        return {"ok": False, "events": self.events, "failed_position": self.failed_position,
-                "problem": self.problem, "head": self.head}
+                    "checkpoints": self.checkpoints, "last_checkpoint": last}
+        return {"ok": False, "failed_position": self.failed_position, "problem": self.problem,
+                "detail": PROBLEMS.get(self.problem or "", ""), "events": self.events,
+                "head": self.head, "checkpoints": self.checkpoints,
+                "last_good_checkpoint": last}
 
 
-def verify(engine: Engine, events: Table) -> Verification:
-    """Recompute the chain over the whole log, streaming in position order.
+def _batches(conn: Connection, events: Table) -> Iterator[list[tuple]]:
+    """(position, event row or None, sealed digest or None), merged, in position order."""
+    top = max(conn.execute(select(func.max(events.c.id))).scalar() or 0,
+              conn.execute(select(func.max(ledger.c.position))).scalar() or 0)
+    low = 0
+    while low < top:
+        high = low + BATCH
+        stored = conn.execute(
+            select(events.c.id, events.c.originator_id, events.c.originator_version,
+                   events.c.topic, events.c.state)
+            .where(events.c.id > low, events.c.id <= high).order_by(events.c.id)).all()
+        sealed = conn.execute(
+            select(ledger.c.position, ledger.c.digest)
+            .where(ledger.c.position > low, ledger.c.position <= high)
+            .order_by(ledger.c.position)).all()
+        merged, i, j = [], 0, 0
+        while i < len(stored) or j < len(sealed):
+            e = stored[i] if i < len(stored) else None
+            s = sealed[j] if j < len(sealed) else None
+            if s is None or (e is not None and e[0] < s[0]):
+                merged.append((e[0], e, None))
+                i += 1
+            elif e is None or s[0] < e[0]:
+                merged.append((s[0], None, s[1]))
+                j += 1
+            else:
+                merged.append((e[0], e, s[1]))
+                i, j = i + 1, j + 1
+        yield merged
+        low = high
 
-    Fails at the first position where an event and its digest disagree: an altered event (or
-    digest), an event without a digest (inserted behind the ledger's back), a digest without an
-    event (deleted), or a checkpoint that no longer matches.
+
+def verify(engine: Engine, events: Table | None = None,
+           offsite: Checkpoint | None = None) -> Verification:
+    """Recompute the chain over the whole log, streaming in position order (memory stays flat).
+
+    Stops at the first position that fails (see PROBLEMS) and names the last checkpoint that
+    still holds: the log up to there is as it was sealed. With `offsite`, a checkpoint the
+    operator kept elsewhere, the chain must also reach that digest at that position.
     """
-    previous, count, checked = GENESIS, 0, 0
+    events = events if events is not None else events_table()
+    previous, count, last_position = GENESIS, 0, 0
+    good: Checkpoint | None = None
+    passed = 0
     with engine.connect() as conn:
-        marks = dict(conn.execute(select(checkpoints.c.position, checkpoints.c.digest)).all())
-        top = max(conn.execute(select(func.max(events.c.id))).scalar() or 0,
-                  conn.execute(select(func.max(ledger.c.position))).scalar() or 0)
-        low = 0
-        while low < top:
-            high = low + BATCH
-            stored = {r.id: r for r in conn.execute(
-                select(events.c.id, events.c.originator_id, events.c.originator_version,
-                       events.c.topic, events.c.state)
-                .where(events.c.id > low, events.c.id <= high))}
-            sealed = dict(conn.execute(select(ledger.c.position, ledger.c.digest).where(
-                ledger.c.position > low, ledger.c.position <= high)).all())
-            for position in sorted(stored.keys() | sealed.keys()):
-                problem = None
-                if position not in sealed:
-                    problem = "event without a ledger digest (added outside the app?)"
-                elif position not in stored:
-                    problem = "ledger digest without its event (event deleted?)"
-                else:
-                    e = stored[position]
-                    state = e.state.encode() if isinstance(e.state, str) else bytes(e.state)
-                    previous = digest(previous, position, str(e.originator_id),
-                                      e.originator_version, e.topic, state)
-                    if previous != sealed[position]:
-                        problem = "digest mismatch: the event or its digest was altered"
-                    elif position in marks and marks[position] != previous:
-                        problem = "checkpoint mismatch: the chain was rewritten"
-                if problem:
-                    return Verification(False, count, previous, position, problem, checked)
-                checked += position in marks
-                count += 1
-            low = high
-    return Verification(True, count, previous, checkpoints=checked)
+        marks = {r.position: r for r in conn.execute(select(checkpoints))}
+        if offsite is not None:
+            marks.setdefault(offsite.position, None)
+
+        def failed(position: int, problem: str) -> Verification:
+            return Verification(False, count, previous, position, problem, passed, good)
+
+        for batch in _batches(conn, events):
+            for position, e, sealed in batch:
+                if sealed is None:
+                    return failed(position, "unsealed_event")
+                if e is None:
+                    return failed(position, "missing_event")
+                state = e[4]
+                state = state.encode() if isinstance(state, str) else bytes(state)
+                link = digest(previous, position, str(e[1]), e[2], e[3], state)
+                if link != sealed:
+                    gap = position - last_position > 1
+                    return failed(position, "broken_link" if gap else "altered")
+                if position in marks:
+                    if offsite is not None and position == offsite.position \
+                            and offsite.digest != link:
+                        return failed(position, "offsite_mismatch")
+                    mark = marks[position]
+                    if mark is not None:
+                        if mark.digest != link:
+                            return failed(position, "checkpoint_mismatch")
+                        good, passed = Checkpoint(position, link, mark.sealed_at), passed + 1
+                previous, count, last_position = link, count + 1, position
+        if offsite is not None and offsite.position > last_position:
+            return failed(offsite.position, "missing_event")
+        for position in sorted(p for p in marks if p > last_position):
+            return failed(position, "missing_event")  # a checkpoint past the log's end
+    return Verification(True, count, previous, checkpoints=passed, last_good_checkpoint=good)
+
+
+def latest_checkpoint(engine: Engine) -> Checkpoint | None:
+    """The checkpoint to copy off-site now."""
+    with engine.connect() as conn:
+        row = conn.execute(select(checkpoints).order_by(checkpoints.c.position.desc())
+                           .limit(1)).first()
+    return Checkpoint(row.position, row.digest, row.sealed_at) if row else None

@@ -28,6 +28,7 @@ def _register() -> None:
         server,
         solve,
         store,
+        store_bench,
     )
 
 

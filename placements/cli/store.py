@@ -1,45 +1,77 @@
-"""`placements replay`: rebuild the read models from the log, with a progress bar."""
+"""`placements replay` (rebuild the read models from the log, with a progress bar) and
+`placements verify-log` (recompute the audit hash chain)."""
 
 from __future__ import annotations
 
+import json
+import time
+
 import click
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 from placements.cli.main import main
 
 
+def progress_bar(label: str) -> Progress:
+    return Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    TimeRemainingColumn(), transient=False)
+
+
 @main.command()
 def replay() -> None:
-    """Rebuild every read model from the event log alone."""
+    """Rebuild every read model from the event log alone (streaming, one transaction)."""
     from placements.app import PlacementsApp
+    from placements.replay import count_events
     from placements.replay import replay as run_replay
 
     app = PlacementsApp()
-    total = app.recorder.max_notification_id() or 0
-    columns = (TextColumn("replaying events"), BarColumn(), MofNCompleteColumn(),
-               TimeElapsedColumn())
-    with Progress(*columns, transient=False) as progress:
+    total = count_events(app)
+    start = time.perf_counter()
+    with progress_bar("replaying events") as progress:
         task = progress.add_task("replay", total=total)
         count = run_replay(app, lambda n: progress.advance(task, n))
-    click.echo(f"rebuilt read models of {count} aggregates from {total} events")
+    seconds = time.perf_counter() - start
+    click.echo(f"rebuilt read models of {count} aggregates from {total} events "
+               f"in {seconds:.1f} s ({total / max(seconds, 1e-9):,.0f} events/s)")
 
 
 @main.command("verify-log")
 @click.option("--json", "as_json", is_flag=True, help="print the same JSON as GET /v1/audit/verify")
-def verify_log(as_json: bool) -> None:
-    """Recompute the hash chain over the whole log; exit 1 at the first position that fails."""
-    import json
+@click.option("--checkpoint", metavar="POSITION:SHA256",
+              help="a checkpoint kept off-site; the chain must reach that digest there")
+def verify_log(as_json: bool, checkpoint: str | None) -> None:
+    """Recompute the hash chain over the whole log; exit 1 at the first position that fails.
 
+    Prints `ok: N events, head <sha256>` and the latest checkpoint (copy it off-site), or the
+    first failing position, what failed there and the last checkpoint that still holds.
+    """
+    from placements import ledger
     from placements.app import PlacementsApp
     from placements.principals import OPERATOR
 
-    result = PlacementsApp().verify_log(OPERATOR)
+    try:
+        offsite = ledger.Checkpoint.parse(checkpoint) if checkpoint else None
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="--checkpoint") from None
+    result = PlacementsApp().verify_log(OPERATOR, offsite)
     if as_json:
         click.echo(json.dumps(result.as_dict()))
     elif result.ok:
-        click.echo(f"ok: {result.events} events, head {result.head}, "
-                   f"{result.checkpoints} checkpoints hold")
+        click.echo(f"ok: {result.events} events, head {result.head}")
+        last = result.last_good_checkpoint
+        if last:
+            click.echo(f"latest checkpoint (copy it off-site): {last.position}:{last.digest}")
     else:
-        click.echo(f"FAILED at position {result.failed_position}: {result.problem} "
-                   f"({result.events} events verified before it)")
+        click.echo(f"failed at position {result.failed_position}: {result.problem}: "
+                   f"{ledger.PROBLEMS[result.problem]}")
+        last = result.last_good_checkpoint
+        click.echo(f"{result.events} events verified before it; last checkpoint that still "
+                   f"holds: {f'{last.position}:{last.digest}' if last else 'none'}")
     raise SystemExit(0 if result.ok else 1)
