@@ -20,7 +20,7 @@ from solver.greedy import fill, placed_requests, warm_start
 from solver.instance import Problem
 from solver.reasons import explain
 from solver.rules import distance_km, eligibility
-from solver.solution import FORMAT, metrics
+from solver.solution import FORMAT, metrics, min_college_rate
 
 GLOBAL_LIMIT = 3000
 L1_SHARE = 0.6  # of the time limit for L1; L2 and L3 share what is left
@@ -120,7 +120,7 @@ def solve(problem: Problem, time_limit: float = 60.0, workers: int = 1,
                         for r in problem.requests if r in assignment],
         "unplaced": unplaced,
         "objective": {"weighted_placed": l1, "bound": max(bound, l1),
-                      "min_college_fill_rate": _min_rate(problem, assignment)},
+                      "min_college_fill_rate": min_college_rate(problem, assignment)},
         "metrics": metrics(problem, assignment, distance_km),
         "solve_seconds": round(time.perf_counter() - started, 3),
         "l1_seconds": finished_l1,  # when L1 was settled (proven, if status is OPTIMAL)
@@ -137,13 +137,3 @@ def _fair_and_preferred(solver: cpsat.Solver, hint: list[int], time_limit: float
         solver.keep_fairness(int(round(fair.objective)))
     preferred = solver.preferences(values, time_limit / 2)
     return preferred.values if preferred else values
-
-
-def _min_rate(problem: Problem, assignment: dict[str, str]) -> float:
-    requested: dict[str, int] = {}
-    placed: dict[str, int] = {}
-    for r in problem.requests.values():
-        college = problem.students[r.student].college
-        requested[college] = requested.get(college, 0) + 1
-        placed[college] = placed.get(college, 0) + (r.id in assignment)
-    return round(min((placed[c] / n for c, n in requested.items()), default=1.0), 4)

@@ -9,7 +9,7 @@ from solver.formulation import build
 from solver.greedy import fill
 from solver.instance import Problem
 from solver.rules import distance_km, eligibility
-from solver.solution import FORMAT, metrics
+from solver.solution import FORMAT, metrics, min_college_rate
 
 
 def first_come_first_served(problem: Problem) -> dict:
@@ -17,12 +17,6 @@ def first_come_first_served(problem: Problem) -> dict:
     f = build(problem, eligibility(problem))
     values = fill(f, problem.requests)
     assignment = {r: f.slot_of[v] for v, x in enumerate(values) if x for r in f.members[v]}
-    requested: dict[str, int] = {}
-    placed: dict[str, int] = {}
-    for r in problem.requests.values():
-        c = problem.students[r.student].college
-        requested[c] = requested.get(c, 0) + 1
-        placed[c] = placed.get(c, 0) + (r.id in assignment)
     return {
         "format": FORMAT,
         "status": "FEASIBLE",
@@ -30,8 +24,7 @@ def first_come_first_served(problem: Problem) -> dict:
                         if r in assignment],
         "unplaced": [{"request": r} for r in problem.requests if r not in assignment],
         "objective": {"weighted_placed": sum(problem.requests[r].priority for r in assignment),
-                      "min_college_fill_rate": round(min(
-                          (placed[c] / n for c, n in requested.items()), default=1.0), 4)},
+                      "min_college_fill_rate": min_college_rate(problem, assignment)},
         "metrics": metrics(problem, assignment, distance_km),
         "solve_seconds": round(time.perf_counter() - started, 3),
     }

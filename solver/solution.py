@@ -1,8 +1,8 @@
-"""The `placements-solution/1` result: its metrics, and joining solutions of independent parts."""
+"""The `placements-solution/1` result: its metrics and the lowest college placement rate."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 from solver.instance import Problem
 
@@ -28,31 +28,12 @@ def metrics(problem: Problem, assignment: dict[str, str],
     }
 
 
-def join(problem: Problem, parts: Sequence[dict]) -> dict:
-    """One solution from the solutions of independent parts of `problem` (solver/components)."""
-    from solver.rules import distance_km
-
-    assignment = {a["request"]: a["slot"] for p in parts for a in p["assignments"]}
-    order = {r: i for i, r in enumerate(problem.requests)}
-    unplaced = sorted((u for p in parts for u in p["unplaced"]), key=lambda u: order[u["request"]])
+def min_college_rate(problem: Problem, assignment: dict[str, str]) -> float:
+    """L2: the lowest placement rate (placed ÷ requested) among the colleges with requests."""
     requested: dict[str, int] = {}
     placed: dict[str, int] = {}
     for r in problem.requests.values():
         college = problem.students[r.student].college
         requested[college] = requested.get(college, 0) + 1
         placed[college] = placed.get(college, 0) + (r.id in assignment)
-    return {
-        "format": FORMAT,
-        "status": "OPTIMAL" if all(p["status"] == "OPTIMAL" for p in parts) else "FEASIBLE",
-        "assignments": [{"request": r, "slot": assignment[r]} for r in problem.requests
-                        if r in assignment],
-        "unplaced": unplaced,
-        "objective": {
-            "weighted_placed": sum(p["objective"]["weighted_placed"] for p in parts),
-            "bound": sum(p["objective"]["bound"] for p in parts),
-            "min_college_fill_rate": round(min((placed[c] / n for c, n in requested.items()),
-                                               default=1.0), 4),
-        },
-        "metrics": metrics(problem, assignment, distance_km),
-        "solve_seconds": round(max((p["solve_seconds"] for p in parts), default=0.0), 3),
-    }
+    return round(min((placed[c] / n for c, n in requested.items()), default=1.0), 4)
