@@ -83,8 +83,3 @@ def components(problem: Problem, eligible: dict[str, list[str]]) -> list[Compone
         (requests if key.startswith("r:") else slots).add(key[2:])
     found = [Component(frozenset(r), frozenset(s)) for r, s in parts.values() if r]
     return sorted(found, key=lambda c: (-len(c.requests), min(c.requests)))
-
-
-def split(problem: Problem, eligible: dict[str, list[str]]) -> list[Problem]:
-    return [problem.subproblem(set(c.requests), set(c.slots))
-            for c in components(problem, eligible)]
