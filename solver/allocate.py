@@ -106,7 +106,8 @@ def solve(problem: Problem, time_limit: float = 60.0, workers: int = 1,
             if x:
                 for r in f.members[v]:
                     assignment[r] = f.slot_of[v]
-        missing = [r for r in f.problem.requests if r not in placed_requests(f, values)]
+        placed = placed_requests(f, values)
+        missing = [r for r in f.problem.requests if r not in placed]
         unplaced += explain(f, values, missing, problem)
     l1 = sum(problem.requests[r].priority for r in assignment)
     finished_l1 = round(l1_done_at - started, 3)
