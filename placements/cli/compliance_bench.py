@@ -24,22 +24,16 @@ def build(app, events: int) -> tuple[object, str]:
     """An employer, a journeyworker, a program and one apprentice with `events` events."""
     from domain.apprenticeship import Apprentice, ApprenticeshipProgram
     from placements.apprenticeship import new_event_id
+    from placements.demo_apprenticeship import STANDARDS
     from placements.principals import OPERATOR, Principal
 
     org = app.register_organization(OPERATOR, "Bench Clinics", "employer")["id"]
     employer = Principal("employer", org, "bench")
     site = app.register_site(employer, "Bench clinic", {"lat": 37.8, "lon": -122.3}, [])["id"]
     jw = app.register_preceptor(employer, site, "Bench journeyworker", ["CHW"], 2, True)["id"]
-    program = app.create_program(employer, {
-        "name": "CHW", "occupation": "CHW", "term_type": "time", "ojt_hours": 2000,
-        "work_processes": [{"code": c, "name": c, "hours": 500} for c in "ABCD"],
-        "rsi_hours_per_year": 144, "journeyworker_rate": 30.0,
-        "wage_steps": [{"after_ojt_hours": 0, "hourly_rate": 21},
-                       {"after_ojt_hours": 1000, "hourly_rate": 23},
-                       {"after_ojt_hours": 2000, "hourly_rate": 25}],
-        "ratio": {"apprentices": 1, "journeyworkers": 1, "basis": "journeyworker"},
-        "probationary_hours": 500, "probationary_rsi_hours": 40,
-        "effective_date": "2020-01-01"})["id"]
+    # The demo's registered CHW standards (2,000 h, 144 RSI h/yr, $21 → $23 → $25).
+    program = app.create_program(employer, {**STANDARDS, "effective_date": "2020-01-01"})["id"]
+    codes = [wp["code"] for wp in STANDARDS["work_processes"]]
     app.amend_program(employer, program, "2022-01-01", {"rsi_hours_per_year": 150})
     ident = app.sign_apprentice(employer, program, "Bench Apprentice", "2020-01-06",
                                 "CA-BENCH", "2020-01-20")["id"]
@@ -65,7 +59,7 @@ def build(app, events: int) -> tuple[object, str]:
             else:
                 eid = new_event_id()
                 apprentice.log_ojt("employer:bench", eid, {
-                    "date": day, "work_process": "ABCD"[i % 4], "hours": 4,
+                    "date": day, "work_process": codes[i % len(codes)], "hours": 4,
                     "journeyworker": jw, "journeyworker_employer": org, "site": site}, prog)
                 logged.append(eid)
             written += 1
