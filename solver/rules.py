@@ -7,21 +7,12 @@ explanation of an unplaced request can name what excluded its nearest candidates
 
 from __future__ import annotations
 
-import math
-
 from domain.schedule import intersects_window
+from solver.geo import haversine_km
 from solver.instance import Problem, Request, Site, Slot, Student
 
-EARTH_RADIUS_KM = 6371.0088
 RULES = ("discipline", "hours", "window", "credentials", "travel", "availability",
          "college_reserved")
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
 def distance_km(student: Student, site: Site) -> float:

@@ -8,11 +8,13 @@ import math
 import random
 from datetime import date, timedelta
 
+import numpy as np
 import pytest
 
 from solver import parse_problem
+from solver.geo import beyond, haversine_km
 from solver.instance import Problem, Request
-from solver.rules import RULES, distance_km, eligibility, failures, haversine_km, why_no_slot
+from solver.rules import RULES, distance_km, eligibility, failures, why_no_slot
 from solver.synthetic import generate
 from tests.unit.solver.instances import BASE, problem, request, slot, student
 
@@ -87,6 +89,24 @@ def bent(seed: int) -> dict:
 @pytest.mark.parametrize("seed", range(6))
 def test_instances_bent_toward_the_edges_agree_with_the_definition(seed):
     assert_same_as_definition(parse_problem(bent(seed)))
+
+
+def test_travel_over_arrays_decides_as_the_definition_even_at_the_limit():
+    rng = random.Random(3)
+    homes = [(rng.uniform(-90, 90), rng.uniform(-180, 180)) for _ in range(40)]
+    # Sites near the homes, on the far side of the earth, and at their antipodes.
+    sites = ([(la + rng.uniform(-0.3, 0.3), lo + rng.uniform(-0.3, 0.3)) for la, lo in homes]
+             + [(-la, lo - 179.9) for la, lo in homes] + [(-la, lo - 180) for la, lo in homes])
+    lat, lon = np.array([h[0] for h in homes]), np.array([h[1] for h in homes])
+    site_lat, site_lon = np.array([s[0] for s in sites]), np.array([s[1] for s in sites])
+    for toward in (None, 0.0, math.inf):  # each home's limit at, just under, just over a site
+        limit = []
+        for i, home in enumerate(homes):
+            km = haversine_km(*home, *sites[(7 * i + 3) % len(sites)])
+            limit.append(km if toward is None else math.nextafter(km, toward))
+        expected = [[haversine_km(*home, *site) > limit[i] for site in sites]
+                    for i, home in enumerate(homes)]
+        assert beyond(lat, lon, np.array(limit), site_lat, site_lon).tolist() == expected
 
 
 # Hand-made cases: s1 (BLS required) is ~3.5 km from the students' home, s2 ~25 km.
