@@ -81,7 +81,9 @@ class Existing:
     locked: bool
 
 
-@dataclass
+# eq=False: a problem is compared and hashed by identity, so solver/rules.py can keep arrays
+# derived from it for as long as it lives.
+@dataclass(eq=False)
 class Problem:
     colleges: dict[str, str]
     sites: dict[str, Site]

@@ -1,18 +1,29 @@
 """Eligibility (H2): which slots may serve which request, and, when none may, why not.
 
 The rules, in the order the SPEC names them: discipline, hours, window, credentials, travel,
-availability, college_reserved. `failures` returns every rule a slot breaks for a request, so the
-explanation of an unplaced request can name what excluded its nearest candidates.
+availability, college_reserved. `failures` is their definition, one slot and one request at a
+time: every rule a slot breaks, so the explanation of an unplaced request can name what excluded
+its nearest candidates. `eligibility` and `why_no_slot` give the same answers for a whole problem
+from solver/rule_arrays.py, which evaluates the rules over arrays (tests/unit/solver/test_rules.py
+holds them to `failures`).
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+from weakref import WeakKeyDictionary
+
+import numpy as np
+
 from domain.schedule import intersects_window
 from solver.geo import haversine_km
 from solver.instance import Problem, Request, Site, Slot, Student
+from solver.rule_arrays import DisciplineSlots, by_discipline
 
 RULES = ("discipline", "hours", "window", "credentials", "travel", "availability",
          "college_reserved")
+# Cells (requests x slots) evaluated at once by `eligibility`: a few MB per rule at any scale.
+BLOCK_CELLS = 1 << 22
 
 
 def distance_km(student: Student, site: Site) -> float:
@@ -44,48 +55,58 @@ def failures(request: Request, slot: Slot, student: Student, site: Site) -> list
     return broken
 
 
-def eligible(request: Request, slot: Slot, student: Student, site: Site) -> bool:
-    """The same rules as `failures`, cheapest first, stopping at the first broken one."""
-    return (slot.discipline == request.discipline
-            and slot.hours >= request.required_hours
-            and request.earliest_start <= slot.schedule.start_date
-            and slot.schedule.end_date <= request.latest_end
-            and (slot.colleges is None or student.college in slot.colleges)
-            and site.requirements <= student.credentials
-            and (student.max_travel_km is None
-                 or distance_km(student, site) <= student.max_travel_km)
-            and (not student.unavailable or _available(slot, student)))
+# Slot arrays, built once per problem and dropped with it: the solver asks `why_no_slot` once
+# per unplaced request (thousands at state scale) of the same whole problem.
+_SLOTS: WeakKeyDictionary[Problem, dict[str, DisciplineSlots]] = WeakKeyDictionary()
+
+
+def _slots(problem: Problem) -> dict[str, DisciplineSlots]:
+    slots = _SLOTS.get(problem)
+    if slots is None:
+        slots = _SLOTS[problem] = by_discipline(problem)
+    return slots
 
 
 def eligibility(problem: Problem) -> dict[str, list[str]]:
     """Request id -> the ids of its eligible slots (in file order)."""
-    by_discipline: dict[str, list[Slot]] = {}
-    for slot in problem.slots.values():
-        if slot.capacity > 0:
-            by_discipline.setdefault(slot.discipline, []).append(slot)
-    result = {}
+    result: dict[str, list[str]] = {r: [] for r in problem.requests}
+    pending: dict[str, list[Request]] = defaultdict(list)
     for request in problem.requests.values():
-        student = problem.students[request.student]
-        result[request.id] = [s.id for s in by_discipline.get(request.discipline, ())
-                              if eligible(request, s, student, problem.sites[s.site])]
+        pending[request.discipline].append(request)
+    tables = _slots(problem)
+    for discipline, requests in pending.items():
+        table = tables.get(discipline)
+        if table is None:
+            continue
+        step = max(1, BLOCK_CELLS // len(table))
+        for first in range(0, len(requests), step):
+            block = requests[first:first + step]
+            broken = table.broken(block, [problem.students[r.student] for r in block])
+            rows, cols = np.nonzero(table.open & ~np.logical_or.reduce(list(broken.values())))
+            ids = table.ids[cols].tolist()
+            ends = np.cumsum(np.bincount(rows, minlength=len(block))).tolist()
+            begin = 0
+            for request, end in zip(block, ends, strict=True):
+                result[request.id], begin = ids[begin:end], end
     return result
 
 
 def why_no_slot(problem: Problem, request: Request) -> str:
-    """For a request with no eligible slot: the rules that excluded its nearest candidates."""
-    student = problem.students[request.student]
-    same = [s for s in problem.slots.values() if s.discipline == request.discipline]
-    if not same:
+    """For a request with no eligible slot: the rules that excluded its nearest candidates
+    (the slots of its discipline failing the fewest rules)."""
+    table = _slots(problem).get(request.discipline)
+    if table is None:
         return f"discipline: no slot offers {request.discipline}"
-    broken = [(failures(request, s, student, problem.sites[s.site]), s) for s in same]
-    broken = [(f or ["capacity"], s) for f, s in broken]  # an eligible slot of capacity 0
-    fewest = min(len(f) for f, _ in broken)
-    nearest = [(f, s) for f, s in broken if len(f) == fewest]
-    counts: dict[str, int] = {}
-    for f, _ in nearest:
-        for rule in f:
-            counts[rule] = counts.get(rule, 0) + 1
-    rules = sorted(counts, key=lambda rule: (-counts[rule], RULES.index(rule)
-                                             if rule in RULES else 99))
-    return (f"{', '.join(rules)}: the {len(nearest)} nearest of {len(same)} "
+    broken = {rule: b[0] for rule, b in
+              table.broken([request], [problem.students[request.student]]).items()}
+    fails = np.sum(list(broken.values()), axis=0)
+    # A slot passing every rule, for a request with no eligible slot, is one of capacity 0.
+    broken["capacity"] = fails == 0
+    fails = np.maximum(fails, 1)
+    fewest = int(fails.min())
+    nearest = fails == fewest
+    counts = {rule: int(np.count_nonzero(b & nearest)) for rule, b in broken.items()}
+    rules = sorted((rule for rule in counts if counts[rule]),
+                   key=lambda rule: (-counts[rule], RULES.index(rule) if rule in RULES else 99))
+    return (f"{', '.join(rules)}: the {int(nearest.sum())} nearest of {len(table)} "
             f"{request.discipline} slots each fail {fewest} rule{'s' if fewest > 1 else ''}")

@@ -91,6 +91,13 @@ def test_instances_bent_toward_the_edges_agree_with_the_definition(seed):
     assert_same_as_definition(parse_problem(bent(seed)))
 
 
+def test_blocks_of_requests_give_the_same_answer(monkeypatch):
+    p = parse_problem(bent(7))
+    whole = eligibility(p)
+    monkeypatch.setattr("solver.rules.BLOCK_CELLS", 7)  # a request or two per block
+    assert eligibility(p) == whole == plain_eligibility(p)
+
+
 def test_travel_over_arrays_decides_as_the_definition_even_at_the_limit():
     rng = random.Random(3)
     homes = [(rng.uniform(-90, 90), rng.uniform(-180, 180)) for _ in range(40)]
