@@ -1,9 +1,13 @@
-"""Solve a problem: split it into independent parts, run the lexicographic CP-SAT stages, and
-write the `placements-solution/1` result with a reason for every unplaced request.
+"""Solve a problem: split it into independent parts, settle the lexicographic stages, and write
+the `placements-solution/1` result with a reason for every unplaced request.
 
-L1 is solved part by part (it is a sum, so the parts' optima add up to the whole's, and their
+A problem can be solved in one call (`solve`) or in pieces (`plan`, `solve_piece`, `join`): a
+piece is a set of whole independent parts, so pieces can be solved apart (by separate jobs on
+separate workers, workers/) and joined. `solve` is one piece joined.
+
+L1 is settled part by part (it is a sum, so the parts' optima add up to the whole's, and their
 bounds to a proven bound). L2 (max-min college rate) couples the parts through the colleges: up
-to GLOBAL_LIMIT requests, L2 and L3 are solved over the whole problem with each part's L1 kept;
+to GLOBAL_LIMIT requests, L2 and L3 are settled over the whole piece with each part's L1 kept;
 above it, part by part (the lowest rate is then maximised within each part, not across them).
 """
 
@@ -13,90 +17,82 @@ import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from solver import cpsat
 from solver.components import components
-from solver.formulation import build
-from solver.greedy import fill, placed_requests, warm_start
+from solver.formulation import Formulation, build
+from solver.greedy import fill, placed_requests
 from solver.instance import Problem
+from solver.objectives import value
 from solver.reasons import explain
 from solver.rules import distance_km, eligibility
 from solver.solution import FORMAT, metrics, min_college_rate
+from solver.stages import Stages
 
 GLOBAL_LIMIT = 3000
 L1_SHARE = 0.6  # of the time limit for L1; L2 and L3 share what is left
-MIN_PART_SECONDS = 2.0
+# Of the time limit, kept for what follows the stages (repair, reasons, metrics): a solve
+# returns within its time limit.
+FINISH_SHARE = 0.05
 
 
-def _share(seconds: float, part: int, whole: int, parallel: int) -> float:
-    """A part's share of a stage's seconds, by size (parts run `parallel` at a time); small
-    parts finish in milliseconds, but a floor keeps a proof from being cut off by a hiccup."""
-    return max(MIN_PART_SECONDS, seconds * parallel * max(part, 1) / max(whole, 1))
+def plan(problem: Problem, pieces: int) -> list[list[str]]:
+    """The request ids of up to `pieces` pieces of whole parts, balanced by size (largest part
+    first into the lightest piece)."""
+    bins: list[list[str]] = [[] for _ in range(max(1, pieces))]
+    for part in components(problem, eligibility(problem)):
+        min(bins, key=len).extend(part.requests)
+    order = {r: i for i, r in enumerate(problem.requests)}
+    return [sorted(b, key=order.__getitem__) for b in bins if b]
 
 
 def solve(problem: Problem, time_limit: float = 60.0, workers: int = 1,
           parallel: int | None = None) -> dict:
-    """Solve; `workers` CP-SAT search workers per model, `parallel` parts at once (default:
-    one per core)."""
-    parallel = parallel or os.cpu_count() or 1
+    """Solve in this process: `workers` CP-SAT search workers per model, `parallel` parts at
+    once (default: one per core)."""
     started = time.perf_counter()
-    deadline = started + time_limit
-    eligible = eligibility(problem)
-    parts = components(problem, eligible)
-    n = max(len(problem.requests), 1)
-    l1_seconds = max(0.0, deadline - time.perf_counter()) * L1_SHARE
-    l1_deadline = time.perf_counter() + l1_seconds
+    piece = solve_piece(problem, list(problem.requests), time_limit, workers, parallel)
+    return join(problem, [piece], time.perf_counter() - started)
+
+
+def solve_piece(problem: Problem, requests: list[str], time_limit: float, workers: int = 1,
+                parallel: int | None = None) -> dict:
+    """Settle the stages for these requests (whole parts of `problem`); a JSON-able result for
+    `join`."""
+    started = time.perf_counter()
+    parallel = parallel or os.cpu_count() or 1
+    deadline = started + time_limit * (1 - FINISH_SHARE)
+    chosen = set(requests)
+    sub = problem.subproblem(chosen, set(problem.slots))
+    eligible = eligibility(sub)
+    parts = components(sub, eligible)
+    n = max(len(chosen), 1)
+    l1_deadline = time.perf_counter() + max(0.0, deadline - time.perf_counter()) * L1_SHARE
 
     def first_stage(part):
-        sub = problem.subproblem(set(part.requests), set(part.slots))
-        f = build(sub, {r: eligible[r] for r in part.requests})
+        f = build(sub.subproblem(set(part.requests), set(part.slots)),
+                  {r: eligible[r] for r in part.requests})
         if f.size == 0:  # nothing it could be given: only its reasons to write
-            return f, None, None, None
-        solver = cpsat.Solver(f, workers)
-        hint = warm_start(f)
-        budget = min(_share(l1_seconds, len(part.requests), n, parallel),
-                     max(MIN_PART_SECONDS, l1_deadline - time.perf_counter()))
-        return f, solver, solver.placed_l1(hint, budget), hint
+            return f, None, None
+        stages = Stages(f, workers)
+        return f, stages, stages.placed(_share(l1_deadline, len(part.requests), n, parallel))
 
-    bound = 0
-    solved, empty = [], []
-    # CP-SAT releases the GIL while it searches, so parts are solved side by side.
+    # GLOP and CP-SAT release the GIL while they solve, so parts are settled side by side.
     with ThreadPoolExecutor(max_workers=parallel) as pool:
-        for f, solver, result, hint in pool.map(first_stage, parts):
-            if solver is None:
-                empty.append((f, []))
-                continue
-            values = result.values if result else hint
-            # Placing every request of the part is a bound too; CP-SAT's, when it is cut off
-            # before its LP, can be far weaker.
-            everyone = sum(r.priority for r in f.problem.requests.values())
-            proved = result.bound if result else solver.last_bound
-            bound += min(int(proved), everyone) if proved is not None else everyone
-            solved.append((f, solver, values, sum(f.weight(v) for v, x in enumerate(values) if x)))
-    l1_done_at = time.perf_counter()
+        settled = list(pool.map(first_stage, parts))
+    l1_seconds = time.perf_counter() - started
+    bound = sum(s.bound for _, _, s in settled if s is not None)
 
-    if len(problem.requests) <= GLOBAL_LIMIT and len(solved) > 1:
-        f = build(problem, eligible)
-        solver = cpsat.Solver(f, workers)
-        hint = [0] * f.size
-        for pf, _, values, value in solved:
-            as_global = [f.var_of[(pf.members[v][0], pf.slot_of[v])] for v in range(pf.size)]
-            solver.model.Add(sum(pf.weight(v) * solver.x[g] for v, g in enumerate(as_global))
-                             >= value)
-            for v, g in enumerate(as_global):
-                hint[g] = values[v]
-        finals = [(f, _fair_and_preferred(solver, hint, deadline - time.perf_counter()))]
+    solved = [(f, stages, s.values) for f, stages, s in settled if s is not None]
+    empty = [(f, []) for f, stages, _ in settled if stages is None]
+    if len(chosen) <= GLOBAL_LIMIT and len(solved) > 1:
+        finals = empty + [_over_the_piece(sub, eligible, solved, deadline, workers)]
     else:
-        seconds = max(0.0, deadline - time.perf_counter())
-
         def later_stages(item):
-            pf, solver, values, value = item
-            solver.keep_l1(value)
-            return pf, _fair_and_preferred(solver, values,
-                                           _share(seconds, len(pf.problem.requests), n,
-                                                  parallel))
+            f, stages, values = item
+            return f, _fair_and_preferred(
+                stages, values, _share(deadline, len(f.problem.requests), n, parallel))
 
         with ThreadPoolExecutor(max_workers=parallel) as pool:
-            finals = list(empty) + list(pool.map(later_stages, solved))
+            finals = empty + list(pool.map(later_stages, solved))
 
     assignment: dict[str, str] = {}
     unplaced = []
@@ -107,34 +103,59 @@ def solve(problem: Problem, time_limit: float = 60.0, workers: int = 1,
                 for r in f.members[v]:
                     assignment[r] = f.slot_of[v]
         placed = placed_requests(f, values)
-        missing = [r for r in f.problem.requests if r not in placed]
-        unplaced += explain(f, values, missing, problem)
-    l1 = sum(problem.requests[r].priority for r in assignment)
-    finished_l1 = round(l1_done_at - started, 3)
+        unplaced += explain(f, values, [r for r in f.problem.requests if r not in placed],
+                            problem)
+    return {"assignments": assignment, "unplaced": unplaced, "bound": bound,
+            "l1_seconds": round(l1_seconds, 3)}
+
+
+def join(problem: Problem, pieces: list[dict], seconds: float) -> dict:
+    """The solution of the whole problem from its pieces' results."""
+    assignment = {r: s for piece in pieces for r, s in piece["assignments"].items()}
     order = {r: i for i, r in enumerate(problem.requests)}
-    unplaced.sort(key=lambda u: order[u["request"]])
+    unplaced = sorted((u for piece in pieces for u in piece["unplaced"]),
+                      key=lambda u: order[u["request"]])
+    l1 = sum(problem.requests[r].priority for r in assignment)
+    bound = sum(piece["bound"] for piece in pieces)
     return {
         "format": FORMAT,
-        # Every bound added up is proven, so reaching it is a proof even if a part timed out.
+        # Every bound added up is proven, so reaching it is a proof.
         "status": "OPTIMAL" if l1 >= bound else "FEASIBLE",
         "assignments": [{"request": r, "slot": assignment[r]}
                         for r in problem.requests if r in assignment],
         "unplaced": unplaced,
-        "objective": {"weighted_placed": l1, "bound": max(bound, l1),
+        "objective": {"weighted_placed": l1, "bound": bound,
                       "min_college_fill_rate": min_college_rate(problem, assignment)},
         "metrics": metrics(problem, assignment, distance_km),
-        "solve_seconds": round(time.perf_counter() - started, 3),
-        "l1_seconds": finished_l1,  # when L1 was settled (proven, if status is OPTIMAL)
+        "solve_seconds": round(seconds, 3),
+        # When L1 was settled (proven, if status is OPTIMAL): the slowest piece's.
+        "l1_seconds": max((piece["l1_seconds"] for piece in pieces), default=0.0),
     }
 
 
-def _fair_and_preferred(solver: cpsat.Solver, hint: list[int], time_limit: float) -> list[int]:
-    """L2 then L3 in the time left (shared equally); past the deadline, the L1 solution."""
-    if time_limit < 0.5:
-        return hint
-    fair = solver.fairness(hint, time_limit / 2)
-    values = fair.values if fair else hint
-    if fair:
-        solver.keep_fairness(int(round(fair.objective)))
-    preferred = solver.preferences(values, time_limit / 2)
-    return preferred.values if preferred else values
+def _share(deadline: float, part: int, whole: int, parallel: int) -> float:
+    """A part's deadline within a stage, by its size (parts run `parallel` at a time)."""
+    now = time.perf_counter()
+    return now + max(0.0, deadline - now) * min(1.0, parallel * max(part, 1) / whole)
+
+
+def _over_the_piece(sub: Problem, eligible: dict[str, list[str]], solved: list, deadline: float,
+                    workers: int) -> tuple[Formulation, list[int]]:
+    """L2 and L3 over all the parts at once, each part's L1 kept."""
+    f = build(sub, eligible)
+    stages = Stages(f, workers)
+    values = [0] * f.size
+    for pf, _, part_values in solved:
+        for v, x in enumerate(part_values):
+            if x:
+                values[f.var_of[(pf.members[v][0], pf.slot_of[v])]] = 1
+    stages.keep.l1 = value(stages.weights, values)
+    stages.lp.keep_at_least(stages.weights, stages.keep.l1)
+    return f, _fair_and_preferred(stages, values, deadline)
+
+
+def _fair_and_preferred(stages: Stages, values: list[int], deadline: float) -> list[int]:
+    """L2 then L3 in the time left (shared equally)."""
+    halfway = time.perf_counter() + max(0.0, deadline - time.perf_counter()) / 2
+    values = stages.fairness(values, halfway)
+    return stages.preferences(values, deadline)

@@ -1,136 +1,125 @@
-"""CP-SAT over a formulation, lexicographically: L1, then L2 with L1 kept, then L3 with both.
+"""CP-SAT over a formulation, or over a neighbourhood of it: the lexicographic stages L1, L2
+with L1 kept, L3 with both kept.
 
-Each stage starts from the previous stage's solution as a hint, so a stage cut short by its time
-limit still returns a solution at least as good on the earlier levels.
+A `Model` decides either every variable of the formulation, or only the `free` ones with every
+other variable held at its value in `base` (each row's bound then shrinks by what the held
+variables take). Each stage starts from a hint, so a stage cut short by its time limit still
+returns a solution at least as good on the earlier levels. Rows of ones bounded by one go in as
+at-most-one constraints, which CP-SAT handles best.
 """
 
 from __future__ import annotations
 
-import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from solver import objectives
 from solver.formulation import Formulation
-from solver.rules import distance_km
-
-FAIRNESS_SCALE = 10_000  # L2 in units of 1/10,000 of a placement rate
-KEEP_WEIGHT = 10_000     # L3: keeping an unlocked existing assignment …
-PREFERRED_WEIGHT = 100   # … outweighs a preferred site, which outweighs 100 km of travel.
+from solver.objectives import FAIRNESS_SCALE
 
 
 @dataclass
 class StageResult:
-    values: list[int]        # 0/1 per variable
-    status: str              # OPTIMAL / FEASIBLE / UNKNOWN (no solution found)
-    objective: float
-    bound: float
+    values: list[int]        # 0/1 per variable of the formulation
+    status: str              # OPTIMAL / FEASIBLE
+    objective: int           # of the whole formulation, held variables included
+    bound: int               # proven, over the model's free variables (the held ones as held)
 
 
-class Solver:
-    def __init__(self, f: Formulation, workers: int = 1):
+@dataclass
+class Keep:
+    """Levels already settled, kept by later stages: L1 at least `l1`, L2 at least `l2`."""
+
+    l1: int | None = None
+    l2: int | None = None
+
+
+class Model:
+    def __init__(self, f: Formulation, keep: Keep, free: Sequence[int] | None = None,
+                 base: list[int] | None = None, workers: int = 1):
         self.f = f
         self.workers = workers
+        self.free = list(range(f.size)) if free is None else sorted(free)
+        self.base = base if base is not None else [0] * f.size
         self.model = cp_model.CpModel()
-        self.x = [self.model.NewBoolVar(f"x{v}") for v in range(f.size)]
+        self.x = {v: self.model.NewBoolVar(f"x{v}") for v in self.free}
         for coefs, ub, _ in f.at_most:
-            self.model.Add(sum(c * self.x[v] for v, c in coefs.items()) <= ub)
+            terms = [(v, c) for v, c in coefs.items() if v in self.x]
+            if not terms:
+                continue
+            room = ub - sum(c for v, c in coefs.items() if v not in self.x and self.base[v])
+            if room == 1 and all(c == 1 for _, c in terms):
+                self.model.AddAtMostOne(self.x[v] for v, _ in terms)
+            elif sum(c for _, c in terms) > room:
+                self._add(terms, "<=", room)
         for v in f.fixed:
-            self.model.Add(self.x[v] == 1)
-        self.l1 = sum(f.weight(v) * self.x[v] for v in range(f.size))
-        self.cut_students: set[str] = set()  # students whose H4 pairs are all in the model
-        self.last_bound: float | None = None  # of a stage that found no solution
-        self.forbid_all_clashes()
+            if v in self.x:
+                self.model.Add(self.x[v] == 1)
+        weights = objectives.l1_weights(f)
+        if keep.l1 is not None:
+            self._add([(v, weights[v]) for v in self.free], ">=", keep.l1 - self._held(weights))
+        self.colleges = objectives.colleges(f)
+        self.z = None
+        if keep.l2 is not None:
+            self._lowest_rate_at_least(keep.l2)
 
-    def _run(self, objective, time_limit: float, hint: list[int] | None) -> StageResult | None:
-        """Solve; forbid each H4 clash the solution shows and solve again, until there is none."""
-        self.model.Maximize(objective)
-        deadline = time.perf_counter() + max(0.05, time_limit)
-        while True:
-            self.model.ClearHints()
-            if hint is not None:
-                for var, value in zip(self.x, hint, strict=True):
-                    self.model.AddHint(var, value)
-            solver = cp_model.CpSolver()
-            solver.parameters.max_time_in_seconds = max(0.05, deadline - time.perf_counter())
-            solver.parameters.num_workers = self.workers
-            # The LP relaxation is what proves these assignment-like models optimal fast.
-            solver.parameters.linearization_level = 2
-            status = solver.Solve(self.model)
-            if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                # No solution in time (any earlier one broke H4): keep the hint, but the bound
-                # CP-SAT proved still holds.
-                self.last_bound = solver.BestObjectiveBound()
-                return None
-            values = [int(solver.Value(v)) for v in self.x]
-            clashes = self.f.conflicts(values)
-            result = StageResult(values, solver.StatusName(status), solver.ObjectiveValue(),
-                                 solver.BestObjectiveBound())
-            if not clashes:
-                return result
-            for u, v in clashes:
-                # Forbid all of these students' clashing pairs at once, not just this one:
-                # the next solve would only find the neighbouring pair.
-                for student in self.f.placed_by(u).keys() & self.f.placed_by(v).keys():
-                    if student not in self.cut_students:
-                        self.cut_students.add(student)
-                        for a, b in self.f.student_clashes(student):
-                            self.model.Add(self.x[a] + self.x[b] <= 1)
-                values[v] = 0
-            hint = values
-            if time.perf_counter() >= deadline:  # out of time: the caller keeps its hint
-                return None
+    def _held(self, coefs: list[int]) -> int:
+        """What the held variables contribute to an objective."""
+        return sum(c for v, c in enumerate(coefs) if v not in self.x and self.base[v])
 
-    def forbid_all_clashes(self) -> None:
-        """Put every H4 pair in the model up front (for a whole problem of moderate size)."""
-        for student in self.f.student_vars:
-            if student not in self.cut_students:
-                self.cut_students.add(student)
-                for a, b in self.f.student_clashes(student):
-                    self.model.Add(self.x[a] + self.x[b] <= 1)
+    def _add(self, terms: list[tuple[int, int]], sense: str, rhs: int) -> None:
+        expr = cp_model.LinearExpr.WeightedSum([self.x[v] for v, _ in terms],
+                                               [c for _, c in terms])
+        self.model.Add(expr <= rhs if sense == "<=" else expr >= rhs)
 
-    def placed_l1(self, hint: list[int] | None, time_limit: float) -> StageResult | None:
-        return self._run(self.l1, time_limit, hint)
+    def _lowest_rate_at_least(self, z) -> None:
+        """FAIRNESS_SCALE × placed(college) ≥ z × requested(college) for every college."""
+        for college, n in self.colleges.requested.items():
+            terms = self.colleges.placed_by.get(college, {})
+            held = sum(k for v, k in terms.items() if v not in self.x and self.base[v])
+            free = [(v, FAIRNESS_SCALE * k) for v, k in terms.items() if v in self.x]
+            placed = cp_model.LinearExpr.WeightedSum([self.x[v] for v, _ in free],
+                                                     [c for _, c in free])
+            self.model.Add(placed + FAIRNESS_SCALE * held >= n * z)
 
-    def keep_l1(self, value: int) -> None:
-        self.model.Add(self.l1 >= value)
+    def _solve(self, coefs: list[int] | None, hint: list[int], time_limit: float
+               ) -> StageResult | None:
+        """Maximise Σ coefs·x (or z, for L2) from the hint; None when no solution came in time."""
+        if coefs is not None:
+            self.model.Maximize(cp_model.LinearExpr.WeightedSum(
+                [self.x[v] for v in self.free], [coefs[v] for v in self.free]))
+        self.model.ClearHints()
+        for v in self.free:
+            self.model.AddHint(self.x[v], hint[v])
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = max(0.05, time_limit)
+        solver.parameters.num_workers = self.workers
+        # The LP relaxation is what proves these assignment-like models optimal fast.
+        solver.parameters.linearization_level = 2
+        status = solver.Solve(self.model)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None  # CP-SAT's bound means nothing without a solution: none is kept
+        values = list(self.base)
+        for v in self.free:
+            values[v] = int(solver.Value(self.x[v]))
+        held = 0 if coefs is None else self._held(coefs)
+        return StageResult(values, solver.StatusName(status),
+                           round(solver.ObjectiveValue()) + held,
+                           int(solver.BestObjectiveBound() + 1e-6) + held)
+
+    def placed(self, hint: list[int], time_limit: float) -> StageResult | None:
+        """L1: the most weighted placements."""
+        return self._solve(objectives.l1_weights(self.f), hint, time_limit)
 
     def fairness(self, hint: list[int], time_limit: float) -> StageResult | None:
-        """Maximise the lowest placement rate among colleges (scaled), L1 kept."""
-        f = self.f
-        requested: dict[str, int] = {}
-        placed: dict[str, list] = {}
-        for r in f.problem.requests.values():
-            college = f.problem.students[r.student].college
-            requested[college] = requested.get(college, 0) + 1
-        for v in range(f.size):
-            for r in f.members[v]:
-                college = f.problem.students[f.problem.requests[r].student].college
-                placed.setdefault(college, []).append(self.x[v])
-        self.z = self.model.NewIntVar(0, FAIRNESS_SCALE, "min_fill")
-        for college, n in requested.items():
-            self.model.Add(FAIRNESS_SCALE * sum(placed.get(college, [])) >= n * self.z)
-        return self._run(self.z, time_limit, hint)
-
-    def keep_fairness(self, value: int) -> None:
-        self.model.Add(self.z >= value)
+        """L2: the lowest college placement rate, scaled to 1/FAIRNESS_SCALE."""
+        self.z = self.model.NewIntVar(0, FAIRNESS_SCALE, "lowest_rate")
+        self._lowest_rate_at_least(self.z)
+        self.model.Maximize(self.z)
+        return self._solve(None, hint, time_limit)
 
     def preferences(self, hint: list[int], time_limit: float) -> StageResult | None:
         """L3: keep unlocked existing assignments, prefer listed sites, shorten travel."""
-        f = self.f
-        keep = {(e.request, e.slot) for e in f.problem.existing if not e.locked}
-        terms = []
-        for v in range(f.size):
-            slot = f.problem.slots[f.slot_of[v]]
-            site = f.problem.sites[slot.site]
-            score = 0
-            for r in f.members[v]:
-                request = f.problem.requests[r]
-                if (r, slot.id) in keep:
-                    score += KEEP_WEIGHT
-                if slot.site in request.preferred_sites:
-                    score += PREFERRED_WEIGHT
-                score -= round(distance_km(f.problem.students[request.student], site))
-            if score:
-                terms.append(score * self.x[v])
-        return self._run(sum(terms), time_limit, hint)
+        return self._solve(objectives.preference_scores(self.f), hint, time_limit)

@@ -1,21 +1,24 @@
-"""The allocation as 0/1 variables and linear constraints, one small function per family.
+"""The allocation as 0/1 variables and linear constraints, one small function per constraint family.
 
 A variable is one (request, slot) choice; a cohort group shares one variable per slot among its
-members (H6). H1, H3 and H5 are constraints here; H4 comes as pairs (`student_clashes`) that
-the CP-SAT model adds for the few students with several requests whose windows meet. The same
-formulation feeds CP-SAT (solver/cpsat.py) and the LP relaxation that bounds L1
-(solver/bound.py; without H4, a relaxation, so the bound stays valid).
+members (H6). Every hard constraint is a row "Σ coefficient × variable ≤ bound" here, so the
+same formulation feeds CP-SAT (solver/cpsat.py), the LP relaxation (solver/relaxation.py) and
+the greedy passes (solver/greedy.py) alike. The "at one moment" limits are clique rows: H5 over
+the sets of a preceptor's slots in session together, H4 over one student's requests.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import timedelta
+from functools import cached_property, lru_cache
 
-from domain.schedule import moment_sets, simultaneous
+from domain.schedule import Schedule, moment_sets, simultaneous
 from solver.instance import Problem
 
 Choice = tuple[str, str]  # (request id, slot id)
+DAY = timedelta(days=1)
 
 
 @dataclass
@@ -29,49 +32,38 @@ class Formulation:
     # "request", "capacity", "preceptor" or "student" (what an unplaced request was blocked by).
     at_most: list[tuple[dict[int, int], int, str]] = field(default_factory=list)
     fixed: set[int] = field(default_factory=set)  # H7 locked variables (= 1)
-    # H4 is enforced lazily (see `conflicts`): the variables of each student's requests.
-    student_vars: dict[str, list[int]] = field(default_factory=dict)
-    _meets: dict[tuple[str, str], bool] = field(default_factory=dict)
 
     @property
     def size(self) -> int:
         return len(self.slot_of)
 
-    def meets(self, a: str, b: str) -> bool:
-        """Whether slots a and b are simultaneous (a slot meets itself), cached."""
-        key = (a, b) if a <= b else (b, a)
-        if key not in self._meets:
-            self._meets[key] = a == b or simultaneous(self.problem.slots[a].schedule,
-                                                      self.problem.slots[b].schedule)
-        return self._meets[key]
-
-    def placed_by(self, v: int) -> dict[str, str]:
-        """Student -> the request of theirs that variable v places."""
-        return {self.problem.requests[r].student: r for r in self.members[v]}
-
-    def clash(self, u: int, v: int) -> bool:
-        """H4: u and v place one student's different requests in simultaneous slots."""
-        a, b = self.placed_by(u), self.placed_by(v)
-        return (any(a[st] != b[st] for st in a.keys() & b.keys())
-                and self.meets(self.slot_of[u], self.slot_of[v]))
-
-    def student_clashes(self, student: str) -> list[tuple[int, int]]:
-        """Every pair of this student's variables that H4 forbids together."""
-        vs = self.student_vars.get(student, [])
-        return [(u, v) for i, u in enumerate(vs) for v in vs[i + 1:] if self.clash(u, v)]
-
-    def conflicts(self, values: list[int]) -> list[tuple[int, int]]:
-        """The H4 violations of an assignment, as pairs of chosen variables."""
-        out = []
-        for vs in self.student_vars.values():
-            chosen = [v for v in vs if values[v]]
-            out += [(u, v) for i, u in enumerate(chosen) for v in chosen[i + 1:]
-                    if self.clash(u, v)]
+    @cached_property
+    def rows_of(self) -> list[list[int]]:
+        """Variable -> the indices of the rows it appears in."""
+        out: list[list[int]] = [[] for _ in range(self.size)]
+        for i, (coefs, _, _) in enumerate(self.at_most):
+            for v in coefs:
+                out[v].append(i)
         return out
+
+    @cached_property
+    def vars_of(self) -> dict[str, list[int]]:
+        """Request -> its variables, in slot order."""
+        out: dict[str, list[int]] = defaultdict(list)
+        for (r, _), v in self.var_of.items():
+            out[r].append(v)
+        return {r: sorted(vs) for r, vs in out.items()}
 
     def weight(self, v: int) -> int:
         """L1 weight: the priorities of the requests the variable places."""
         return sum(self.problem.requests[r].priority for r in self.members[v])
+
+
+@lru_cache(maxsize=1 << 20)
+def _meets(a: Schedule, b: Schedule) -> bool:
+    """Whether two slots with these schedules are simultaneous (a slot meets itself when it has
+    a session at all); cached, as one consortium has far fewer schedules than slot pairs."""
+    return simultaneous(a, b)
 
 
 def build(problem: Problem, eligible: dict[str, list[str]]) -> Formulation:
@@ -80,7 +72,7 @@ def build(problem: Problem, eligible: dict[str, list[str]]) -> Formulation:
     one_slot_per_request(f)
     slot_capacity(f)
     preceptor_at_one_moment(f)
-    students_with_several_requests(f)
+    student_at_one_moment(f)
     locked(f)
     return f
 
@@ -105,6 +97,8 @@ def choices(f: Formulation) -> None:
     grouped = set()
     for members in _groups(f.problem).values():
         grouped.update(members)
+        if len({f.problem.requests[r].student for r in members}) < len(members):
+            continue  # one student twice in a cohort would sit in one slot twice (H4)
         common = set(f.eligible[members[0]]).intersection(*(f.eligible[m] for m in members[1:]))
         for slot in f.eligible[members[0]]:
             if slot in common and f.problem.slots[slot].capacity >= len(members):
@@ -115,17 +109,10 @@ def choices(f: Formulation) -> None:
                 add([r], slot)
 
 
-def _vars_by_request(f: Formulation) -> dict[str, set[int]]:
-    out: dict[str, set[int]] = defaultdict(set)
-    for (r, _), v in f.var_of.items():
-        out[r].add(v)
-    return out
-
-
 def one_slot_per_request(f: Formulation) -> None:
     """H1 (and H6: a group's shared variables make it one choice for all its members)."""
     seen = set()
-    for vs in _vars_by_request(f).values():
+    for vs in f.vars_of.values():
         key = frozenset(vs)
         if len(vs) > 1 and key not in seen:
             seen.add(key)
@@ -163,18 +150,30 @@ def preceptor_at_one_moment(f: Formulation) -> None:
                 f.at_most.append((load, limit, "preceptor"))
 
 
-def students_with_several_requests(f: Formulation) -> None:
-    """H4: remember the variables of each student with several requests; their simultaneous
-    pairs (`student_clashes`) become constraints in solver/cpsat.py, and `conflicts` checks any
-    solution for a pair that slipped through."""
-    by_request = _vars_by_request(f)
-    requests_of: dict[str, list[str]] = defaultdict(list)
+def student_at_one_moment(f: Formulation) -> None:
+    """H4 as clique rows: for two requests of one student whose windows meet, each schedule among
+    the first's candidate slots, together with every candidate slot of the second that meets it.
+    One request takes at most one slot (H1), so such a set may hold one chosen variable at most,
+    and every simultaneous pair lies in one of these sets."""
+    by_request = f.vars_of
+    requests_of: dict[str, list] = defaultdict(list)
     for r in f.problem.requests.values():
         if by_request.get(r.id):
-            requests_of[r.student].append(r.id)
-    for student, requests in requests_of.items():
-        if len(requests) > 1:
-            f.student_vars[student] = sorted({v for r in requests for v in by_request[r]})
+            requests_of[r.student].append(r)
+    schedule = [f.problem.slots[s].schedule for s in f.slot_of]
+    for requests in requests_of.values():
+        for i, a in enumerate(requests):
+            for b in requests[i + 1:]:
+                if (a.latest_end + DAY < b.earliest_start
+                        or b.latest_end + DAY < a.earliest_start):
+                    continue  # a day's slack: a night shift reaches into the next day
+                mine: dict[Schedule, list[int]] = defaultdict(list)
+                for u in by_request[a.id]:
+                    mine[schedule[u]].append(u)
+                for when, us in mine.items():
+                    theirs = [v for v in by_request[b.id] if _meets(when, schedule[v])]
+                    if theirs:
+                        f.at_most.append(({v: 1 for v in us + theirs}, 1, "student"))
 
 
 def locked(f: Formulation) -> None:

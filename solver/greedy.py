@@ -13,37 +13,26 @@ class Loads:
 
     def __init__(self, f: Formulation, values: list[int] | None = None):
         self.f = f
-        self.of_var: list[list[int]] = [[] for _ in range(f.size)]
-        for i, (coefs, _, _) in enumerate(f.at_most):
-            for v in coefs:
-                self.of_var[v].append(i)
+        self.of_var = f.rows_of
         self.load = [0] * len(f.at_most)
         self.values = [0] * f.size
-        self.taken_by_student: dict[str, list[int]] = {}
         for v, value in enumerate(values or []):
             if value:
                 self.take(v)
 
-    def _clashes(self, v: int) -> bool:
-        return any(self.f.clash(u, v) for st in self.f.placed_by(v)
-                   for u in self.taken_by_student.get(st, ()))
-
     def fits(self, v: int) -> bool:
         return all(self.load[i] + self.f.at_most[i][0][v] <= self.f.at_most[i][1]
-                   for i in self.of_var[v]) and not self._clashes(v)
+                   for i in self.of_var[v])
 
     def blocking(self, v: int) -> list[str]:
         """The kinds of the constraints that leave no room for variable v."""
-        kinds = [self.f.at_most[i][2] for i in self.of_var[v]
-                 if self.load[i] + self.f.at_most[i][0][v] > self.f.at_most[i][1]]
-        return kinds + ["student"] if self._clashes(v) else kinds
+        return [self.f.at_most[i][2] for i in self.of_var[v]
+                if self.load[i] + self.f.at_most[i][0][v] > self.f.at_most[i][1]]
 
     def take(self, v: int) -> None:
         self.values[v] = 1
         for i in self.of_var[v]:
             self.load[i] += self.f.at_most[i][0][v]
-        for st in self.f.placed_by(v):
-            self.taken_by_student.setdefault(st, []).append(v)
 
 
 def placed_requests(f: Formulation, values: list[int]) -> set[str]:
@@ -58,13 +47,10 @@ def fill(f: Formulation, request_order: Iterable[str], values: list[int] | None 
         if not loads.values[v]:
             loads.take(v)
     done = placed_requests(f, loads.values)
-    vars_of: dict[str, list[int]] = {}
-    for (r, _), v in f.var_of.items():
-        vars_of.setdefault(r, []).append(v)
     for r in request_order:
         if r in done:
             continue
-        for v in sorted(vars_of.get(r, ())):
+        for v in f.vars_of.get(r, ()):
             if loads.fits(v):
                 loads.take(v)
                 done.update(f.members[v])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from domain.schedule import Schedule, Window
 
@@ -94,18 +95,26 @@ class Problem:
     existing: list[Existing]
     raw: dict = field(default_factory=dict, repr=False)
 
+    @cached_property
+    def _positions(self) -> dict[int, dict[str, int]]:
+        """For each table (by identity), each id -> its place in the file."""
+        return {id(table): {k: i for i, k in enumerate(table)}
+                for table in (self.preceptors, self.slots, self.students, self.requests)}
+
+    def _in_file_order(self, table: dict, ids) -> dict:
+        return {k: table[k] for k in sorted(ids, key=self._positions[id(table)].__getitem__)}
+
     def subproblem(self, request_ids: set[str], slot_ids: set[str]) -> Problem:
         """The part of the problem over these requests and slots (a component)."""
-        slots = {k: v for k, v in self.slots.items() if k in slot_ids}
-        requests = {k: v for k, v in self.requests.items() if k in request_ids}
-        students = {r.student for r in requests.values()}
+        slots = self._in_file_order(self.slots, slot_ids)
+        requests = self._in_file_order(self.requests, request_ids)
         return Problem(
             colleges=self.colleges,
             sites=self.sites,
-            preceptors={p: v for p, v in self.preceptors.items()
-                        if any(s.preceptor == p for s in slots.values())},
+            preceptors=self._in_file_order(
+                self.preceptors, {s.preceptor for s in slots.values()} - {None}),
             slots=slots,
-            students={k: v for k, v in self.students.items() if k in students},
+            students=self._in_file_order(self.students, {r.student for r in requests.values()}),
             requests=requests,
             existing=[e for e in self.existing if e.request in request_ids],
         )

@@ -20,9 +20,7 @@ def explain(f: Formulation, values: list[int], unplaced: list[str], whole: Probl
             ) -> list[dict]:
     """Reasons for the unplaced requests of `f` (a part of `whole`, or all of it)."""
     loads = Loads(f, values)
-    vars_of: dict[str, list[int]] = {}
-    for (r, _), v in f.var_of.items():
-        vars_of.setdefault(r, []).append(v)
+    vars_of = f.vars_of
     out = []
     for r in unplaced:
         request = f.problem.requests[r]

@@ -72,7 +72,7 @@ def bench_solver(sizes: str, seed: int, time_limit: float) -> None:
     from solver import parse_problem
     from solver import solve as run
     from solver.baseline import first_come_first_served
-    from solver.bound import lp_bound
+    from solver.relaxation import lp_bound
     from solver.synthetic import generate as make
 
     console = Console(width=160)

@@ -1,0 +1,76 @@
+"""The three lexicographic objectives as coefficients over a formulation's variables, shared by
+the CP-SAT model (solver/cpsat.py) and the LP relaxation (solver/relaxation.py).
+
+- L1: Σ priority over placed requests.
+- L2: the lowest placement rate (placed ÷ requested) among colleges, to 1/FAIRNESS_SCALE.
+- L3: Σ over placed requests of KEEP_WEIGHT × [an unlocked existing assignment kept] +
+  PREFERRED_WEIGHT × [at a preferred site] − travel km. **Choice:** keeping a student where a
+  previous solve put them outweighs a preferred site, which outweighs 100 km of travel.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from solver.formulation import Formulation
+from solver.rules import distance_km
+
+FAIRNESS_SCALE = 10_000
+KEEP_WEIGHT = 10_000
+PREFERRED_WEIGHT = 100
+
+
+def l1_weights(f: Formulation) -> list[int]:
+    return [f.weight(v) for v in range(f.size)]
+
+
+@dataclass(frozen=True)
+class Colleges:
+    """L2's terms: each college's number of requests, and the requests each variable places."""
+
+    requested: dict[str, int]
+    placed_by: dict[str, dict[int, int]]  # college -> variable -> its requests it places
+
+
+def colleges(f: Formulation) -> Colleges:
+    college_of = {r.id: f.problem.students[r.student].college
+                  for r in f.problem.requests.values()}
+    requested: dict[str, int] = defaultdict(int)
+    for r in f.problem.requests:
+        requested[college_of[r]] += 1
+    placed_by: dict[str, dict[int, int]] = defaultdict(dict)
+    for v, members in enumerate(f.members):
+        for r in members:
+            terms = placed_by[college_of[r]]
+            terms[v] = terms.get(v, 0) + 1
+    return Colleges(dict(requested), dict(placed_by))
+
+
+def preference_scores(f: Formulation) -> list[int]:
+    keep = {(e.request, e.slot) for e in f.problem.existing if not e.locked}
+    scores = []
+    for v, members in enumerate(f.members):
+        slot = f.problem.slots[f.slot_of[v]]
+        site = f.problem.sites[slot.site]
+        score = 0
+        for r in members:
+            request = f.problem.requests[r]
+            if (r, slot.id) in keep:
+                score += KEEP_WEIGHT
+            if slot.site in request.preferred_sites:
+                score += PREFERRED_WEIGHT
+            score -= round(distance_km(f.problem.students[request.student], site))
+        scores.append(score)
+    return scores
+
+
+def value(coefs: list[int], values: list[int]) -> int:
+    return sum(c for c, x in zip(coefs, values, strict=True) if x)
+
+
+def lowest_rate(c: Colleges, values: list[int]) -> int:
+    """L2 of an assignment, scaled and rounded down as the CP-SAT model counts it."""
+    return min((FAIRNESS_SCALE * sum(k for v, k in c.placed_by.get(college, {}).items()
+                                     if values[v])) // n
+               for college, n in c.requested.items()) if c.requested else FAIRNESS_SCALE

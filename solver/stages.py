@@ -1,0 +1,127 @@
+"""The lexicographic stages over one formulation: settle L1, then L2 with L1 kept, then L3 with
+both kept.
+
+Each stage starts from the LP relaxation of its objective (solver/relaxation.py) and the current
+assignment. A formulation of up to WHOLE_LIMIT variables goes to CP-SAT whole, which proves
+such models optimal in seconds. A larger one is settled neighbourhood by neighbourhood: CP-SAT
+decides the variables around the places where the LP solution and the assignment disagree, with
+the rest held (solver/neighbourhood.py), for as long as that improves the stage's objective and
+time remains. The L1 bound is the LP optimum rounded down, or CP-SAT's when it decided the whole
+formulation; every assignment kept is feasible, so a stage cut short loses nothing settled.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+
+from solver import objectives
+from solver.cpsat import Keep, Model, StageResult
+from solver.formulation import Formulation
+from solver.greedy import Loads, fill, warm_start
+from solver.neighbourhood import around, disagreement
+from solver.relaxation import Relaxation, l1_bound
+
+log = logging.getLogger(__name__)
+
+WHOLE_LIMIT = 40_000  # variables: CP-SAT over the whole formulation up to this size
+
+
+@dataclass
+class Settled:
+    values: list[int]
+    l1: int
+    bound: int  # proven upper bound on L1
+
+
+class Stages:
+    def __init__(self, f: Formulation, workers: int = 1):
+        self.f = f
+        self.workers = workers
+        self.whole = f.size <= WHOLE_LIMIT
+        self.lp = Relaxation(f)
+        self.weights = objectives.l1_weights(f)
+        self.colleges = objectives.colleges(f)
+        self.keep = Keep()
+
+    def placed(self, deadline: float) -> Settled:
+        """L1: the most weighted placements, with a proven bound."""
+        f = self.f
+        values = warm_start(f)
+        bound = sum(self.weights)  # placing every request bounds L1 too
+        relaxed = self.lp.maximize(self.weights)
+        if relaxed is not None:
+            bound = min(bound, l1_bound(relaxed))
+            rounded = _rounded(f, relaxed.x)
+            if objectives.value(self.weights, rounded) > objectives.value(self.weights, values):
+                values = rounded
+        if objectives.value(self.weights, values) < bound:
+            values, proved = self._search(
+                "placed", values, relaxed.x if relaxed else None, deadline,
+                lambda v: objectives.value(self.weights, v), bound)
+            if proved is not None:
+                bound = min(bound, proved)
+        l1 = objectives.value(self.weights, values)
+        self.keep.l1 = l1
+        self.lp.keep_at_least(self.weights, l1)
+        return Settled(values, l1, max(bound, l1))
+
+    def fairness(self, values: list[int], deadline: float) -> list[int]:
+        """L2 with L1 kept: the lowest college placement rate."""
+        relaxed = None if self.whole else self.lp.maximize_lowest_rate(self.colleges)
+        values, _ = self._search("fairness", values, relaxed.x if relaxed else None, deadline,
+                                 lambda v: objectives.lowest_rate(self.colleges, v))
+        self.keep.l2 = objectives.lowest_rate(self.colleges, values)
+        self.lp.keep_lowest_rate(self.colleges, self.keep.l2)
+        return values
+
+    def preferences(self, values: list[int], deadline: float) -> list[int]:
+        """L3 with L1 and L2 kept: continuity, preferred sites, travel."""
+        scores = objectives.preference_scores(self.f)
+        relaxed = None if self.whole else self.lp.maximize(scores)
+        values, _ = self._search("preferences", values, relaxed.x if relaxed else None,
+                                 deadline, lambda v: objectives.value(scores, v))
+        return values
+
+    def _search(self, stage: str, values: list[int], x: list[float] | None, deadline: float,
+                score, goal: int | None = None) -> tuple[list[int], int | None]:
+        """Improve `values` on the stage's objective; also CP-SAT's bound when it decided the
+        whole formulation (None otherwise)."""
+        if self.whole:
+            result = self._run(stage, Model(self.f, self.keep, workers=self.workers), values,
+                               deadline)
+            if result is None:
+                return values, None
+            return result.values, result.bound if stage == "placed" else None
+        seeds = disagreement(self.f, x, values) if x is not None else []
+        best = score(values)
+        while seeds and time.perf_counter() < deadline and (goal is None or best < goal):
+            began = time.perf_counter()
+            free = around(self.f, seeds, values)
+            model = Model(self.f, self.keep, free=free, base=values, workers=self.workers)
+            result = self._run(stage, model, values, deadline)
+            if result is not None and score(result.values) > best:
+                values, best = result.values, score(result.values)
+            done = set(free)
+            seeds = [v for v in seeds if v not in done]
+            log.debug("%s: %d of %d variables free, %s, now %s, %d seeds left, %.1f s", stage,
+                      len(free), self.f.size, result.status if result else "no solution", best,
+                      len(seeds), time.perf_counter() - began)
+        return values, None
+
+    @staticmethod
+    def _run(stage: str, model: Model, hint: list[int], deadline: float) -> StageResult | None:
+        return getattr(model, stage)(hint, deadline - time.perf_counter())
+
+
+def _rounded(f: Formulation, x: list[float]) -> list[int]:
+    """An assignment from an LP solution: its variables above one half that fit (locked first),
+    then the greedy fill, higher priority first."""
+    loads = Loads(f)
+    for v in sorted(f.fixed) + sorted((v for v in range(f.size) if x[v] > 0.5),
+                                      key=lambda v: -x[v]):
+        if not loads.values[v] and loads.fits(v):
+            loads.take(v)
+    order = sorted(f.problem.requests, key=lambda r: -f.problem.requests[r].priority)
+    return fill(f, order, loads.values)
