@@ -17,7 +17,7 @@ import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from solver.components import components
+from solver.components import bundled, components
 from solver.formulation import Formulation, build
 from solver.greedy import fill, placed_requests
 from solver.instance import Problem
@@ -28,6 +28,7 @@ from solver.solution import FORMAT, metrics, min_college_rate
 from solver.stages import Stages
 
 GLOBAL_LIMIT = 3000
+BUNDLE_REQUESTS = 1000  # small parts are solved together, up to this many requests a model
 L1_SHARE = 0.6  # of the time limit for L1; L2 and L3 share what is left
 # Of the time limit, kept for what follows the stages (repair, reasons, metrics): a solve
 # returns within its time limit.
@@ -63,7 +64,7 @@ def solve_piece(problem: Problem, requests: list[str], time_limit: float, worker
     chosen = set(requests)
     sub = problem.subproblem(chosen, set(problem.slots))
     eligible = eligibility(sub)
-    parts = components(sub, eligible)
+    parts = bundled(components(sub, eligible), BUNDLE_REQUESTS)
     n = max(len(chosen), 1)
     l1_deadline = time.perf_counter() + max(0.0, deadline - time.perf_counter()) * L1_SHARE
 
@@ -149,8 +150,7 @@ def _over_the_piece(sub: Problem, eligible: dict[str, list[str]], solved: list, 
         for v, x in enumerate(part_values):
             if x:
                 values[f.var_of[(pf.members[v][0], pf.slot_of[v])]] = 1
-    stages.keep.l1 = value(stages.weights, values)
-    stages.lp.keep_at_least(stages.weights, stages.keep.l1)
+    stages.settle_level(l1=value(stages.weights, values))
     return f, _fair_and_preferred(stages, values, deadline)
 
 

@@ -83,3 +83,24 @@ def components(problem: Problem, eligible: dict[str, list[str]]) -> list[Compone
         (requests if key.startswith("r:") else slots).add(key[2:])
     found = [Component(frozenset(r), frozenset(s)) for r, s in parts.values() if r]
     return sorted(found, key=lambda c: (-len(c.requests), min(c.requests)))
+
+
+def bundled(parts: list[Component], requests: int) -> list[Component]:
+    """Parts smaller than `requests` grouped into bundles of up to that many requests (larger
+    parts stay alone). A bundle of independent parts is solved as one model: its optimum is the
+    sum of theirs, and one model costs far less than thousands of tiny ones."""
+    out: list[Component] = []
+    open_requests: set[str] = set()
+    open_slots: set[str] = set()
+    for part in parts:
+        if len(part.requests) >= requests:
+            out.append(part)
+            continue
+        if len(open_requests) + len(part.requests) > requests:
+            out.append(Component(frozenset(open_requests), frozenset(open_slots)))
+            open_requests, open_slots = set(), set()
+        open_requests |= part.requests
+        open_slots |= part.slots
+    if open_requests:
+        out.append(Component(frozenset(open_requests), frozenset(open_slots)))
+    return out

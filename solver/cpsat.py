@@ -15,9 +15,8 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from solver import objectives
 from solver.formulation import Formulation
-from solver.objectives import FAIRNESS_SCALE
+from solver.objectives import FAIRNESS_SCALE, Goals
 
 
 @dataclass
@@ -37,89 +36,98 @@ class Keep:
 
 
 class Model:
-    def __init__(self, f: Formulation, keep: Keep, free: Sequence[int] | None = None,
-                 base: list[int] | None = None, workers: int = 1):
+    def __init__(self, f: Formulation, goals: Goals, keep: Keep,
+                 free: Sequence[int] | None = None, base: list[int] | None = None,
+                 workers: int = 1):
         self.f = f
+        self.goals = goals
         self.workers = workers
         self.free = list(range(f.size)) if free is None else sorted(free)
         self.base = base if base is not None else [0] * f.size
         self.model = cp_model.CpModel()
-        self.x = {v: self.model.NewBoolVar(f"x{v}") for v in self.free}
-        for coefs, ub, _ in f.at_most:
+        self.x = {v: self.model.new_bool_var(f"x{v}") for v in self.free}
+        self.held_ones = [v for v, value in enumerate(self.base) if value and v not in self.x]
+        # What the held variables take of each row they share with a free one.
+        rows = sorted({i for v in self.free for i in f.rows_of[v]})
+        held_load = dict.fromkeys(rows, 0)
+        for v in self.held_ones:
+            for i in f.rows_of[v]:
+                if i in held_load:
+                    held_load[i] += f.at_most[i][0][v]
+        for i in rows:
+            coefs, ub, _ = f.at_most[i]
             terms = [(v, c) for v, c in coefs.items() if v in self.x]
-            if not terms:
-                continue
-            room = ub - sum(c for v, c in coefs.items() if v not in self.x and self.base[v])
+            room = ub - held_load[i]
             if room == 1 and all(c == 1 for _, c in terms):
-                self.model.AddAtMostOne(self.x[v] for v, _ in terms)
+                self.model.add_at_most_one(self.x[v] for v, _ in terms)
             elif sum(c for _, c in terms) > room:
                 self._add(terms, "<=", room)
         for v in f.fixed:
             if v in self.x:
-                self.model.Add(self.x[v] == 1)
-        weights = objectives.l1_weights(f)
+                self.model.add(self.x[v] == 1)
         if keep.l1 is not None:
-            self._add([(v, weights[v]) for v in self.free], ">=", keep.l1 - self._held(weights))
-        self.colleges = objectives.colleges(f)
+            self._add([(v, goals.weights[v]) for v in self.free], ">=",
+                      keep.l1 - self._held(goals.weights))
         self.z = None
         if keep.l2 is not None:
             self._lowest_rate_at_least(keep.l2)
 
     def _held(self, coefs: list[int]) -> int:
         """What the held variables contribute to an objective."""
-        return sum(c for v, c in enumerate(coefs) if v not in self.x and self.base[v])
+        return sum(coefs[v] for v in self.held_ones)
 
     def _add(self, terms: list[tuple[int, int]], sense: str, rhs: int) -> None:
-        expr = cp_model.LinearExpr.WeightedSum([self.x[v] for v, _ in terms],
+        expr = cp_model.LinearExpr.weighted_sum([self.x[v] for v, _ in terms],
                                                [c for _, c in terms])
-        self.model.Add(expr <= rhs if sense == "<=" else expr >= rhs)
+        self.model.add(expr <= rhs if sense == "<=" else expr >= rhs)
 
     def _lowest_rate_at_least(self, z) -> None:
         """FAIRNESS_SCALE × placed(college) ≥ z × requested(college) for every college."""
-        for college, n in self.colleges.requested.items():
-            terms = self.colleges.placed_by.get(college, {})
+        colleges = self.goals.colleges
+        for college, n in colleges.requested.items():
+            terms = colleges.placed_by.get(college, {})
             held = sum(k for v, k in terms.items() if v not in self.x and self.base[v])
             free = [(v, FAIRNESS_SCALE * k) for v, k in terms.items() if v in self.x]
-            placed = cp_model.LinearExpr.WeightedSum([self.x[v] for v, _ in free],
+            placed = cp_model.LinearExpr.weighted_sum([self.x[v] for v, _ in free],
                                                      [c for _, c in free])
-            self.model.Add(placed + FAIRNESS_SCALE * held >= n * z)
+            self.model.add(placed + FAIRNESS_SCALE * held >= n * z)
 
     def _solve(self, coefs: list[int] | None, hint: list[int], time_limit: float
                ) -> StageResult | None:
         """Maximise Σ coefs·x (or z, for L2) from the hint; None when no solution came in time."""
         if coefs is not None:
-            self.model.Maximize(cp_model.LinearExpr.WeightedSum(
+            self.model.maximize(cp_model.LinearExpr.weighted_sum(
                 [self.x[v] for v in self.free], [coefs[v] for v in self.free]))
-        self.model.ClearHints()
+        self.model.clear_hints()
         for v in self.free:
-            self.model.AddHint(self.x[v], hint[v])
+            self.model.add_hint(self.x[v], hint[v])
         solver = cp_model.CpSolver()
         solver.parameters.max_time_in_seconds = max(0.05, time_limit)
         solver.parameters.num_workers = self.workers
         # The LP relaxation is what proves these assignment-like models optimal fast.
         solver.parameters.linearization_level = 2
-        status = solver.Solve(self.model)
+        status = solver.solve(self.model)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None  # CP-SAT's bound means nothing without a solution: none is kept
         values = list(self.base)
         for v in self.free:
-            values[v] = int(solver.Value(self.x[v]))
+            values[v] = int(solver.value(self.x[v]))
         held = 0 if coefs is None else self._held(coefs)
-        return StageResult(values, solver.StatusName(status),
-                           round(solver.ObjectiveValue()) + held,
-                           int(solver.BestObjectiveBound() + 1e-6) + held)
+        return StageResult(values, solver.status_name(status),
+                           round(solver.objective_value) + held,
+                           int(solver.best_objective_bound + 1e-6) + held)
 
     def placed(self, hint: list[int], time_limit: float) -> StageResult | None:
         """L1: the most weighted placements."""
-        return self._solve(objectives.l1_weights(self.f), hint, time_limit)
+        return self._solve(self.goals.weights, hint, time_limit)
 
     def fairness(self, hint: list[int], time_limit: float) -> StageResult | None:
         """L2: the lowest college placement rate, scaled to 1/FAIRNESS_SCALE."""
-        self.z = self.model.NewIntVar(0, FAIRNESS_SCALE, "lowest_rate")
+        self.z = self.model.new_int_var(0, FAIRNESS_SCALE, "lowest_rate")
         self._lowest_rate_at_least(self.z)
-        self.model.Maximize(self.z)
+        self.model.maximize(self.z)
         return self._solve(None, hint, time_limit)
 
     def preferences(self, hint: list[int], time_limit: float) -> StageResult | None:
         """L3: keep unlocked existing assignments, prefer listed sites, shorten travel."""
-        return self._solve(objectives.preference_scores(self.f), hint, time_limit)
+        return self._solve(self.goals.scores, hint, time_limit)

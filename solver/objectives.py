@@ -47,6 +47,19 @@ def colleges(f: Formulation) -> Colleges:
     return Colleges(dict(requested), dict(placed_by))
 
 
+@dataclass(frozen=True)
+class Goals:
+    """The three objectives of one formulation, computed once."""
+
+    weights: list[int]  # L1: per variable
+    colleges: Colleges  # L2
+    scores: list[int]   # L3: per variable
+
+
+def goals(f: Formulation) -> Goals:
+    return Goals(l1_weights(f), colleges(f), preference_scores(f))
+
+
 def preference_scores(f: Formulation) -> list[int]:
     keep = {(e.request, e.slot) for e in f.problem.existing if not e.locked}
     scores = []

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
+from functools import cached_property
 
 from solver import objectives
 from solver.cpsat import Keep, Model, StageResult
@@ -40,16 +41,41 @@ class Stages:
         self.f = f
         self.workers = workers
         self.whole = f.size <= WHOLE_LIMIT
-        self.lp = Relaxation(f)
-        self.weights = objectives.l1_weights(f)
-        self.colleges = objectives.colleges(f)
+        self.goals = objectives.goals(f)
+        self.weights = self.goals.weights
+        self.colleges = self.goals.colleges
         self.keep = Keep()
+
+    @cached_property
+    def lp(self) -> Relaxation:
+        """Built when first needed (a part the greedy fill places whole never needs it), with
+        the levels settled so far kept."""
+        lp = Relaxation(self.f)
+        if self.keep.l1 is not None:
+            lp.keep_at_least(self.weights, self.keep.l1)
+        if self.keep.l2 is not None:
+            lp.keep_lowest_rate(self.colleges, self.keep.l2)
+        return lp
+
+    def settle_level(self, l1: int | None = None, l2: int | None = None) -> None:
+        """Keep a settled level in later stages (CP-SAT models and the LP alike)."""
+        built = "lp" in self.__dict__
+        if l1 is not None:
+            self.keep.l1 = l1
+            if built:
+                self.lp.keep_at_least(self.weights, l1)
+        if l2 is not None:
+            self.keep.l2 = l2
+            if built:
+                self.lp.keep_lowest_rate(self.colleges, l2)
 
     def placed(self, deadline: float) -> Settled:
         """L1: the most weighted placements, with a proven bound."""
         f = self.f
         values = warm_start(f)
         bound = sum(self.weights)  # placing every request bounds L1 too
+        if objectives.value(self.weights, values) == bound:
+            return self._settled(values, bound)
         relaxed = self.lp.maximize(self.weights)
         if relaxed is not None:
             bound = min(bound, l1_bound(relaxed))
@@ -62,9 +88,11 @@ class Stages:
                 lambda v: objectives.value(self.weights, v), bound)
             if proved is not None:
                 bound = min(bound, proved)
+        return self._settled(values, bound)
+
+    def _settled(self, values: list[int], bound: int) -> Settled:
         l1 = objectives.value(self.weights, values)
-        self.keep.l1 = l1
-        self.lp.keep_at_least(self.weights, l1)
+        self.settle_level(l1=l1)
         return Settled(values, l1, max(bound, l1))
 
     def fairness(self, values: list[int], deadline: float) -> list[int]:
@@ -72,13 +100,12 @@ class Stages:
         relaxed = None if self.whole else self.lp.maximize_lowest_rate(self.colleges)
         values, _ = self._search("fairness", values, relaxed.x if relaxed else None, deadline,
                                  lambda v: objectives.lowest_rate(self.colleges, v))
-        self.keep.l2 = objectives.lowest_rate(self.colleges, values)
-        self.lp.keep_lowest_rate(self.colleges, self.keep.l2)
+        self.settle_level(l2=objectives.lowest_rate(self.colleges, values))
         return values
 
     def preferences(self, values: list[int], deadline: float) -> list[int]:
         """L3 with L1 and L2 kept: continuity, preferred sites, travel."""
-        scores = objectives.preference_scores(self.f)
+        scores = self.goals.scores
         relaxed = None if self.whole else self.lp.maximize(scores)
         values, _ = self._search("preferences", values, relaxed.x if relaxed else None,
                                  deadline, lambda v: objectives.value(scores, v))
@@ -89,8 +116,8 @@ class Stages:
         """Improve `values` on the stage's objective; also CP-SAT's bound when it decided the
         whole formulation (None otherwise)."""
         if self.whole:
-            result = self._run(stage, Model(self.f, self.keep, workers=self.workers), values,
-                               deadline)
+            whole = Model(self.f, self.goals, self.keep, workers=self.workers)
+            result = self._run(stage, whole, values, deadline)
             if result is None:
                 return values, None
             return result.values, result.bound if stage == "placed" else None
@@ -99,7 +126,8 @@ class Stages:
         while seeds and time.perf_counter() < deadline and (goal is None or best < goal):
             began = time.perf_counter()
             free = around(self.f, seeds, values)
-            model = Model(self.f, self.keep, free=free, base=values, workers=self.workers)
+            model = Model(self.f, self.goals, self.keep, free=free, base=values,
+                          workers=self.workers)
             result = self._run(stage, model, values, deadline)
             if result is not None and score(result.values) > best:
                 values, best = result.values, score(result.values)
