@@ -11,7 +11,7 @@ winner's state and refuses or succeeds on fresh facts.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -32,7 +32,6 @@ from placements.settings import Settings
 T = TypeVar("T")
 A = TypeVar("A", bound=Aggregate)
 ATTEMPTS = 8
-
 
 
 @dataclass
@@ -70,6 +69,14 @@ def command(method: Callable[..., T]) -> Callable[..., T]:
         raise Conflict("too many concurrent changes to the same resources; retry", code="busy")
 
     return run
+
+
+def fold(aggregate: Any, events: Iterable[Any]) -> Any:
+    """The aggregate with the events applied in order: eventsourcing's project_aggregate without
+    its per-event runtime Protocol check, which costs more than applying the event (Python 3.11)."""
+    for event in events:
+        aggregate = event.mutate(aggregate)
+    return aggregate
 
 
 def environment(settings: Settings) -> dict[str, str]:
@@ -142,7 +149,8 @@ class Base(Application):
         repository = self.repository if snapshotted else self.unsnapshotted
         try:
             uid = aggregate_id if isinstance(aggregate_id, UUID) else UUID(str(aggregate_id))
-            aggregate = work.loaded[uid] if work and uid in work.loaded else repository.get(uid)
+            aggregate = (work.loaded[uid] if work and uid in work.loaded
+                         else repository.get(uid, projector_func=fold))
         except (ValueError, AggregateNotFoundError):
             raise NotFound(f"no such {what}: {aggregate_id}") from None
         if work is not None:
@@ -152,9 +160,10 @@ class Base(Application):
         return aggregate
 
     @contextmanager
-    def reading(self) -> Iterator[Connection]:
-        """A connection to read with: inside a command its own (whose transaction sees what the
-        command wrote), else a fresh one."""
+    def connection(self) -> Iterator[Connection]:
+        """Inside a command, the command's own connection: its reads see what it wrote, its
+        writes commit or roll back with it, and it needs no second connection from the pool.
+        Outside a command, a fresh connection to read with."""
         work = _work.get()
         if work is not None:
             yield work.session.connection()
@@ -194,7 +203,7 @@ class Base(Application):
         row = work.written.get((table, str(ident))) if work is not None else None
         if row is not None:
             return dict(row)
-        with self.reading() as conn:
+        with self.connection() as conn:
             found = conn.execute(select(table).where(table.c.id == str(ident))).first()
         if found is None:
             raise NotFound(f"no such {what}: {ident}")

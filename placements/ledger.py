@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
+from eventsourcing.persistence import StoredEvent
 from sqlalchemy import (
     BigInteger,
     Column,
@@ -29,7 +30,6 @@ from sqlalchemy import (
     Text,
     func,
     select,
-    text,
 )
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy_utils.types.uuid import UUIDType
@@ -111,13 +111,14 @@ def seal(conn: Connection, events: Iterable[tuple[int, str, int, str, bytes]]) -
         conn.execute(checkpoints.insert(), marks)
 
 
-# The server computes the digest (its sha256() over exactly the bytes `digest` hashes, which
-# `verify` recomputes) from the head and the row just inserted, writes it (and a checkpoint
-# when due), and notifies the log's subscribers as eventsourcing's recorder does.
-APPEND_AND_SEAL = text(f"""
+# One statement appends an event and seals it on PostgreSQL: the server computes the digest (its
+# sha256() over exactly the bytes `digest` hashes, which `verify` recomputes) from the head and
+# the row just inserted, writes it (and a checkpoint when due), and notifies the log's
+# subscribers as eventsourcing's recorder does.
+APPEND_AND_SEAL = f"""
 WITH appended AS (
   INSERT INTO {EVENTS_TABLE} (originator_id, originator_version, topic, state)
-  VALUES (:originator_id, :originator_version, :topic, :state)
+  VALUES (%(originator_id)s, %(originator_version)s, %(topic)s, %(state)s)
   RETURNING id, originator_id, originator_version, topic, state),
 head AS (SELECT position, digest FROM ledger ORDER BY position DESC LIMIT 1),
 link AS (
@@ -129,15 +130,16 @@ link AS (
 sealed AS (INSERT INTO ledger (position, digest) SELECT position, digest FROM link),
 marked AS (
   INSERT INTO ledger_checkpoints (position, digest) SELECT position, digest FROM link
-  WHERE position / :every > previous / :every)
+  WHERE position / %(every)s > previous / %(every)s)
 SELECT position FROM link, pg_notify('{EVENTS_TABLE}', '')
-""")
+"""
 
 
-def append_and_seal(conn: Connection, event: dict) -> int:
-    """On PostgreSQL, append one stored event (originator_id, originator_version, topic, state)
-    and seal it, in one statement; returns its position."""
-    return conn.execute(APPEND_AND_SEAL, {**event, "every": CHECKPOINT_EVERY}).scalar_one()
+def append_and_seal(conn: Connection, event: StoredEvent) -> int:
+    """On PostgreSQL, append one stored event and seal it, in one statement; its position."""
+    return conn.exec_driver_sql(APPEND_AND_SEAL, {
+        "originator_id": event.originator_id, "originator_version": event.originator_version,
+        "topic": event.topic, "state": event.state, "every": CHECKPOINT_EVERY}).scalar_one()
 
 
 @dataclass(frozen=True)

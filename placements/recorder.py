@@ -5,9 +5,11 @@ transaction, so no path that saves events can leave them unsealed; on PostgreSQL
 appends an event, seals it and notifies the log's subscribers. Otherwise it is the library's
 recorder: the same table and unique index, the same lock (`LOCK TABLE … IN EXCLUSIVE MODE` on
 PostgreSQL, so positions are assigned in commit order, which the chain relies on), inside the
-library's transactions. It reads and writes with SQLAlchemy Core on the session's connection
-instead of the library's ORM flush and queries, which cost more per command than the database
-work itself (docs/BENCHMARKS.md, "Event store"). The application selects it with
+library's transactions. Instead of the library's ORM flush and queries, which cost more per
+command than the database work itself (docs/BENCHMARKS.md, "Event store"), it reads and writes
+with SQLAlchemy Core on the session's connection, the PostgreSQL-only statements (the lock, the
+append) as plain SQL (`exec_driver_sql`, so driver errors still arrive as SQLAlchemy's, which the
+library turns into its IntegrityError for the commands' retry). The application selects it with
 PERSISTENCE_MODULE=placements.recorder:Factory.
 """
 
@@ -44,15 +46,25 @@ class Recorder(SQLAlchemyApplicationRecorder):
                               **kwargs: Any) -> Sequence[int]:
         self._lock_table(session)
         conn = session.connection()
-        rows = [{"originator_id": e.originator_id, "originator_version": e.originator_version,
-                 "topic": e.topic, "state": e.state} for e in stored_events]
         if conn.dialect.name == "postgresql":
-            return [ledger.append_and_seal(conn, row) for row in rows]
-        positions = conn.execute(self._append, rows).scalars().all()
+            return [ledger.append_and_seal(conn, e) for e in stored_events]
+        positions = conn.execute(self._append, [
+            {"originator_id": e.originator_id, "originator_version": e.originator_version,
+             "topic": e.topic, "state": e.state} for e in stored_events]).scalars().all()
         appended = sorted(zip(positions, stored_events, strict=True), key=lambda pe: pe[0])
         ledger.seal(conn, ((p, str(e.originator_id), e.originator_version, e.topic, e.state)
                            for p, e in appended))
         return positions
+
+    def _lock_table(self, session: Session) -> None:
+        """The library's lock, sent as plain SQL on the session's connection: through the ORM
+        session it cost more than the append itself."""
+        conn = session.connection()
+        if conn.dialect.name == "postgresql":
+            name = self.events_table_name
+            if self.schema_name is not None:
+                name = f"{self.schema_name}.{name}"
+            conn.exec_driver_sql(f"LOCK TABLE {name} IN EXCLUSIVE MODE")
 
     def select_events(self, originator_id: UUID | str, gt: int | None = None,
                       lte: int | None = None, desc: bool = False,
