@@ -44,6 +44,9 @@ class Recorder(SQLAlchemyApplicationRecorder):
 
     def _insert_stored_events(self, session: Session, stored_events: Sequence[StoredEvent],
                               **kwargs: Any) -> Sequence[int]:
+        # The lock is a statement of its own, before the appends: under READ COMMITTED each
+        # statement sees what was committed when it started, so an append that started only
+        # after the lock was granted sees the previous writer's digest as the ledger's head.
         self._lock_table(session)
         conn = session.connection()
         if conn.dialect.name == "postgresql":
