@@ -47,7 +47,7 @@ def _upsert_statement(table: Table, columns: tuple[str, ...]) -> TextClause:
     """`INSERT … ON CONFLICT (key) DO UPDATE` (the same on PostgreSQL and SQLite), built once per
     table as a text clause with the columns' types. SQLAlchemy 2.0 does not cache the compiled
     form of its dialects' ON CONFLICT constructs (their Insert sets inherit_cache = False), and
-    compiling one anew took longer than all the rest of a command's Python."""
+    compiling one anew cost about half a millisecond per command."""
     keys = [c.name for c in table.primary_key.columns]
     update = [c.name for c in table.columns if c.name not in keys]
     action = ("DO UPDATE SET " + ", ".join(f'"{c}" = excluded."{c}"' for c in update)
