@@ -218,7 +218,7 @@ class Apprenticeship(Base):
     def _supervision(self, apprentice: Apprentice, entry: dict, prefix: str = "") -> dict:
         """Resolve the journeyworker and site of an OJT entry (see docs/APPRENTICESHIP.md)."""
         entry = dict(entry)
-        with self.engine.connect() as conn:
+        with self.connection() as conn:
             if entry.get("journeyworker") is not None:
                 jw = conn.execute(select(preceptors_table.c.employer,
                                          preceptors_table.c.journeyworker).where(

@@ -182,7 +182,7 @@ class Capacity(Base):
         """Placements still live in the slot (held or merely proposed), re-opened."""
         from placements.workflow import placements as placements_table
 
-        with self.engine.connect() as conn:
+        with self.connection() as conn:
             ids = [r.id for r in conn.execute(
                 select(placements_table.c.id).where(
                     placements_table.c.slot == str(slot.id),

@@ -1,11 +1,13 @@
 """The audit ledger: a SHA-256 hash chain over the event log, kept beside it, and its checks.
 
 Each event's digest covers the previous digest and the event's stored form (position, aggregate
-id, version, topic and stored bytes, so it also covers encrypted payloads as stored). Digests are
-written in the same transaction as the events; on PostgreSQL that transaction holds the event
-table's lock, so the chain is extended in log order by one writer at a time. Every
-CHECKPOINT_EVERY positions the digest is also written to `ledger_checkpoints`, small enough for an
-operator to copy off-site. docs/AUDIT.md says what this does and does not prove.
+id, version, topic and stored bytes, so it also covers encrypted payloads as stored). The event
+log's recorder (placements/recorder.py) seals every event it appends, in the same transaction:
+on PostgreSQL in the very statement that appends it (`APPEND_AND_SEAL`, the server computing
+the digest), elsewhere with `seal`; the append holds the event table's lock, so the chain is
+extended in log order by one writer at a time. Every CHECKPOINT_EVERY positions the digest is
+also written to `ledger_checkpoints`, small enough for an operator to copy off-site.
+docs/AUDIT.md says what this does and does not prove.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from eventsourcing.persistence import Recording
+from eventsourcing.persistence import StoredEvent
 from sqlalchemy import (
     BigInteger,
     Column,
@@ -30,7 +32,6 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.orm import Session
 from sqlalchemy_utils.types.uuid import UUIDType
 
 from placements.readmodel import metadata
@@ -78,8 +79,8 @@ def digest(previous: str, position: int, originator_id: str, version: int, topic
     return h.hexdigest()
 
 
-def head(session: Session | Connection) -> tuple[int, str]:
-    row = session.execute(
+def head(conn: Connection) -> tuple[int, str]:
+    row = conn.execute(
         select(ledger.c.position, ledger.c.digest).order_by(ledger.c.position.desc()).limit(1)
     ).first()
     return (row[0], row[1]) if row else (0, GENESIS)
@@ -100,17 +101,45 @@ def chain(previous: tuple[int, str], events: Iterable[tuple[int, str, int, str, 
     return rows, marks
 
 
-def seal(session: Session, recordings: Iterable[Recording]) -> None:
-    """Extend the chain with the events just appended in this transaction."""
-    notifications = sorted((r.notification for r in recordings), key=lambda n: n.id)
-    if not notifications:
-        return
-    rows, marks = chain(head(session), (
-        (n.id, str(n.originator_id), n.originator_version, n.topic, n.state)
-        for n in notifications))
-    session.execute(ledger.insert(), rows)
+def seal(conn: Connection, events: Iterable[tuple[int, str, int, str, bytes]]) -> None:
+    """Extend the chain over events just appended in this transaction: (position, originator
+    id, version, topic, state) in position order."""
+    rows, marks = chain(head(conn), events)
+    if rows:
+        conn.execute(ledger.insert(), rows)
     if marks:
-        session.execute(checkpoints.insert(), marks)
+        conn.execute(checkpoints.insert(), marks)
+
+
+# One statement appends an event and seals it on PostgreSQL: the server computes the digest (its
+# sha256() over exactly the bytes `digest` hashes, which `verify` recomputes) from the head and
+# the row just inserted, writes it (and a checkpoint when due), and notifies the log's
+# subscribers as eventsourcing's recorder does.
+APPEND_AND_SEAL = f"""
+WITH appended AS (
+  INSERT INTO {EVENTS_TABLE} (originator_id, originator_version, topic, state)
+  VALUES (%(originator_id)s, %(originator_version)s, %(topic)s, %(state)s)
+  RETURNING id, originator_id, originator_version, topic, state),
+head AS (SELECT position, digest FROM ledger ORDER BY position DESC LIMIT 1),
+link AS (
+  SELECT a.id AS position, COALESCE(h.position, 0) AS previous,
+         encode(sha256(convert_to(COALESCE(h.digest, '{GENESIS}') || '|' || a.id || '|'
+                                  || a.originator_id || '|' || a.originator_version || '|'
+                                  || a.topic || '|', 'UTF8') || a.state), 'hex') AS digest
+  FROM appended a LEFT JOIN head h ON true),
+sealed AS (INSERT INTO ledger (position, digest) SELECT position, digest FROM link),
+marked AS (
+  INSERT INTO ledger_checkpoints (position, digest) SELECT position, digest FROM link
+  WHERE position / %(every)s > previous / %(every)s)
+SELECT position FROM link, pg_notify('{EVENTS_TABLE}', '')
+"""
+
+
+def append_and_seal(conn: Connection, event: StoredEvent) -> int:
+    """On PostgreSQL, append one stored event and seal it, in one statement; its position."""
+    return conn.exec_driver_sql(APPEND_AND_SEAL, {
+        "originator_id": event.originator_id, "originator_version": event.originator_version,
+        "topic": event.topic, "state": event.state, "every": CHECKPOINT_EVERY}).scalar_one()
 
 
 @dataclass(frozen=True)

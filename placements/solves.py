@@ -117,7 +117,7 @@ class Solves(Base):
         solve = self.load(Solve, solve_id, "solve")
         if solve.finished:
             return None
-        with self.engine.connect() as conn:
+        with self.connection() as conn:
             position = self.recorder.max_notification_id() or 0
             problem = problem_builder.build(conn, solve.college)
         text = canonical(problem)
@@ -125,7 +125,7 @@ class Solves(Base):
         actor = f"worker:{worker}"
         solve.start(actor, worker)
         solve.record_input(actor, digest, position)
-        with self.engine.begin() as conn:  # content-addressed: writing it twice is harmless
+        with self.connection() as conn:  # content-addressed: writing it twice is harmless
             upsert(conn, solve_inputs, [{"hash": digest, "problem": text}])
         self.commit(solve)
         return problem
@@ -150,7 +150,7 @@ class Solves(Base):
         student_of = {r["id"]: r["student"] for r in problem["requests"]}
         student_college = {s["id"]: s["college"] for s in problem["students"]}
         assigned = {a["request"]: a["slot"] for a in solution["assignments"]}
-        with self.engine.connect() as conn:
+        with self.connection() as conn:
             live = {p.request: p for p in conn.execute(select(placements_table).where(
                 placements_table.c.status.in_(("proposed", "confirmed", "accepted"))))}
         changed: list = []

@@ -27,6 +27,10 @@ def application() -> PlacementsApp:
     global _app
     if _app is None:
         _app = PlacementsApp()
+        # RQ runs each job in a forked child: the child must open its own database connections,
+        # not share the parent's (one server session used by two processes interleaves their
+        # messages, and their prepared statements collide).
+        os.register_at_fork(after_in_child=lambda: _app.engine.dispose(close=False))
     return _app
 
 

@@ -1,6 +1,7 @@
 """Nothing lost under concurrency: 50 clients confirming and accepting into the same few slots,
 over real HTTP (werkzeug's threaded server), never overfill a slot, a preceptor or a student,
-and every accepted write is in the log."""
+every accepted write is in the log, and the log's hash chain, extended by concurrent commands,
+verifies (positions in commit order)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from werkzeug.serving import make_server
 
 from api.app import create_app
 from domain.placements import Placement
+from placements import ledger
 from placements.principals import OPERATOR
 from tests.integration.helpers import SLOT
 
@@ -99,3 +101,4 @@ def test_fifty_clients_never_overfill(app, consortium, server):
     assert peak_overlap(supervised) <= 3
     per_student = Counter(app.placement(OPERATOR, pid)["student"] for pid in confirmed)
     assert max(per_student.values()) == 1  # all slots meet on Mondays: one each at most
+    assert ledger.verify(app.engine).ok
