@@ -32,7 +32,7 @@ BUNDLE_REQUESTS = 1000  # small parts are solved together, up to this many reque
 L1_SHARE = 0.6  # of the time limit for L1; L2 and L3 share what is left
 # Of the time limit, kept for what follows the stages (repair, reasons, metrics): a solve
 # returns within its time limit.
-FINISH_SHARE = 0.05
+FINISH_SHARE = 0.1
 
 
 def plan(problem: Problem, pieces: int) -> list[list[str]]:

@@ -10,6 +10,7 @@ at-most-one constraints, which CP-SAT handles best.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -17,6 +18,8 @@ from ortools.sat.python import cp_model
 
 from solver.formulation import Formulation
 from solver.objectives import FAIRNESS_SCALE, Goals
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -108,6 +111,8 @@ class Model:
         solver.parameters.linearization_level = 2
         status = solver.solve(self.model)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            log.debug("no solution: %s after %.1f s", solver.status_name(status),
+                      solver.wall_time)
             return None  # CP-SAT's bound means nothing without a solution: none is kept
         values = list(self.base)
         for v in self.free:

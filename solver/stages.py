@@ -72,26 +72,34 @@ class Stages:
     def placed(self, deadline: float) -> Settled:
         """L1: the most weighted placements, with a proven bound."""
         f = self.f
-        values = warm_start(f)
+        greedy = warm_start(f)
         bound = sum(self.weights)  # placing every request bounds L1 too
-        if objectives.value(self.weights, values) == bound:
-            return self._settled(values, bound)
+        if objectives.value(self.weights, greedy) == bound:
+            return self._settled(greedy, bound)
         relaxed = self.lp.maximize(self.weights)
+        values = greedy
         if relaxed is not None:
             bound = min(bound, l1_bound(relaxed))
-            rounded = _rounded(f, relaxed.x)
-            if objectives.value(self.weights, rounded) > objectives.value(self.weights, values):
-                values = rounded
+            # Search from the LP's own rounding: the neighbourhoods are where it disagrees
+            # with the LP, a handful of places, not everywhere the greedy fill went its way.
+            values = _rounded(f, relaxed.x)
+            if self.whole and objectives.value(self.weights, greedy) > objectives.value(
+                    self.weights, values):
+                values = greedy
         if objectives.value(self.weights, values) < bound:
             values, proved = self._search(
                 "placed", values, relaxed.x if relaxed else None, deadline,
                 lambda v: objectives.value(self.weights, v), bound)
             if proved is not None:
                 bound = min(bound, proved)
+        if objectives.value(self.weights, greedy) > objectives.value(self.weights, values):
+            values = greedy
         return self._settled(values, bound)
 
     def _settled(self, values: list[int], bound: int) -> Settled:
         l1 = objectives.value(self.weights, values)
+        log.debug("placed: %d requests, %d variables: L1 %d, bound %d",
+                  len(self.f.problem.requests), self.f.size, l1, bound)
         self.settle_level(l1=l1)
         return Settled(values, l1, max(bound, l1))
 
@@ -121,8 +129,8 @@ class Stages:
             if result is None:
                 return values, None
             return result.values, result.bound if stage == "placed" else None
-        seeds = disagreement(self.f, x, values) if x is not None else []
         best = score(values)
+        seeds = disagreement(self.f, x, values) if x is not None else []
         while seeds and time.perf_counter() < deadline and (goal is None or best < goal):
             began = time.perf_counter()
             free = around(self.f, seeds, values)
