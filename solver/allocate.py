@@ -13,7 +13,9 @@ above it, part by part (the lowest rate is then maximised within each part, not 
 
 from __future__ import annotations
 
+import logging
 import os
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -26,6 +28,8 @@ from solver.reasons import explain
 from solver.rules import distance_km, eligibility
 from solver.solution import FORMAT, metrics, min_college_rate
 from solver.stages import Stages
+
+log = logging.getLogger(__name__)
 
 GLOBAL_LIMIT = 3000
 BUNDLE_REQUESTS = 1000  # small parts are solved together, up to this many requests a model
@@ -65,8 +69,8 @@ def solve_piece(problem: Problem, requests: list[str], time_limit: float, worker
     sub = problem.subproblem(chosen, set(problem.slots))
     eligible = eligibility(sub)
     parts = bundled(components(sub, eligible), BUNDLE_REQUESTS)
-    n = max(len(chosen), 1)
-    l1_deadline = time.perf_counter() + max(0.0, deadline - time.perf_counter()) * L1_SHARE
+    l1_shares = _Shares(time.perf_counter() + max(0.0, deadline - time.perf_counter())
+                        * L1_SHARE, parallel, len(chosen))
 
     def first_stage(part):
         f = build(sub.subproblem(set(part.requests), set(part.slots)),
@@ -74,7 +78,7 @@ def solve_piece(problem: Problem, requests: list[str], time_limit: float, worker
         if f.size == 0:  # nothing it could be given: only its reasons to write
             return f, None, None
         stages = Stages(f, workers)
-        return f, stages, stages.placed(_share(l1_deadline, len(part.requests), n, parallel))
+        return f, stages, stages.placed(l1_shares.until(len(part.requests)))
 
     # GLOP and CP-SAT release the GIL while they solve, so parts are settled side by side.
     with ThreadPoolExecutor(max_workers=parallel) as pool:
@@ -87,14 +91,17 @@ def solve_piece(problem: Problem, requests: list[str], time_limit: float, worker
     if len(chosen) <= GLOBAL_LIMIT and len(solved) > 1:
         finals = empty + [_over_the_piece(sub, eligible, solved, deadline, workers)]
     else:
+        shares = _Shares(deadline, parallel, sum(len(f.problem.requests) for f, _, _ in solved))
+
         def later_stages(item):
             f, stages, values = item
-            return f, _fair_and_preferred(
-                stages, values, _share(deadline, len(f.problem.requests), n, parallel))
+            return f, _fair_and_preferred(stages, values, shares.until(len(f.problem.requests)))
 
         with ThreadPoolExecutor(max_workers=parallel) as pool:
             finals = empty + list(pool.map(later_stages, solved))
 
+    log.debug("stages done %.1f s after the start (deadline %.1f s)",
+              time.perf_counter() - started, deadline - started)
     assignment: dict[str, str] = {}
     unplaced = []
     for f, values in finals:
@@ -106,6 +113,7 @@ def solve_piece(problem: Problem, requests: list[str], time_limit: float, worker
         placed = placed_requests(f, values)
         unplaced += explain(f, values, [r for r in f.problem.requests if r not in placed],
                             problem)
+    log.debug("piece done %.1f s after the start", time.perf_counter() - started)
     return {"assignments": assignment, "unplaced": unplaced, "bound": bound,
             "l1_seconds": round(l1_seconds, 3)}
 
@@ -134,10 +142,23 @@ def join(problem: Problem, pieces: list[dict], seconds: float) -> dict:
     }
 
 
-def _share(deadline: float, part: int, whole: int, parallel: int) -> float:
-    """A part's deadline within a stage, by its size (parts run `parallel` at a time)."""
-    now = time.perf_counter()
-    return now + max(0.0, deadline - now) * min(1.0, parallel * max(part, 1) / whole)
+class _Shares:
+    """Deadlines for parts settled `parallel` at a time, within one stage: each part, as it
+    starts, gets a share of the time left by its size against the parts not yet started (itself
+    included), so the last big part is not left the crumbs."""
+
+    def __init__(self, deadline: float, parallel: int, requests: int):
+        self.deadline = deadline
+        self.parallel = parallel
+        self.pending = max(requests, 1)
+        self.lock = threading.Lock()
+
+    def until(self, part: int) -> float:
+        with self.lock:
+            share = min(1.0, self.parallel * max(part, 1) / max(self.pending, 1))
+            self.pending -= part
+        now = time.perf_counter()
+        return now + max(0.0, self.deadline - now) * share
 
 
 def _over_the_piece(sub: Problem, eligible: dict[str, list[str]], solved: list, deadline: float,

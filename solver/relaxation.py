@@ -11,6 +11,8 @@ added up (L1 is a sum over independent parts).
 
 from __future__ import annotations
 
+import logging
+import time
 from dataclasses import dataclass
 
 from ortools.linear_solver import pywraplp
@@ -21,6 +23,8 @@ from solver.formulation import Formulation, build
 from solver.instance import Problem
 from solver.objectives import FAIRNESS_SCALE
 from solver.rules import eligibility
+
+log = logging.getLogger(__name__)
 
 TOLERANCE = 1e-6  # GLOP's optimum is exact only to its feasibility tolerances
 
@@ -54,26 +58,37 @@ class Relaxation:
     def keep_at_least(self, coefs: list[int], value: float) -> None:
         self._at_least({v: c for v, c in enumerate(coefs) if c}, value)
 
-    def _solve(self, objective: dict[pywraplp.Variable, float]) -> Relaxed | None:
+    def _solve(self, objective: dict[pywraplp.Variable, float], seconds: float | None
+               ) -> Relaxed | None:
+        """The LP optimum, or None if GLOP did not reach it (in `seconds`, when given)."""
+        if seconds is not None:
+            if seconds <= 0:
+                return None
+            self.lp.SetTimeLimit(max(1, int(seconds * 1000)))
         goal = self.lp.Objective()
         goal.Clear()
         for var, c in objective.items():
             goal.SetCoefficient(var, c)
         goal.SetMaximization()
-        if self.lp.Solve() != pywraplp.Solver.OPTIMAL:
+        began = time.perf_counter()
+        status = self.lp.Solve()
+        log.debug("LP over %d variables: status %d in %.1f s", len(self.x), status,
+                  time.perf_counter() - began)
+        if status != pywraplp.Solver.OPTIMAL:
             return None
         return Relaxed(goal.Value(), [x.solution_value() for x in self.x])
 
-    def maximize(self, coefs: list[int]) -> Relaxed | None:
-        return self._solve({self.x[v]: c for v, c in enumerate(coefs) if c})
+    def maximize(self, coefs: list[int], seconds: float | None = None) -> Relaxed | None:
+        return self._solve({self.x[v]: c for v, c in enumerate(coefs) if c}, seconds)
 
-    def maximize_lowest_rate(self, colleges: objectives.Colleges) -> Relaxed | None:
+    def maximize_lowest_rate(self, colleges: objectives.Colleges, seconds: float | None = None
+                             ) -> Relaxed | None:
         """L2: the lowest college placement rate (scaled), as z ≤ every college's rate."""
         z = self.lp.NumVar(0.0, FAIRNESS_SCALE, "lowest_rate")
         for college, n in colleges.requested.items():
             terms = colleges.placed_by.get(college, {})
             self._at_least({v: FAIRNESS_SCALE * k for v, k in terms.items()}, 0.0, z, -n)
-        relaxed = self._solve({z: 1.0})
+        relaxed = self._solve({z: 1.0}, seconds)
         z.SetBounds(0.0, 0.0)  # later stages keep L2 through their own rows, not this column
         return relaxed
 

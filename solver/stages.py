@@ -21,7 +21,7 @@ from solver import objectives
 from solver.cpsat import Keep, Model, StageResult
 from solver.formulation import Formulation
 from solver.greedy import Loads, fill, warm_start
-from solver.neighbourhood import around, disagreement
+from solver.neighbourhood import around, better_slots, disagreement
 from solver.relaxation import Relaxation, l1_bound
 
 log = logging.getLogger(__name__)
@@ -76,7 +76,7 @@ class Stages:
         bound = sum(self.weights)  # placing every request bounds L1 too
         if objectives.value(self.weights, greedy) == bound:
             return self._settled(greedy, bound)
-        relaxed = self.lp.maximize(self.weights)
+        relaxed = self.lp.maximize(self.weights, deadline - time.perf_counter())
         values = greedy
         if relaxed is not None:
             bound = min(bound, l1_bound(relaxed))
@@ -87,9 +87,9 @@ class Stages:
                     self.weights, values):
                 values = greedy
         if objectives.value(self.weights, values) < bound:
-            values, proved = self._search(
-                "placed", values, relaxed.x if relaxed else None, deadline,
-                lambda v: objectives.value(self.weights, v), bound)
+            seeds = disagreement(f, relaxed.x, values) if relaxed else []
+            values, proved = self._search("placed", values, seeds, deadline,
+                                          lambda v: objectives.value(self.weights, v), bound)
             if proved is not None:
                 bound = min(bound, proved)
         if objectives.value(self.weights, greedy) > objectives.value(self.weights, values):
@@ -105,21 +105,27 @@ class Stages:
 
     def fairness(self, values: list[int], deadline: float) -> list[int]:
         """L2 with L1 kept: the lowest college placement rate."""
-        relaxed = None if self.whole else self.lp.maximize_lowest_rate(self.colleges)
-        values, _ = self._search("fairness", values, relaxed.x if relaxed else None, deadline,
+        log.debug("fairness: %d variables, %.1f s left", self.f.size,
+                  deadline - time.perf_counter())
+        relaxed = None if self.whole else self.lp.maximize_lowest_rate(
+            self.colleges, deadline - time.perf_counter())
+        seeds = disagreement(self.f, relaxed.x, values) if relaxed else []
+        values, _ = self._search("fairness", values, seeds, deadline,
                                  lambda v: objectives.lowest_rate(self.colleges, v))
         self.settle_level(l2=objectives.lowest_rate(self.colleges, values))
         return values
 
     def preferences(self, values: list[int], deadline: float) -> list[int]:
         """L3 with L1 and L2 kept: continuity, preferred sites, travel."""
+        log.debug("preferences: %d variables, %.1f s left", self.f.size,
+                  deadline - time.perf_counter())
         scores = self.goals.scores
-        relaxed = None if self.whole else self.lp.maximize(scores)
-        values, _ = self._search("preferences", values, relaxed.x if relaxed else None,
-                                 deadline, lambda v: objectives.value(scores, v))
+        values, _ = self._search("preferences", values, [] if self.whole else
+                                 better_slots(self.f, scores, values), deadline,
+                                 lambda v: objectives.value(scores, v))
         return values
 
-    def _search(self, stage: str, values: list[int], x: list[float] | None, deadline: float,
+    def _search(self, stage: str, values: list[int], seeds: list[int], deadline: float,
                 score, goal: int | None = None) -> tuple[list[int], int | None]:
         """Improve `values` on the stage's objective; also CP-SAT's bound when it decided the
         whole formulation (None otherwise)."""
@@ -130,7 +136,6 @@ class Stages:
                 return values, None
             return result.values, result.bound if stage == "placed" else None
         best = score(values)
-        seeds = disagreement(self.f, x, values) if x is not None else []
         while seeds and time.perf_counter() < deadline and (goal is None or best < goal):
             began = time.perf_counter()
             free = around(self.f, seeds, values)
