@@ -1,9 +1,12 @@
 """A solve: one run of the allocation over the consortium (or one college's share of it).
 
     queued ──started──▶ running ──completed──▶ done
-                           └──failed (retries exhausted)──▶ failed
+                         │  └──split──▶ running, in pieces ──completed──▶ done
+                         └──failed (retries exhausted)──▶ failed
 A worker that dies mid-run leaves the solve running; the retry starts it again (attempt + 1),
-and only one `Completed` can ever be recorded, so proposals are written exactly once.
+and only one `Completed` can ever be recorded, so proposals are written exactly once. A large
+solve is split once, on the input it recorded: from then on its pieces carry it (each retried
+alone) and it is never started again.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ class Solve(Aggregate):
         self.attempts = 0
         self.problem_hash: str | None = None
         self.log_position: int | None = None
+        self.pieces: int | None = None  # set when split: solved as that many separate jobs
         self.result: dict | None = None
         self.error: str | None = None
 
@@ -33,6 +37,8 @@ class Solve(Aggregate):
     def start(self, actor: str, worker: str) -> None:
         if self.finished:
             raise Conflict(f"the solve is already {self.status}", code="solve_finished")
+        if self.pieces is not None:
+            raise Conflict("the solve is split: its pieces carry it", code="solve_split")
         self._started(actor, worker)
 
     @event("Started")
@@ -46,6 +52,24 @@ class Solve(Aggregate):
         the read models were at when it was built."""
         self.problem_hash = problem_hash
         self.log_position = log_position
+
+    def split(self, actor: str, problem_hash: str, pieces: int) -> None:
+        """Solve the recorded input as `pieces` separate jobs, joined when all are done."""
+        if self.finished:
+            raise Conflict(f"the solve is already {self.status}", code="solve_finished")
+        if self.pieces is not None:
+            raise Conflict("the solve is already split", code="solve_split")
+        if problem_hash != self.problem_hash:
+            # Another attempt recorded a newer input since this one planned its pieces.
+            raise Conflict("the solve's input changed since it was planned",
+                           code="solve_input_changed")
+        if pieces < 2:
+            raise Conflict("a split needs at least two pieces", code="solve_split")
+        self._split(actor, pieces)
+
+    @event("Split")
+    def _split(self, actor: str, pieces: int) -> None:
+        self.pieces = pieces
 
     def complete(self, actor: str, result: dict) -> None:
         if self.finished:
