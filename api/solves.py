@@ -25,6 +25,11 @@ class SolveUnplacedSchema(Schema):
     detail = fields.String()
 
 
+class SolvePiecesSchema(Schema):
+    done = fields.Integer(metadata={"description": "pieces whose result is stored"})
+    total = fields.Integer()
+
+
 class SolveSchema(Schema):
     id = fields.String()
     version = fields.Integer()
@@ -33,6 +38,8 @@ class SolveSchema(Schema):
     attempts = fields.Integer()
     problem_hash = fields.String(allow_none=True)
     log_position = fields.Integer(allow_none=True)
+    pieces = fields.Nested(SolvePiecesSchema, allow_none=True, metadata={
+        "description": "a large solve split into pieces solved as separate jobs: its progress"})
     solver_status = fields.String(allow_none=True)
     objective = fields.Dict(allow_none=True)
     metrics = fields.Dict(allow_none=True)

@@ -7,11 +7,12 @@ from placements.apprenticeship import Apprenticeship
 from placements.audit import Audit
 from placements.capacity import Capacity
 from placements.organizations import Organizations
+from placements.pieces import SolvePieces
 from placements.solves import Solves
 from placements.students import Students
 from placements.workflow import Workflow
 
 
-class PlacementsApp(Organizations, Capacity, Students, Workflow, Solves, Apprenticeship,
-                    Audit):
+class PlacementsApp(Organizations, Capacity, Students, Workflow, Solves, SolvePieces,
+                    Apprenticeship, Audit):
     """One Application (one event table, one ledger); its areas live in their own modules."""

@@ -16,6 +16,10 @@ class Settings:
     redis_url: str | None = None
     cipher_key: str | None = None
     solve_time_limit: float = 60.0
+    # Split solves with more requests than this into pieces solved as separate jobs (None: the
+    # solver's GLOBAL_LIMIT, below which L2 and L3 are settled across parts in one model).
+    solve_split_above: int | None = None
+    solve_piece_requests: int = 5000  # requests per piece, about
     disciplines: tuple[str, ...] = DEFAULT_DISCIPLINES
 
     @classmethod
@@ -26,6 +30,9 @@ class Settings:
             redis_url=env.get("REDIS_URL") or None,
             cipher_key=env.get("PLACEMENTS_CIPHER_KEY") or None,
             solve_time_limit=float(env.get("PLACEMENTS_SOLVE_TIME_LIMIT") or 60.0),
+            solve_split_above=int(env["PLACEMENTS_SOLVE_SPLIT_ABOVE"])
+            if env.get("PLACEMENTS_SOLVE_SPLIT_ABOVE") else None,
+            solve_piece_requests=int(env.get("PLACEMENTS_SOLVE_PIECE_REQUESTS") or 5000),
             # Extra discipline codes, comma separated (e.g. "RT,PT_AIDE").
             disciplines=DEFAULT_DISCIPLINES + tuple(
                 d.strip() for d in (env.get("PLACEMENTS_EXTRA_DISCIPLINES") or "").split(",")

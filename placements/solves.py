@@ -1,14 +1,14 @@
 """Solves: requesting one, the exact input a worker solved, and recording its proposals.
 
 The worker side (workers/jobs.py) calls `begin_solve`, runs the solver on the problem it
-returns, and hands the solution to `record_solution`, which writes every proposal, every
-unplaced reason and the solve's completion in one transaction, at most once per solve.
+returns (whole, or split into pieces: placements/pieces.py), and hands the solution to
+`record_solution`, which writes every proposal, every unplaced reason and the solve's
+completion in one transaction, at most once per solve.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
+from dataclasses import dataclass
 
 from sqlalchemy import JSON, Column, Float, Integer, String, Table, Text, select
 
@@ -18,12 +18,13 @@ from domain.organizations import Organization
 from domain.placements import Placement
 from domain.solves import Solve
 from domain.students import PlacementRequest
+from placements import pieces, solve_inputs
 from placements import problem as problem_builder
 from placements.base import Base, command
 from placements.organizations import common
 from placements.paging import Page, page
 from placements.principals import Principal
-from placements.readmodel import metadata, projects, upsert
+from placements.readmodel import metadata, projects
 from placements.workflow import placements as placements_table
 
 solves = Table(
@@ -37,18 +38,19 @@ solves = Table(
     Column("time_limit", Float, nullable=False),
     Column("problem_hash", String(64)),
     Column("log_position", Integer),
+    Column("pieces", Integer),
     Column("result", JSON),
     Column("error", Text),
 )
 
-# The exact inputs solved, by content hash; the Solve's events carry the hash, so the log
-# vouches for the input and any past solve can be re-run bit for bit.
-solve_inputs = Table(
-    "solve_inputs", metadata,
-    Column("hash", String(64), primary_key=True),
-    Column("problem", Text, nullable=False),
-    info={"projected": False},
-)
+
+@dataclass(frozen=True)
+class SolveInput:
+    """What a solve job works on: the recorded problem, its hash, the solve's time limit."""
+
+    problem: dict
+    problem_hash: str
+    time_limit: float
 
 
 @projects(Solve)
@@ -56,11 +58,7 @@ def _solve_row(s: Solve):
     yield solves, {**common(s), "college": s.college, "status": s.status,
                    "attempts": s.attempts, "time_limit": s.time_limit,
                    "problem_hash": s.problem_hash, "log_position": s.log_position,
-                   "result": s.result, "error": s.error}
-
-
-def canonical(problem: dict) -> str:
-    return json.dumps(problem, sort_keys=True, separators=(",", ":"))
+                   "pieces": s.pieces, "result": s.result, "error": s.error}
 
 
 class Solves(Base):
@@ -94,51 +92,61 @@ class Solves(Base):
         if principal.role == "coordinator":
             q = q.where((solves.c.college.is_(None)) | (solves.c.college == principal.org))
         p = page(self.engine, solves, q, limit, cursor)
-        return Page([self._solve_view(principal, r) for r in p.items], p.next_cursor)
+        return Page(self._solve_views(principal, p.items), p.next_cursor)
 
-    @staticmethod
-    def _solve_view(principal: Principal, row: dict) -> dict:
-        result = row["result"] or {}
-        unplaced = result.get("unplaced", [])
-        if principal.role == "coordinator":  # only its own students
-            unplaced = [u for u in unplaced if u.get("college") == principal.org]
-        return {"id": row["id"], "version": row["version"], "status": row["status"],
+    def _solve_view(self, principal: Principal, row: dict) -> dict:
+        return self._solve_views(principal, [row])[0]
+
+    def _solve_views(self, principal: Principal, rows: list[dict]) -> list[dict]:
+        split = [r["id"] for r in rows if r["pieces"]]
+        done = {}
+        if split:
+            with self.connection() as conn:
+                done = pieces.done_counts(conn, split)
+        views = []
+        for row in rows:
+            result = row["result"] or {}
+            unplaced = result.get("unplaced", [])
+            if principal.role == "coordinator":  # only its own students
+                unplaced = [u for u in unplaced if u.get("college") == principal.org]
+            views.append({
+                "id": row["id"], "version": row["version"], "status": row["status"],
                 "college": row["college"], "attempts": row["attempts"],
                 "problem_hash": row["problem_hash"], "log_position": row["log_position"],
+                "pieces": {"done": done.get(row["id"], 0), "total": row["pieces"]}
+                if row["pieces"] else None,
                 "solver_status": result.get("status"), "objective": result.get("objective"),
                 "metrics": result.get("metrics"), "solve_seconds": result.get("solve_seconds"),
-                "unplaced": unplaced, "error": row["error"]}
+                "unplaced": unplaced, "error": row["error"]})
+        return views
 
     # The worker's side ---------------------------------------------------------------------
 
     @command
-    def begin_solve(self, solve_id: str, worker: str) -> dict | None:
-        """Mark the solve running and return the exact problem to solve (None if finished)."""
+    def begin_solve(self, solve_id: str, worker: str) -> SolveInput | None:
+        """Mark the solve running, record the exact problem to solve and return it; None when
+        the solve is finished, or split (its pieces carry it)."""
         solve = self.load(Solve, solve_id, "solve")
-        if solve.finished:
+        if solve.finished or solve.pieces is not None:
             return None
         with self.connection() as conn:
             position = self.recorder.max_notification_id() or 0
             problem = problem_builder.build(conn, solve.college)
-        text = canonical(problem)
-        digest = hashlib.sha256(text.encode()).hexdigest()
+            digest = solve_inputs.store(conn, problem)
         actor = f"worker:{worker}"
         solve.start(actor, worker)
         solve.record_input(actor, digest, position)
-        with self.connection() as conn:  # content-addressed: writing it twice is harmless
-            upsert(conn, solve_inputs, [{"hash": digest, "problem": text}])
         self.commit(solve)
-        return problem
+        return SolveInput(problem, digest, solve.time_limit)
 
     def solve_input(self, solve_id: str) -> dict:
         """The exact problem a solve ran on (to re-run it)."""
         row = self.read_row(solves, solve_id, "solve")
-        with self.engine.connect() as conn:
-            text = conn.execute(select(solve_inputs.c.problem).where(
-                solve_inputs.c.hash == row["problem_hash"])).scalar()
-        if text is None:
+        with self.connection() as conn:
+            problem = solve_inputs.load(conn, row["problem_hash"])
+        if problem is None:
             raise NotFound(f"solve {solve_id} has no recorded input yet")
-        return json.loads(text)
+        return problem
 
     @command
     def record_solution(self, solve_id: str, worker: str, problem: dict, solution: dict) -> bool:

@@ -1,6 +1,7 @@
 """Where solve jobs run: RQ on Redis when REDIS_URL is set, else a thread of this process.
 
-Either way a job is named by its solve id, so enqueueing the same solve twice is one job.
+Three kinds of job, the same functions either way (workers/jobs.py): a solve, a piece of a
+split solve, and the join of a split solve's pieces.
 """
 
 from __future__ import annotations
@@ -29,8 +30,20 @@ def redis_connection(url: str) -> Redis:
     return Redis.from_url(url, socket_connect_timeout=2, socket_timeout=10)
 
 
+def piece_job_id(solve_id: str, piece: int) -> str:
+    return f"{solve_id}_piece_{piece}"
+
+
+def join_job_id(solve_id: str) -> str:
+    return f"{solve_id}_join"
+
+
 class RQJobs:
-    """Solve jobs on the RQ queue `solves`; any number of `placements worker` processes run them."""
+    """Solve jobs on the RQ queue `solves`; any number of `placements worker` processes run them.
+
+    A job is named by what it does (the solve id; a piece's or the join's id after it), so
+    enqueueing the same work twice names one job.
+    """
 
     def __init__(self, settings: Settings):
         assert settings.redis_url
@@ -48,9 +61,24 @@ class RQJobs:
     def enqueue_solve(self, solve_id: str) -> None:
         from workers import jobs
 
+        self._enqueue(jobs.run_solve, solve_id, job_id=solve_id)
+
+    def enqueue_piece(self, solve_id: str, piece: int) -> None:
+        from workers import jobs
+
+        self._enqueue(jobs.run_piece, solve_id, piece, job_id=piece_job_id(solve_id, piece))
+
+    def enqueue_join(self, solve_id: str) -> None:
+        from workers import jobs
+
+        self._enqueue(jobs.run_join, solve_id, job_id=join_job_id(solve_id))
+
+    def _enqueue(self, function: Callable, *args, job_id: str) -> None:
+        from workers import jobs
+
         try:
             self.queue.enqueue(
-                jobs.run_solve, solve_id, job_id=solve_id,
+                function, *args, job_id=job_id,
                 job_timeout=int(self.settings.solve_time_limit) + JOB_SLACK,
                 retry=RETRY, on_failure=Callback(jobs.on_solve_failure), result_ttl=86400,
                 failure_ttl=7 * 86400,
@@ -60,32 +88,43 @@ class RQJobs:
 
 
 class ThreadJobs:
-    """The embedded default: one background thread runs solves in order, in this process."""
+    """The embedded default: one background thread of this process runs the same job functions
+    in order (a split solve's pieces one after another, then its join)."""
 
-    def __init__(self, run: Callable[[str], None]):
-        self.run = run
-        self.pending: queue.Queue[str] = queue.Queue()
+    def __init__(self, app: PlacementsApp):
+        self.app = app
+        self.pending: queue.Queue[tuple[Callable, tuple]] = queue.Queue()
         threading.Thread(target=self._loop, name="solve-jobs", daemon=True).start()
 
     def check(self) -> None:
         """A thread of this process is always there."""
 
     def enqueue_solve(self, solve_id: str) -> None:
-        self.pending.put(solve_id)
+        from workers import jobs
+
+        self.pending.put((jobs.run_solve_in, (solve_id,)))
+
+    def enqueue_piece(self, solve_id: str, piece: int) -> None:
+        from workers import jobs
+
+        self.pending.put((jobs.run_piece_in, (solve_id, piece)))
+
+    def enqueue_join(self, solve_id: str) -> None:
+        from workers import jobs
+
+        self.pending.put((jobs.run_join_in, (solve_id,)))
 
     def _loop(self) -> None:
+        from workers import jobs
+
         while True:
-            solve_id = self.pending.get()
+            function, args = self.pending.get()
             try:
-                self.run(solve_id)
+                jobs.run_embedded(self.app, function, *args)
             except Exception:  # even recording the failure failed: log it, keep serving
-                log.exception("solve %s failed", solve_id)
+                log.exception("solve job %s%s failed", function.__name__, args)
 
 
 def for_settings(app: PlacementsApp) -> RQJobs | ThreadJobs:
     """The queue the app's settings choose: RQ when REDIS_URL is set, else a thread of `app`."""
-    if app.settings.redis_url:
-        return RQJobs(app.settings)
-    from workers import jobs
-
-    return ThreadJobs(lambda solve_id: jobs.run_embedded(app, solve_id))
+    return RQJobs(app.settings) if app.settings.redis_url else ThreadJobs(app)

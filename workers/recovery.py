@@ -1,6 +1,8 @@
-"""Re-enqueue solves whose job was lost: Redis restarted, or the worker running it died.
+"""Re-enqueue the lost jobs of unfinished solves: Redis restarted, or the worker running one died.
 
-Run by `placements worker` at start-up and every minute, and by `placements requeue`.
+A solve not split needs its solve job; a split solve needs a job for each piece not yet stored
+and, once all are stored, its join: only those are enqueued again, never a stored piece. Run by
+`placements worker` at start-up and every minute, and by `placements requeue`.
 """
 
 from __future__ import annotations
@@ -9,13 +11,14 @@ import logging
 import os
 import socket
 import time
+from collections.abc import Callable
 
 from rq import Worker
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 
 from placements.app import PlacementsApp
-from workers.queue import RQJobs
+from workers.queue import RQJobs, join_job_id, piece_job_id
 
 log = logging.getLogger(__name__)
 
@@ -45,10 +48,10 @@ def worker_alive(jobs: RQJobs, name: str | None) -> bool:
     return beat is not None and time.time() - beat.timestamp() < HEARTBEAT_STALE
 
 
-def lost(jobs: RQJobs, solve_id: str) -> bool:
-    """Whether no live job will ever finish this solve."""
+def lost(jobs: RQJobs, job_id: str) -> bool:
+    """Whether no live job of that id will ever run to its end."""
     try:
-        job = Job.fetch(solve_id, connection=jobs.connection)
+        job = Job.fetch(job_id, connection=jobs.connection)
     except NoSuchJobError:
         return True
     status = job.get_status(refresh=True)
@@ -59,16 +62,29 @@ def lost(jobs: RQJobs, solve_id: str) -> bool:
     return True  # finished, failed, stopped or canceled while the solve is still unfinished
 
 
+def lost_jobs(app: PlacementsApp, jobs: RQJobs, solve_id: str) -> list[tuple[str, Callable]]:
+    """The jobs an unfinished solve still needs that no live job will run: (id, enqueue)."""
+    missing = app.missing_pieces(solve_id)
+    if missing is None:
+        needed = [(solve_id, lambda: jobs.enqueue_solve(solve_id))]
+    elif missing:
+        needed = [(piece_job_id(solve_id, n), lambda n=n: jobs.enqueue_piece(solve_id, n))
+                  for n in missing]
+    else:
+        needed = [(join_job_id(solve_id), lambda: jobs.enqueue_join(solve_id))]
+    return [(job_id, enqueue) for job_id, enqueue in needed if lost(jobs, job_id)]
+
+
 def requeue(app: PlacementsApp, jobs: RQJobs) -> list[str]:
-    """Enqueue again every unfinished solve whose job is lost; returns their ids."""
+    """Enqueue again every job an unfinished solve needs and has lost; returns their ids."""
     again = []
     for solve_id in app.unfinished_solves():
-        if lost(jobs, solve_id):
+        for job_id, enqueue in lost_jobs(app, jobs, solve_id):
             try:
-                Job.fetch(solve_id, connection=jobs.connection).delete()
+                Job.fetch(job_id, connection=jobs.connection).delete()
             except NoSuchJobError:
                 pass
-            jobs.enqueue_solve(solve_id)
-            again.append(solve_id)
-            log.warning("re-enqueued solve %s: its job was lost", solve_id)
+            enqueue()
+            again.append(job_id)
+            log.warning("re-enqueued job %s of solve %s: it was lost", job_id, solve_id)
     return again

@@ -28,7 +28,7 @@ def _rq_jobs():
 @click.option("--burst", is_flag=True, help="stop when the queue is empty")
 @click.option("--name", default=None, help="worker name (default: host and process id)")
 def worker(burst: bool, name: str | None) -> None:
-    """Run solve jobs from the Redis queue; any number may run on any number of hosts."""
+    """Run solve jobs (solves, pieces, joins) from Redis; any number, on any number of hosts."""
     from rq import Worker
 
     from workers.jobs import application
@@ -39,7 +39,7 @@ def worker(burst: bool, name: str | None) -> None:
     app = application()
     requeued = requeue(app, jobs)
     if requeued:
-        click.echo(f"re-enqueued {len(requeued)} lost solve(s): {', '.join(requeued)}")
+        click.echo(f"re-enqueued {len(requeued)} lost job(s): {', '.join(requeued)}")
 
     stop = threading.Event()
 
@@ -62,11 +62,11 @@ def worker(burst: bool, name: str | None) -> None:
 
 @main.command()
 def requeue() -> None:
-    """Enqueue again every unfinished solve whose job vanished or whose worker died."""
+    """Enqueue again every job of an unfinished solve that vanished or whose worker died."""
     from workers.jobs import application
     from workers.recovery import requeue as run_requeue
 
     jobs = _rq_jobs()
     jobs.check()
     again = run_requeue(application(), jobs)
-    click.echo(f"re-enqueued {len(again)} solve(s)" + (f": {', '.join(again)}" if again else ""))
+    click.echo(f"re-enqueued {len(again)} job(s)" + (f": {', '.join(again)}" if again else ""))
