@@ -11,8 +11,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
+from api.app import create_app
+from placements import demo
 from placements.app import PlacementsApp
+from placements.principals import OPERATOR
 from placements.settings import Settings
 from tests.conftest import empty_database
 from workers.queue import RQJobs
@@ -84,3 +88,29 @@ def wait_for(predicate, timeout: float = 60.0, every: float = 0.2):
             return value
         time.sleep(every)
     raise AssertionError(f"timed out after {timeout} s waiting for {predicate}")
+
+
+@pytest.fixture
+def loaded(rq_app):
+    """The demo consortium, an HTTP client, and an admin's and a coordinator's token."""
+    data = demo.load(rq_app)
+    admin = rq_app.issue_token(OPERATOR, "admin", None)[0]
+    college = next(iter(data.colleges.values()))
+    coordinator = rq_app.issue_token(OPERATOR, "coordinator", college)[0]
+    flask_app = create_app(rq_app)
+    return flask_app.test_client(), {"admin": admin, "coordinator": coordinator}, data
+
+
+def events(app, topic_suffix: str) -> int:
+    with app.engine.connect() as conn:
+        return conn.execute(text("SELECT count(*) FROM placements_events WHERE topic LIKE :t"),
+                            {"t": f"%{topic_suffix}"}).scalar()
+
+
+def bearer(token: str, **extra: str) -> dict:
+    return {"Authorization": f"Bearer {token}", **extra}
+
+
+def solve_done(client, token, solve_id):
+    body = client.get(f"/v1/solves/{solve_id}", headers=bearer(token)).get_json()
+    return body if body["status"] in ("done", "failed") else None

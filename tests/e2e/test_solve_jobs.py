@@ -6,39 +6,11 @@ import subprocess
 
 import pytest
 import redis
-from sqlalchemy import text
 
-from api.app import create_app
-from placements import demo
 from placements.principals import OPERATOR, Principal
-from tests.e2e.conftest import PLACEMENTS, wait_for
+from tests.e2e.conftest import PLACEMENTS, bearer, events, solve_done, wait_for
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.xdist_group("workers")]
-
-
-def events(app, topic_suffix: str) -> int:
-    with app.engine.connect() as conn:
-        return conn.execute(text("SELECT count(*) FROM placements_events WHERE topic LIKE :t"),
-                            {"t": f"%{topic_suffix}"}).scalar()
-
-
-@pytest.fixture
-def loaded(rq_app):
-    data = demo.load(rq_app)
-    admin = rq_app.issue_token(OPERATOR, "admin", None)[0]
-    college = next(iter(data.colleges.values()))
-    coordinator = rq_app.issue_token(OPERATOR, "coordinator", college)[0]
-    flask_app = create_app(rq_app)
-    return flask_app.test_client(), {"admin": admin, "coordinator": coordinator}, data
-
-
-def bearer(token: str, **extra: str) -> dict:
-    return {"Authorization": f"Bearer {token}", **extra}
-
-
-def solve_done(client, token, solve_id):
-    body = client.get(f"/v1/solves/{solve_id}", headers=bearer(token)).get_json()
-    return body if body["status"] in ("done", "failed") else None
 
 
 def test_solve_proposes_and_explains(rq_app, workers, loaded):

@@ -28,3 +28,26 @@ def test_solve_runs_in_a_thread_without_redis(tmp_path):
     # The recorded input is exactly what can be re-run.
     problem = app.solve_input(done["id"])
     assert len(problem["requests"]) == len(data.requests)
+
+
+def test_split_solve_runs_its_pieces_then_the_join_in_the_thread(tmp_path):
+    settings = Settings(database_url=f"sqlite:///{tmp_path}/p.db", solve_time_limit=20,
+                        solve_split_above=10, solve_piece_requests=20)
+    flask_app = create_app(settings=settings)
+    app = flask_app.extensions["placements"]
+    data = demo.load(app)
+    token = app.issue_token(OPERATOR, "admin", None)[0]
+    client = flask_app.test_client()
+    headers = {"Authorization": f"Bearer {token}"}
+    r = client.post("/v1/solves", json={}, headers=headers)
+    done = wait_for(lambda: (b := client.get(f"/v1/solves/{r.get_json()['id']}",
+                                             headers=headers).get_json())["status"]
+                    in ("done", "failed") and b)
+    assert done["status"] == "done", done
+    assert done["pieces"] == {"done": 3, "total": 3}
+    assert done["metrics"]["requests"] == len(data.requests)
+    proposed = app.placements(OPERATOR, limit=500, cursor=None, status="proposed").items
+    assert len(proposed) == done["metrics"]["placed"]
+    kinds = [e.topic.rsplit(":", 1)[-1] for e in app.log([done["id"]])]
+    assert kinds == ["Solve.Requested", "Solve.Started", "Solve.InputRecorded", "Solve.Split",
+                     "Solve.Completed"]
