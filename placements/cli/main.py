@@ -25,6 +25,7 @@ def _register() -> None:
         compliance_bench,
         demo,
         jobs,
+        jobs_bench,
         server,
         solve,
         store,
