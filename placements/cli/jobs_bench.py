@@ -5,7 +5,8 @@ A generated consortium (solver/synthetic.py) is loaded once through the applicat
 (placements/problem_import.py) into a template database, kept for later runs of the same size
 and seed. Each run gets an identical copy (CREATE DATABASE … TEMPLATE), an emptied Redis db and
 its own worker processes, requests one consortium-wide solve and times it from the request to
-`Solve.Completed`. The reference is the run with the fewest workers.
+`Solve.Completed`. The reference is the split solve on the first (fewest) workers; the same
+solve not split, on one worker, is measured too (`--no-whole` skips it).
 """
 
 from __future__ import annotations
@@ -131,8 +132,8 @@ def _run(url: str, redis_url: str, workers: int, env: dict[str, str]) -> dict:
 @click.option("--requests", default=8000, show_default=True, help="size of the generated problem")
 @click.option("--seed", default=1, show_default=True)
 @click.option("--time-limit", default=25.0, show_default=True, help="solver seconds per piece")
-@click.option("--piece-requests", default=2000, show_default=True,
-              help="PLACEMENTS_SOLVE_PIECE_REQUESTS for the workers")
+@click.option("--piece-requests", type=int, default=None,
+              help="PLACEMENTS_SOLVE_PIECE_REQUESTS for the workers (default: its default)")
 @click.option("--workers", "counts", default="1,2", show_default=True,
               help="worker processes of each run, in order")
 @click.option("--database-url", default=DEFAULT_DATABASE, show_default=True,
@@ -140,40 +141,50 @@ def _run(url: str, redis_url: str, workers: int, env: dict[str, str]) -> dict:
                    "afresh, unless it holds this size and seed); each run uses a copy")
 @click.option("--redis-url", default=DEFAULT_REDIS, show_default=True,
               help="Redis db the runs use; it is emptied before each run")
+@click.option("--whole/--no-whole", default=True, show_default=True,
+              help="first solve it whole (not split) on one worker, for reference")
 @click.option("--reload", is_flag=True, help="load the consortium again even if present")
-def bench_jobs(requests: int, seed: int, time_limit: float, piece_requests: int, counts: str,
-               database_url: str, redis_url: str, reload: bool) -> None:
+def bench_jobs(requests: int, seed: int, time_limit: float, piece_requests: int | None,
+               counts: str, database_url: str, redis_url: str, whole: bool,
+               reload: bool) -> None:
     """Wall time of one large solve with 1 and with 2 `placements worker` processes."""
     console = Console(width=160)
     if make_url(database_url).get_backend_name() != "postgresql":
         raise click.UsageError("bench jobs runs on PostgreSQL: give a postgresql+psycopg URL")
     _template(database_url, requests, seed, reload, console)
-    env = {"PLACEMENTS_SOLVE_TIME_LIMIT": str(time_limit),
-           "PLACEMENTS_SOLVE_PIECE_REQUESTS": str(piece_requests)}
-    runs = {}
-    for workers in (int(c) for c in counts.split(",")):
-        copy = _copy(database_url, f"{workers}w")
-        console.print(f"{workers} worker(s): solving on {make_url(copy).database} …")
+    env = {"PLACEMENTS_SOLVE_TIME_LIMIT": str(time_limit)}
+    if piece_requests is not None:
+        env["PLACEMENTS_SOLVE_PIECE_REQUESTS"] = str(piece_requests)
+    plans = [("split", int(c), env) for c in counts.split(",")]
+    if whole:  # the same solve not split, for what splitting costs and buys on one worker
+        plans.insert(0, ("whole", 1, {**env, "PLACEMENTS_SOLVE_SPLIT_ABOVE": str(sys.maxsize)}))
+    runs = []
+    for solved, workers, run_env in plans:
+        copy = _copy(database_url, f"{solved}_{workers}w")
+        console.print(f"{solved}, {workers} worker(s): solving on {make_url(copy).database} …")
         try:
-            runs[workers] = _run(copy, redis_url, workers, env)
+            runs.append((solved, workers, _run(copy, redis_url, workers, run_env)))
         finally:
             _drop(copy)
-        console.print(f"  done in {runs[workers]['wall']:.1f} s")
+        console.print(f"  done in {runs[-1][2]['wall']:.1f} s")
 
     table = Table(title=f"placements bench jobs: {requests:,} requests (seed {seed}), "
                         f"{time_limit:g} s per piece, {os.cpu_count()} cores")
-    for col in ("workers", "pieces", "wall s", "input + split s", "pieces s", "join + record s",
-                "L1", "bound", "status", "placed", "vs first"):
+    for col in ("solved", "workers", "pieces", "wall s", "input + split s", "pieces s",
+                "join + record s", "L1", "bound", "status", "placed", "vs split, 1st"):
         table.add_column(col, justify="right")
-    reference = next(iter(runs.values()))["wall"]
-    for workers, run in runs.items():
+    reference = next(run["wall"] for solved, _, run in runs if solved == "split")
+    for solved, workers, run in runs:
         s = run["solve"]
-        table.add_row(str(workers), str((s["pieces"] or {}).get("total", 1)),
-                      f"{run['wall']:.1f}", f"{run['split']:.1f}", f"{run['pieces']:.1f}",
-                      f"{run['join']:.1f}", str(s["objective"]["weighted_placed"]),
-                      str(s["objective"]["bound"]), s["solver_status"],
-                      str(s["metrics"]["placed"]), f"{run['wall'] / reference:.2f}")
+        pieces = solved == "split"
+        table.add_row(solved, str(workers), str((s["pieces"] or {}).get("total", 1)),
+                      f"{run['wall']:.1f}", f"{run['split']:.1f}" if pieces else "",
+                      f"{run['pieces']:.1f}" if pieces else "",
+                      f"{run['join']:.1f}" if pieces else "",
+                      str(s["objective"]["weighted_placed"]), str(s["objective"]["bound"]),
+                      s["solver_status"], str(s["metrics"]["placed"]),
+                      f"{run['wall'] / reference:.2f}")
     console.print(table)
-    hashes = {run["solve"]["problem_hash"] for run in runs.values()}
+    hashes = {run["solve"]["problem_hash"] for _, _, run in runs}
     console.print("same input in every run: " + ("yes, " + hashes.pop()[:16] + "…"
                                                 if len(hashes) == 1 else "NO"))
