@@ -98,6 +98,10 @@ class JobQueue(Protocol):
 
     def enqueue_solve(self, solve_id: str) -> None: ...
 
+    def enqueue_piece(self, solve_id: str, piece: int) -> None: ...
+
+    def enqueue_join(self, solve_id: str) -> None: ...
+
 
 class Base(Application):
     """Persistence and unit of work shared by every command mixin."""

@@ -89,7 +89,8 @@ def solve_piece(problem: Problem, requests: list[str], time_limit: float, worker
     solved = [(f, stages, s.values) for f, stages, s in settled if s is not None]
     empty = [(f, []) for f, stages, _ in settled if stages is None]
     if len(chosen) <= GLOBAL_LIMIT and len(solved) > 1:
-        finals = empty + [_over_the_piece(sub, eligible, solved, deadline, workers)]
+        # Over the whole piece, requests with no eligible slot included: explained there once.
+        finals = [_over_the_piece(sub, eligible, solved, deadline, workers)]
     else:
         shares = _Shares(deadline, parallel, sum(len(f.problem.requests) for f, _, _ in solved))
 

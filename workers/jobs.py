@@ -31,7 +31,6 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 COMMIT_WAIT = 10.0  # seconds a job waits for the transaction that enqueued it to commit
-SEARCH_WORKERS = 2  # CP-SAT search workers per model
 
 _app: PlacementsApp | None = None
 
@@ -95,7 +94,7 @@ def run_solve_in(app: PlacementsApp, worker: str, solve_id: str) -> str:
             return f"split into {len(pieces)} pieces"
         return "nothing to do: another attempt finished, split or restarted the solve"
     hold()
-    solution = solve(problem, time_limit=begun.time_limit, workers=SEARCH_WORKERS)
+    solution = solve(problem, time_limit=begun.time_limit)
     recorded = app.record_solution(solve_id, worker, begun.problem, solution)
     return "recorded" if recorded else "already recorded by another attempt"
 
@@ -106,8 +105,7 @@ def run_piece_in(app: PlacementsApp, worker: str, solve_id: str, piece: int) -> 
     if work is None:
         return "nothing to do: the solve is finished or the piece stored"
     hold()
-    result = solve_piece(parse_problem(work.problem), work.requests, work.time_limit,
-                         workers=SEARCH_WORKERS)
+    result = solve_piece(parse_problem(work.problem), work.requests, work.time_limit)
     if app.store_piece(solve_id, piece, result):
         # Should this enqueue be lost (worker killed, Redis blinked), recovery enqueues the
         # join of a solve whose pieces are all stored.

@@ -14,6 +14,7 @@ from solver.cpsat import Model
 from solver.relaxation import lp_bound
 from solver.synthetic import generate
 from tests.unit.solver.checker import l1, violations
+from tests.unit.solver.instances import problem, request, slot, student
 from tests.unit.solver.test_optimality import brute_force, random_problem
 
 
@@ -78,3 +79,17 @@ def test_pieces_cover_every_request_once_and_join_into_a_feasible_solution():
     assert solution["objective"]["weighted_placed"] <= solution["objective"]["bound"]
     whole = solve(parsed, time_limit=10)
     assert solution["objective"]["bound"] >= whole["objective"]["weighted_placed"]
+
+
+def test_a_request_no_slot_can_take_is_explained_once(monkeypatch):
+    """Every part its own model, so the request with no eligible slot has an empty one; L2 and
+    L3 over the whole problem explain it, and only there."""
+    monkeypatch.setattr(allocate, "BUNDLE_REQUESTS", 1)
+    p = problem(slots=[slot("a", capacity=1), slot("b", "s2", capacity=1, discipline="MA")],
+                students=[student("st1"), student("st2"), student("st3")],
+                requests=[request("r1", "st1"), request("r2", "st2", discipline="MA"),
+                          request("r3", "st3", discipline="DA")])
+    solution = solve(parse_problem(p), time_limit=5)
+    assert [u["request"] for u in solution["unplaced"]] == ["r3"]
+    assert solution["unplaced"][0]["reason"] == "no_eligible_slot"
+    assert sorted(a["request"] for a in solution["assignments"]) == ["r1", "r2"]
