@@ -37,6 +37,16 @@ solve_pieces = Table(
 )
 
 
+# A piece's time limit is its share (by requests) of the solve's, so a split solve on one
+# worker takes about as long as solved whole, and on k workers about 1/k of it; never less than
+# this share, since every large part needs its LP and first neighbourhoods.
+MIN_PIECE_SHARE = 0.25
+
+
+def piece_time_limit(time_limit: float, requests: int, of: int) -> float:
+    return time_limit * min(1.0, max(MIN_PIECE_SHARE, requests / max(of, 1)))
+
+
 @dataclass(frozen=True)
 class Piece:
     """What a piece job solves: the whole recorded input, its share of the requests, the limit."""
@@ -104,7 +114,8 @@ class SolvePieces(Base):
             if requests is None:
                 return None
             problem = solve_inputs.load(conn, solve.problem_hash)
-        return Piece(problem, requests, solve.time_limit)
+        return Piece(problem, requests, piece_time_limit(solve.time_limit, len(requests),
+                                                         len(problem["requests"])))
 
     def store_piece(self, solve_id: str, piece: int, result: dict) -> bool:
         """Keep a piece's result unless an earlier attempt's is kept; True when every piece of
