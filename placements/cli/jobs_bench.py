@@ -131,7 +131,8 @@ def _run(url: str, redis_url: str, workers: int, env: dict[str, str]) -> dict:
 @bench.command("jobs")
 @click.option("--requests", default=8000, show_default=True, help="size of the generated problem")
 @click.option("--seed", default=1, show_default=True)
-@click.option("--time-limit", default=25.0, show_default=True, help="solver seconds per piece")
+@click.option("--time-limit", default=25.0, show_default=True,
+              help="solver seconds per solve (its pieces share them)")
 @click.option("--piece-requests", type=int, default=None,
               help="PLACEMENTS_SOLVE_PIECE_REQUESTS for the workers (default: its default)")
 @click.option("--workers", "counts", default="1,2", show_default=True,
@@ -169,7 +170,7 @@ def bench_jobs(requests: int, seed: int, time_limit: float, piece_requests: int 
         console.print(f"  done in {runs[-1][2]['wall']:.1f} s")
 
     table = Table(title=f"placements bench jobs: {requests:,} requests (seed {seed}), "
-                        f"{time_limit:g} s per piece, {os.cpu_count()} cores")
+                        f"time limit {time_limit:g} s, {os.cpu_count()} cores")
     for col in ("solved", "workers", "pieces", "wall s", "input + split s", "pieces s",
                 "join + record s", "L1", "bound", "status", "placed", "vs split, 1st"):
         table.add_column(col, justify="right")
