@@ -12,6 +12,7 @@ added up (L1 is a sum over independent parts).
 from __future__ import annotations
 
 import logging
+import math
 import time
 from dataclasses import dataclass
 
@@ -26,7 +27,7 @@ from solver.rules import eligibility
 
 log = logging.getLogger(__name__)
 
-TOLERANCE = 1e-6  # GLOP's optimum is exact only to its feasibility tolerances
+TOLERANCE = 1e-5  # relative: GLOP's optimum is exact only to its feasibility tolerances
 
 
 @dataclass
@@ -100,8 +101,9 @@ class Relaxation:
 
 
 def l1_bound(relaxed: Relaxed) -> int:
-    """L1 is an integer, so the LP optimum rounded down bounds it too."""
-    return int(relaxed.value + TOLERANCE)
+    """L1 is an integer, so the LP optimum rounded down bounds it too (up to GLOP's tolerance,
+    so a bound is never cut below an optimum GLOP reports a hair short of it)."""
+    return math.floor(relaxed.value + TOLERANCE * max(1.0, abs(relaxed.value)))
 
 
 def lp_bound(problem: Problem) -> float:

@@ -101,7 +101,7 @@ class Stages:
         log.debug("placed: %d requests, %d variables: L1 %d, bound %d",
                   len(self.f.problem.requests), self.f.size, l1, bound)
         self.settle_level(l1=l1)
-        return Settled(values, l1, max(bound, l1))
+        return Settled(values, l1, bound)
 
     def fairness(self, values: list[int], deadline: float) -> list[int]:
         """L2 with L1 kept: the lowest college placement rate."""
