@@ -9,9 +9,10 @@ from placements.settings import Settings
 from tests.e2e.conftest import wait_for
 
 
-def test_solve_runs_in_a_thread_without_redis(tmp_path):
-    flask_app = create_app(settings=Settings(database_url=f"sqlite:///{tmp_path}/p.db",
-                                             solve_time_limit=20))
+def solved_in_the_thread(settings: Settings):
+    """The demo consortium on SQLite, one consortium-wide solve through the API: the app, the
+    demo's data and the finished solve as GET /v1/solves/{id} shows it."""
+    flask_app = create_app(settings=settings)
     app = flask_app.extensions["placements"]
     data = demo.load(app)
     token = app.issue_token(OPERATOR, "admin", None)[0]
@@ -22,6 +23,12 @@ def test_solve_runs_in_a_thread_without_redis(tmp_path):
     done = wait_for(lambda: (b := client.get(f"/v1/solves/{r.get_json()['id']}",
                                              headers=headers).get_json())["status"]
                     in ("done", "failed") and b)
+    return app, data, done
+
+
+def test_solve_runs_in_a_thread_without_redis(tmp_path):
+    app, data, done = solved_in_the_thread(
+        Settings(database_url=f"sqlite:///{tmp_path}/p.db", solve_time_limit=20))
     assert done["status"] == "done", done
     assert done["metrics"]["requests"] == len(data.requests)
     assert done["problem_hash"] and done["log_position"] > 0
@@ -31,18 +38,9 @@ def test_solve_runs_in_a_thread_without_redis(tmp_path):
 
 
 def test_split_solve_runs_its_pieces_then_the_join_in_the_thread(tmp_path):
-    settings = Settings(database_url=f"sqlite:///{tmp_path}/p.db", solve_time_limit=20,
-                        solve_split_above=10, solve_piece_requests=20)
-    flask_app = create_app(settings=settings)
-    app = flask_app.extensions["placements"]
-    data = demo.load(app)
-    token = app.issue_token(OPERATOR, "admin", None)[0]
-    client = flask_app.test_client()
-    headers = {"Authorization": f"Bearer {token}"}
-    r = client.post("/v1/solves", json={}, headers=headers)
-    done = wait_for(lambda: (b := client.get(f"/v1/solves/{r.get_json()['id']}",
-                                             headers=headers).get_json())["status"]
-                    in ("done", "failed") and b)
+    app, data, done = solved_in_the_thread(
+        Settings(database_url=f"sqlite:///{tmp_path}/p.db", solve_time_limit=20,
+                 solve_split_above=10, solve_piece_requests=20))
     assert done["status"] == "done", done
     assert done["pieces"] == {"done": 3, "total": 3}
     assert done["metrics"]["requests"] == len(data.requests)
