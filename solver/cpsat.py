@@ -26,7 +26,6 @@ log = logging.getLogger(__name__)
 class StageResult:
     values: list[int]        # 0/1 per variable of the formulation
     status: str              # OPTIMAL / FEASIBLE
-    objective: int           # of the whole formulation, held variables included
     bound: int               # proven, over the model's free variables (the held ones as held)
 
 
@@ -119,7 +118,6 @@ class Model:
             values[v] = int(solver.value(self.x[v]))
         held = 0 if coefs is None else self._held(coefs)
         return StageResult(values, solver.status_name(status),
-                           round(solver.objective_value) + held,
                            int(solver.best_objective_bound + 1e-6) + held)
 
     def placed(self, hint: list[int], time_limit: float) -> StageResult | None:
