@@ -112,6 +112,8 @@ class ApprenticeSchema(Schema):
     signed_date = IsoDate(required=True)
     registration_number = fields.String(load_default=None, allow_none=True, validate=TEXT)
     registered_date = IsoDate(load_default=None, allow_none=True)
+    participant = fields.String(load_default=None, allow_none=True, metadata={
+        "description": "the partnership's participant record of the same person"})
 
 
 class ApprenticeQuery(PageArgs):
@@ -205,6 +207,11 @@ class ViolationSchema(Schema):
     events = fields.List(fields.Nested(EventRefSchema))
 
 
+class PriorLearningSchema(Schema):
+    hours = fields.Float(metadata={"description": "credited for the program's occupation"})
+    events = fields.List(fields.Nested(EventRefSchema))
+
+
 class ReportSchema(Schema):
     apprentice = fields.String()
     name = fields.String()
@@ -217,6 +224,8 @@ class ReportSchema(Schema):
     wage_step = fields.Dict()
     pay_periods = fields.List(fields.Dict())
     violations = fields.List(fields.Nested(ViolationSchema))
+    prior_learning = fields.Nested(PriorLearningSchema, metadata={
+        "description": "credit for prior learning; ojt_hours.required is the term less it"})
 
 
 class ProgramReportSchema(Schema):

@@ -31,6 +31,8 @@ class StudentSchema(Schema):
     credentials = fields.List(fields.String(validate=validate.Length(min=1, max=40)),
                               load_default=list)
     unavailable = fields.List(fields.Nested(WindowSchema), load_default=list)
+    participant = fields.String(load_default=None, allow_none=True, metadata={
+        "description": "the partnership's participant record of the same person"})
 
 
 class UnplacedSchema(Schema):

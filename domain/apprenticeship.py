@@ -219,13 +219,14 @@ class Apprentice(Aggregate):
     @event("AgreementSigned")
     def __init__(self, actor: str, event_id: str, program: str, employer: str, name: str,
                  signed_date: str, registration_number: str | None,
-                 registered_date: str | None):
+                 registered_date: str | None, participant: str | None = None):
         self.program = program
         self.employer = employer
         self.name = name
         self.signed_date = signed_date
         self.registration_number = registration_number
         self.registered_date = registered_date
+        self.participant = participant  # the partnership's record of the same person
         self.completed_on: str | None = None
         self.cancelled_on: str | None = None
         self.cancel_reason: str | None = None
@@ -235,12 +236,13 @@ class Apprentice(Aggregate):
     @classmethod
     def sign(cls, actor: str, event_id: str, program: ApprenticeshipProgram, employer: str,
              name: str, signed_date: str, registration_number: str | None = None,
-             registered_date: str | None = None) -> Apprentice:
+             registered_date: str | None = None, participant: str | None = None
+             ) -> Apprentice:
         signed = parse_date(signed_date, "signed_date").isoformat()
         number, registered = _registration(registration_number, registered_date, signed,
                                            optional=True)
         return cls(actor, event_id, str(program.id), employer, _text(name, "name"), signed,
-                   number, registered)
+                   number, registered, participant)
 
     @property
     def ended_on(self) -> str | None:

@@ -7,9 +7,10 @@ from eventsourcing.domain import event
 from domain.base import Aggregate, require
 
 KINDS = ("college", "employer", "union", "community", "workforce_board")
-ROLES = ("coordinator", "employer", "compliance", "admin")
-# A role bound to one organisation must name one of this kind.
-ROLE_ORG_KIND = {"coordinator": "college", "employer": "employer"}
+ROLES = ("coordinator", "employer", "compliance", "admin", "partner")
+# A role bound to one organisation must name one of these kinds.
+ROLE_ORG_KINDS = {"coordinator": ("college",), "employer": ("employer",),
+                  "partner": ("union", "community", "workforce_board")}
 
 
 class Organization(Aggregate):
@@ -40,10 +41,11 @@ class ApiToken(Aggregate):
         cls, actor: str, role: str, organization: Organization | None, token_hash: str
     ) -> ApiToken:
         require(role in ROLES, "role", f"must be one of {', '.join(ROLES)}")
-        kind = ROLE_ORG_KIND.get(role)
-        if kind:
+        kinds = ROLE_ORG_KINDS.get(role)
+        if kinds:
             require(organization is not None, "org", f"role {role} needs an organisation")
-            require(organization.kind == kind, "org", f"role {role} needs a {kind} organisation")
+            require(organization.kind in kinds, "org",
+                    f"role {role} needs a {' or '.join(kinds)} organisation")
         org_id = str(organization.id) if organization is not None else None
         return cls(actor, role, org_id, token_hash)
 

@@ -26,6 +26,7 @@ class Student(Aggregate):
         max_travel_km: float | None,
         credentials: list[str],
         unavailable: list[dict],
+        participant: str | None = None,
     ):
         self.college = college
         self.name = name
@@ -33,6 +34,7 @@ class Student(Aggregate):
         self.max_travel_km = max_travel_km
         self.credentials = credentials
         self.unavailable = unavailable  # [{"weekdays", "start", "end"}]
+        self.participant = participant  # the partnership's record of the same person
         self.bookings: dict[str, dict] = {}  # placement id -> schedule fields of its slot
 
     @classmethod
@@ -45,6 +47,7 @@ class Student(Aggregate):
         max_travel_km: float | None,
         credentials: list[str],
         unavailable: list[dict],
+        participant: str | None = None,
     ) -> Student:
         require(bool(name and name.strip()), "name", "must not be blank")
         check_location(home, "home")
@@ -56,7 +59,7 @@ class Student(Aggregate):
                 require(False, f"unavailable[{i}]", str(e))
         return cls(
             actor, college, name.strip(), dict(home), max_travel_km,
-            sorted(set(credentials)), list(unavailable),
+            sorted(set(credentials)), list(unavailable), participant,
         )
 
     def book(self, actor: str, placement: str, schedule: dict) -> None:

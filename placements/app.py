@@ -7,6 +7,8 @@ from placements.apprenticeship import Apprenticeship
 from placements.audit import Audit
 from placements.capacity import Capacity
 from placements.organizations import Organizations
+from placements.partnership.initiatives import Initiatives
+from placements.partnership.services import Services
 from placements.pieces import SolvePieces
 from placements.solves import Solves
 from placements.students import Students
@@ -14,5 +16,5 @@ from placements.workflow import Workflow
 
 
 class PlacementsApp(Organizations, Capacity, Students, Workflow, Solves, SolvePieces,
-                    Apprenticeship, Audit):
+                    Apprenticeship, Initiatives, Services, Audit):
     """One Application (one event table, one ledger); its areas live in their own modules."""

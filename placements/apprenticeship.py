@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import JSON, Column, Float, Integer, String, Table, select
 
 from domain.apprenticeship import Apprentice, ApprenticeshipProgram
-from domain.das import Recorded, apprentice_report, program_report
+from domain.das import Recorded, apprentice_report, program_report, standards_history
 from domain.errors import Forbidden, InvalidInput, NotFound
 from domain.organizations import Organization
 from placements.base import Base, check_version, command
@@ -26,6 +26,7 @@ from placements.capacity import preceptors as preceptors_table
 from placements.capacity import sites as sites_table
 from placements.organizations import common
 from placements.paging import Page, page
+from placements.partnership import participants as partnership
 from placements.principals import Principal
 from placements.readmodel import metadata, projects
 
@@ -61,6 +62,7 @@ apprentices = Table(
     Column("rsi_by_provider", JSON, nullable=False),
     Column("rsi_providers", String, nullable=False),  # ",p1,p2," for a coordinator's filter
     Column("corrections", Integer, nullable=False),
+    Column("participant", String(36), index=True),
 )
 
 
@@ -87,7 +89,7 @@ def _apprentice_row(a: Apprentice):
                         "ojt_hours": totals["ojt_hours"], "rsi_hours": totals["rsi_hours"],
                         "rsi_by_provider": totals["rsi_by_provider"],
                         "rsi_providers": ",".join(["", *providers, ""]),
-                        "corrections": a.corrections}
+                        "corrections": a.corrections, "participant": a.participant}
 
 
 def program_view(row: dict) -> dict:
@@ -170,7 +172,8 @@ class Apprenticeship(Base):
     @command
     def sign_apprentice(self, principal: Principal, program: str, name: str, signed_date: str,
                         registration_number: str | None = None,
-                        registered_date: str | None = None) -> dict:
+                        registered_date: str | None = None,
+                        participant: str | None = None) -> dict:
         principal.require("employer")
         try:
             prog = self.referenced(ApprenticeshipProgram, program, "program",
@@ -181,7 +184,8 @@ class Apprenticeship(Base):
                 and prog.sponsor != principal.org:
             raise InvalidInput("program", "the program is another employer's")
         apprentice = Apprentice.sign(principal.actor, new_event_id(), prog, principal.org, name,
-                                     signed_date, registration_number, registered_date)
+                                     signed_date, registration_number, registered_date,
+                                     partnership.link(self, principal, participant))
         self.commit(apprentice)
         return self.apprentice(principal, str(apprentice.id))
 
@@ -358,8 +362,22 @@ class Apprenticeship(Base):
         principal.require("employer", "compliance", "admin")
         row = self._apprentice_row(principal, apprentice_id)
         events = self.recorded([row["id"], row["program"]])
-        return apprentice_report(row["id"], events[row["id"]], events[row["program"]],
-                                 as_of or today(), aware(known_at))
+        report = apprentice_report(row["id"], events[row["id"]], events[row["program"]],
+                                   as_of or today(), aware(known_at))
+        return self._with_prior_learning(report, row, events[row["program"]], aware(known_at))
+
+    def _with_prior_learning(self, report: dict, row: dict, program_events: list[Recorded],
+                             known_at: datetime | None) -> dict:
+        """The OJT hours the term requires on `as_of`, less the participant's prior learning
+        credited for the program's occupation (SPEC section 10), citing the credit events."""
+        standards = standards_history(program_events, known_at).on(report["as_of"])
+        credit = ({"hours": 0.0, "events": []} if row["participant"] is None else
+                  partnership.prior_learning_credit(self, row["participant"],
+                                                    standards["occupation"], known_at))
+        report["ojt_hours"]["term"] = standards["ojt_hours"]
+        report["ojt_hours"]["required"] = max(0.0, standards["ojt_hours"] - credit["hours"])
+        report["prior_learning"] = credit
+        return report
 
     def program_compliance(self, principal: Principal, program_id: str,
                            as_of: date | None = None, known_at: datetime | None = None) -> dict:

@@ -10,6 +10,7 @@ from placements.base import Base, command
 from placements.capacity import sites
 from placements.organizations import common
 from placements.paging import Page, page
+from placements.partnership import participants as partnership
 from placements.principals import Principal
 from placements.readmodel import metadata, projects
 
@@ -25,6 +26,7 @@ students = Table(
     Column("max_travel_km", Float),
     Column("credentials", JSON, nullable=False),
     Column("unavailable", JSON, nullable=False),
+    Column("participant", String(36), index=True),
 )
 
 placement_requests = Table(
@@ -51,7 +53,7 @@ def _student_row(s: Student):
     yield students, {**common(s), "college": s.college, "name": s.name,
                      "lat": s.home["lat"], "lon": s.home["lon"],
                      "max_travel_km": s.max_travel_km, "credentials": s.credentials,
-                     "unavailable": s.unavailable}
+                     "unavailable": s.unavailable, "participant": s.participant}
 
 
 @projects(PlacementRequest)
@@ -68,7 +70,7 @@ def student_view(row: dict) -> dict:
     return {"id": row["id"], "version": row["version"], "college": row["college"],
             "name": row["name"], "home": {"lat": row["lat"], "lon": row["lon"]},
             "max_travel_km": row["max_travel_km"], "credentials": row["credentials"],
-            "unavailable": row["unavailable"]}
+            "unavailable": row["unavailable"], "participant": row["participant"]}
 
 
 def request_view(row: dict) -> dict:
@@ -82,10 +84,12 @@ class Students(Base):
     def register_student(self, principal: Principal, name: str, home: dict,
                          max_travel_km: float | None = None,
                          credentials: list[str] | None = None,
-                         unavailable: list[dict] | None = None) -> dict:
+                         unavailable: list[dict] | None = None,
+                         participant: str | None = None) -> dict:
         principal.require("coordinator")
         student = Student.register(principal.actor, principal.org, name, home, max_travel_km,
-                                   credentials or [], unavailable or [])
+                                   credentials or [], unavailable or [],
+                                   partnership.link(self, principal, participant))
         self.commit(student)
         return self.student(principal, str(student.id))
 

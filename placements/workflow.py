@@ -20,6 +20,7 @@ from domain.students import PlacementRequest, Student
 from placements.base import Base, check_version, command
 from placements.organizations import common
 from placements.paging import Page, page
+from placements.partnership import participants as partnership
 from placements.principals import Principal
 from placements.readmodel import metadata, projects
 from solver import instance as problem
@@ -121,6 +122,10 @@ class Workflow(Base):
                          if_match: int | None = None) -> dict:
         principal.require("employer")
         placement = self._own(principal, placement_id, if_match)
+        slot = self.load(Slot, placement.slot, "slot")
+        partnership.require_guardian_consent(
+            self, slot.schedule["start_date"],
+            self.load(Student, placement.student, "student").participant)
         held = placement.holds_seat
         placement.accept(principal.actor)
         self.commit(placement, *([] if held else self.hold_seat(principal, placement)))
