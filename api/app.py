@@ -12,8 +12,12 @@ from api import (
     capacity,
     errors,
     idempotency,
+    initiatives,
     organizations,
+    outcomes,
+    participants,
     placements,
+    services,
     solves,
     students,
 )
@@ -22,7 +26,8 @@ from placements.settings import Settings
 from workers import queue
 
 BLUEPRINTS = (organizations.blp, capacity.blp, students.blp, placements.blp, solves.blp,
-              apprenticeship.blp, audit.blp)
+              apprenticeship.blp, audit.blp, participants.blp, outcomes.blp, services.blp,
+              initiatives.blp)
 
 
 def create_app(application: PlacementsApp | None = None,

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
 
 from flask import Response, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from api.common import IsoDate, PageArgs, app, as_list, if_match, list_schema, principal
+from api.common import IsoDate, PageArgs, app, as_list, if_match, iso, list_schema, principal
 
 blp = Blueprint("apprenticeship", __name__, url_prefix="/v1",
                 description="Registered apprenticeships and DAS compliance")
@@ -20,11 +19,6 @@ blp = Blueprint("apprenticeship", __name__, url_prefix="/v1",
 HOURS = validate.Range(min=0, max=24, min_inclusive=False)
 NOT_NEGATIVE = validate.Range(min=0)
 TEXT = validate.Length(min=1, max=200)
-
-
-def iso(body: dict) -> dict:
-    """Dates parsed by the schema go to the application as ISO text."""
-    return {k: v.isoformat() if isinstance(v, date) else v for k, v in body.items()}
 
 
 class WorkProcessSchema(Schema):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import current_app, g, request
 from marshmallow import Schema, fields, validate
 
@@ -53,6 +55,11 @@ class ReasonSchema(Schema):
 
 class RequiredReasonSchema(Schema):
     reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
+def iso(body: dict) -> dict:
+    """Dates parsed by the schema go to the application as ISO text."""
+    return {k: v.isoformat() if isinstance(v, date) else v for k, v in body.items()}
 
 
 class IsoDate(fields.Date):
