@@ -6,7 +6,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from api.common import IsoDate, app, iso, principal
+from api.common import IsoDate, StrictFloat, app, iso, principal
 from domain.partnership.outcomes import MAX_WAGE, MIN_WAGE, PROGRAM_TYPES
 
 blp = Blueprint("outcomes", __name__, url_prefix="/v1",
@@ -39,14 +39,14 @@ class EnrollmentSchema(Schema):
             raise ValidationError("must not be before start_date", "end_date")
 
 
-class CompletionSchema(Schema):
+class EnrollmentCompletionSchema(Schema):
     date = IsoDate(required=True)
     credential = fields.String(load_default=None, allow_none=True, validate=TEXT)
 
 
 class WageSchema(Schema):
     effective_date = IsoDate(required=True)
-    hourly_wage = fields.Float(required=True, validate=WAGE)
+    hourly_wage = StrictFloat(required=True, validate=WAGE)
 
 
 class EmploymentSchema(Schema):
@@ -56,7 +56,7 @@ class EmploymentSchema(Schema):
     organization = fields.String(dump_only=True, metadata={"description": "who recorded it"})
     employer = fields.String(required=True, metadata={"description": "an employer's id"})
     occupation = fields.String(required=True, validate=TEXT)
-    hourly_wage = fields.Float(required=True, validate=WAGE, metadata={
+    hourly_wage = StrictFloat(required=True, validate=WAGE, metadata={
         "description": "at hire; the latest on reads"})
     start_date = IsoDate(required=True)
     anniversary = fields.String(dump_only=True)
@@ -101,7 +101,7 @@ class Enrollment(MethodView):
 
 @blp.route("/enrollments/<enrollment_id>/completion")
 class Completion(MethodView):
-    @blp.arguments(CompletionSchema)
+    @blp.arguments(EnrollmentCompletionSchema)
     @blp.response(201, EnrollmentSchema)
     def post(self, body, enrollment_id):
         """Record the completion, and the credential earned if any."""

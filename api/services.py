@@ -6,7 +6,17 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from api.common import IsoDate, PageArgs, app, as_list, if_match, iso, list_schema, principal
+from api.common import (
+    IsoDate,
+    PageArgs,
+    StrictBoolean,
+    app,
+    as_list,
+    if_match,
+    iso,
+    list_schema,
+    principal,
+)
 from domain.partnership.services import KINDS, OUTCOMES
 
 blp = Blueprint("services", __name__, url_prefix="/v1",
@@ -20,9 +30,9 @@ class ServiceSchema(Schema):
         "description": "the caller's own organisation (the default); no other is accepted"})
     kind = fields.String(required=True, validate=validate.OneOf(KINDS))
     description = fields.String(required=True, validate=validate.Length(min=1, max=2000))
-    eligibility = fields.Dict(keys=fields.String(), values=fields.Boolean(), load_default=dict,
+    eligibility = fields.Dict(keys=fields.String(), values=StrictBoolean(), load_default=dict,
                               metadata={"description": "participant flag: required value"})
-    withdrawn = fields.Boolean(dump_only=True)
+    withdrawn = StrictBoolean(dump_only=True)
 
 
 class ServiceQuery(PageArgs):

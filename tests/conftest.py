@@ -90,13 +90,16 @@ def pg_app(pg_url) -> Iterator[PlacementsApp]:
 
 @dataclass
 class Consortium:
-    """Two colleges, two employers and a token for each role and organisation."""
+    """Two colleges, two employers, a union and a community organisation (partners), and a
+    token for each role and organisation."""
 
     college: str
     other_college: str
     employer: str
     other_employer: str
     tokens: dict[str, str]
+    union: str = ""
+    community: str = ""
 
     def headers(self, who: str, **extra: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[who]}", **extra}
@@ -110,6 +113,7 @@ def make_consortium(app: PlacementsApp) -> Consortium:
 
     c1, c2 = org("College of Marin", "college"), org("Laney College", "college")
     e1, e2 = org("Marin Health", "employer"), org("East Bay Clinics", "employer")
+    u1, n1 = org("SEIU-UHW", "union"), org("Canal Alliance", "community")
     tokens = {
         "admin": app.issue_token(OPERATOR, "admin", None)[0],
         "compliance": app.issue_token(OPERATOR, "compliance", None)[0],
@@ -117,8 +121,10 @@ def make_consortium(app: PlacementsApp) -> Consortium:
         "other_coordinator": app.issue_token(OPERATOR, "coordinator", c2)[0],
         "employer": app.issue_token(OPERATOR, "employer", e1)[0],
         "other_employer": app.issue_token(OPERATOR, "employer", e2)[0],
+        "partner": app.issue_token(OPERATOR, "partner", u1)[0],
+        "other_partner": app.issue_token(OPERATOR, "partner", n1)[0],
     }
-    return Consortium(c1, c2, e1, e2, tokens)
+    return Consortium(c1, c2, e1, e2, tokens, u1, n1)
 
 
 @pytest.fixture

@@ -25,5 +25,5 @@ schema = schemathesis.openapi.from_wsgi("/openapi.json", _flask)
 @settings(max_examples=8, deadline=None,
           suppress_health_check=list(HealthCheck))
 def test_no_server_errors(case):
-    for role in ("admin", "coordinator", "employer"):
+    for role in ("admin", "coordinator", "employer", "partner"):
         case.call_and_validate(headers=_consortium.headers(role), checks=[not_a_server_error])
