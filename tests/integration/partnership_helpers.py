@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from eventsourcing.cipher import AESCipher
 
+from placements.principals import Principal
+
 from tests.integration.helpers import ok
 
 KEY = AESCipher.create_key(32)
@@ -25,3 +27,30 @@ def service(client, c, who: str = "other_partner", **extra) -> dict:
     body = {"kind": "child_care", "description": "Child care while in class",
             "eligibility": {"tanf_eligible": True}, **extra}
     return ok(client.post("/v1/services", json=body, headers=c.headers(who)))
+
+
+def populate(app, c) -> dict:
+    """Novato: 12 completers hired at $20, raised to $24 on 2027-01-01. Marin City: 11 in
+    continuing education, hired in 2025 at $30, 5 of them gone after 5 months. West Marin: 3
+    completers, not hired. The union registers Novato and West Marin, Canal Alliance Marin
+    City."""
+    union = Principal("partner", c.union, "t-union")
+    alliance = Principal("partner", c.community, "t-alliance")
+    ids: dict[str, list[str]] = {"Novato": [], "Marin City": [], "West Marin": []}
+    for community, n, who in (("Novato", 12, union), ("Marin City", 11, alliance),
+                              ("West Marin", 3, union)):
+        for i in range(n):
+            p = app.register_participant(who, f"{community} {i}", community, 1990)["id"]
+            ids[community].append(p)
+            if community == "Marin City":
+                app.enroll(who, p, "continuing_education", "RN", "2026-02-01")
+                job = app.hire(who, p, c.other_employer, "RN", 30, "2025-01-01")
+                if i < 5:
+                    app.separate(who, job["id"], "2025-06-01", "moved")
+                continue
+            e = app.enroll(who, p, "credential", "MA", "2026-01-10", employer=c.employer)
+            app.complete_enrollment(who, e["id"], "2026-06-01", "CCMA")
+            if community == "Novato":
+                job = app.hire(who, p, c.employer, "MA", 20, "2026-07-01")
+                app.change_wage(who, job["id"], "2027-01-01", 24)
+    return ids
