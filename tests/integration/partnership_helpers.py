@@ -5,7 +5,6 @@ from __future__ import annotations
 from eventsourcing.cipher import AESCipher
 
 from placements.principals import Principal
-
 from tests.integration.helpers import ok
 
 KEY = AESCipher.create_key(32)
