@@ -32,8 +32,8 @@ Cells counting fewer than 11 people are suppressed.</div>
 <h2>{{ m.title }}</h2>
 <div class="figure">{{ m.actual_text }}{% if m.target is not none %} of a target of
 {{ m.target_text }}{% if m.by %} by {{ m.by }}{% endif %}{% endif %}
-· {{ m.people }} people counted</div>
-<svg role="img" aria-label="{{ m.title }}" width="{{ bar + 160 }}"
+{{ " · " }}{{ m.people }} people counted</div>
+<svg role="img" aria-label="{{ m.title }}" width="{{ bar + 230 }}"
  height="{{ 26 + 22 * m.cells | length }}" xmlns="http://www.w3.org/2000/svg">
 <rect class="track" x="150" y="4" width="{{ bar }}" height="16"/>
 <rect class="actual" data-value="{{ m.actual or 0 }}" x="150" y="4"

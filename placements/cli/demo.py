@@ -11,6 +11,7 @@ from placements.cli.main import main
 def demo() -> None:
     """Load a Bay Area demo consortium into an empty database; print a fresh token per role."""
     from placements import demo as demo_data
+    from placements import demo_partnership
     from placements.app import PlacementsApp
     from placements.principals import OPERATOR
 
@@ -22,6 +23,10 @@ def demo() -> None:
         click.echo(f"Loaded {len(loaded.colleges)} colleges, {len(loaded.employers)} employers, "
                    f"{len(loaded.slots)} slots, {len(loaded.students)} students and "
                    f"{len(loaded.requests)} placement requests.")
+        marin = demo_partnership.load(app)
+        click.echo(f"Loaded the Marin partnership: {marin.participants} participants in "
+                   f"{len(demo_partnership.COMMUNITIES)} communities, {len(marin.services)} "
+                   f"support services, initiative {marin.initiative}.")
     orgs = {o["kind"]: o["id"] for o in reversed(
         app.organizations(OPERATOR, limit=500, cursor=None).items)}
     tokens = {
@@ -29,10 +34,15 @@ def demo() -> None:
         "compliance": app.issue_token(OPERATOR, "compliance", None)[0],
         "coordinator": app.issue_token(OPERATOR, "coordinator", orgs["college"])[0],
         "employer": app.issue_token(OPERATOR, "employer", orgs["employer"])[0],
+        "partner": app.issue_token(OPERATOR, "partner", orgs["workforce_board"])[0],
     }
     click.echo("\nTokens (shown once, stored hashed):")
     for role, token in tokens.items():
         click.echo(f"  {role:<12} {token}")
     click.echo("\nTry:\n  curl -s -H 'Authorization: Bearer "
                f"{tokens['coordinator']}' http://127.0.0.1:8000/v1/placement-requests?limit=3")
+    initiative = app.initiatives(OPERATOR, limit=1, cursor=None).items[0]["id"]
+    click.echo(f"  curl -s -H 'Authorization: Bearer {tokens['partner']}' -H 'Accept: text/html' "
+               f"'http://127.0.0.1:8000/v1/initiatives/{initiative}/progress?by=community'"
+               " > progress.html")
     click.echo("  open http://127.0.0.1:8000/docs for the API reference")
