@@ -84,13 +84,15 @@ def person(rng: random.Random, i: int, partners: list[str], employers: list[str]
                              {"tanf_eligible": rng.random() < 0.25,
                               "low_income": rng.random() < 0.55,
                               "refugee": rng.random() < 0.05}, None, today.year)
+    for other in rng.sample(partners, 2):  # most agree to share with a partner or two
+        if other != org and rng.random() < 0.6:
+            p.give_consent(actor, other, _day(FIRST_DAY, rng.randrange(SPAN_DAYS)))
     out: list[Aggregate] = [p]
-    pid = str(p.id)
     for _ in range(1 if rng.random() < 0.55 else 2):
         kind = rng.choices([k for k, _ in PROGRAMS], [w for _, w in PROGRAMS])[0]
         occupation = rng.choice(OCCUPATIONS if kind != "apprenticeship" else ("CHW",))
         start = FIRST_DAY + timedelta(days=rng.randrange(SPAN_DAYS))
-        e = Enrollment.enroll(actor, pid, org, kind, occupation, "College of Marin",
+        e = Enrollment.enroll(actor, p, org, kind, occupation, "College of Marin",
                               rng.choice(employers) if rng.random() < 0.4 else None,
                               start.isoformat())
         done = start + timedelta(days=rng.randint(60, 300))
@@ -104,7 +106,7 @@ def person(rng: random.Random, i: int, partners: list[str], employers: list[str]
             if hired > today:
                 continue
             wage = round(rng.uniform(19, 34), 2)
-            job = Employment.hire(actor, pid, org, rng.choice(employers), occupation, wage,
+            job = Employment.hire(actor, p, org, rng.choice(employers), occupation, wage,
                                   hired.isoformat())
             raise_day = hired + timedelta(days=rng.randint(45, 270))
             if raise_day <= today and rng.random() < 0.9:

@@ -1,6 +1,7 @@
 """Training and job outcomes: enrollments (of every program type) and their completions, hires,
 wage changes and separations. Each carries its business date, so progress can be read as of
-any date; corrections would be new events, never edits.
+any date; corrections would be new events, never edits. Enrollments and hires record the
+participant's community when they happened, which is what progress by community counts.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from eventsourcing.domain import event
 
 from domain.base import Aggregate, parse_date, require
 from domain.errors import Conflict
+from domain.partnership.participants import Participant
 
 PROGRAM_TYPES = ("credential", "continuing_education", "ehr_training", "professional_development",
                  "tuition_reimbursement", "preceptorship", "k12_shadowing", "pre_apprenticeship",
@@ -36,10 +38,11 @@ def check_wage(value, field: str) -> float:
 
 class Enrollment(Aggregate):
     @event("Enrolled")
-    def __init__(self, actor: str, participant: str, organization: str, program_type: str,
-                 occupation: str, provider: str | None, employer: str | None, start_date: str,
-                 end_date: str | None):
+    def __init__(self, actor: str, participant: str, community: str, organization: str,
+                 program_type: str, occupation: str, provider: str | None,
+                 employer: str | None, start_date: str, end_date: str | None):
         self.participant = participant
+        self.community = community  # the participant's, when enrolled
         self.organization = organization
         self.program_type = program_type
         self.occupation = occupation
@@ -51,7 +54,7 @@ class Enrollment(Aggregate):
         self.credential: str | None = None
 
     @classmethod
-    def enroll(cls, actor: str, participant: str, organization: str, program_type: str,
+    def enroll(cls, actor: str, participant: Participant, organization: str, program_type: str,
                occupation: str, provider: str | None, employer: str | None, start_date: str,
                end_date: str | None = None) -> Enrollment:
         require(program_type in PROGRAM_TYPES, "program_type",
@@ -59,9 +62,9 @@ class Enrollment(Aggregate):
         start = parse_date(start_date, "start_date").isoformat()
         end = parse_date(end_date, "end_date").isoformat() if end_date is not None else None
         require(end is None or end >= start, "end_date", "must not be before start_date")
-        return cls(actor, participant, organization, program_type,
-                   _text(occupation, "occupation"), _text(provider, "provider", optional=True),
-                   employer, start, end)
+        return cls(actor, str(participant.id), participant.community, organization,
+                   program_type, _text(occupation, "occupation"),
+                   _text(provider, "provider", optional=True), employer, start, end)
 
     def complete(self, actor: str, day: str, credential: str | None) -> None:
         if self.completed_on is not None:
@@ -82,9 +85,10 @@ class Employment(Aggregate):
     """A job: the hire, each wage change, and the separation if there is one."""
 
     @event("Hired")
-    def __init__(self, actor: str, participant: str, organization: str, employer: str,
-                 occupation: str, hourly_wage: float, start_date: str):
+    def __init__(self, actor: str, participant: str, community: str, organization: str,
+                 employer: str, occupation: str, hourly_wage: float, start_date: str):
         self.participant = participant
+        self.community = community  # the participant's, when hired
         self.organization = organization
         self.employer = employer
         self.occupation = occupation
@@ -93,9 +97,10 @@ class Employment(Aggregate):
         self.separation: dict | None = None
 
     @classmethod
-    def hire(cls, actor: str, participant: str, organization: str, employer: str,
+    def hire(cls, actor: str, participant: Participant, organization: str, employer: str,
              occupation: str, hourly_wage: float, start_date: str) -> Employment:
-        return cls(actor, participant, organization, employer, _text(occupation, "occupation"),
+        return cls(actor, str(participant.id), participant.community, organization, employer,
+                   _text(occupation, "occupation"),
                    check_wage(hourly_wage, "hourly_wage"),
                    parse_date(start_date, "start_date").isoformat())
 

@@ -26,6 +26,7 @@ def _register() -> None:
         demo,
         jobs,
         jobs_bench,
+        outcomes_bench,
         server,
         solve,
         store,

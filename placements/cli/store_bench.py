@@ -154,28 +154,37 @@ def generate(app, n: int, cipher_key: str | None, progress) -> int:
                 s = to_stored(clone)
                 position += 1
                 rows.append((position, s.originator_id, s.originator_version, s.topic, s.state))
-        digests, marks = ledger.chain((rows[0][0] - 1, link), (
-            (p, str(o), v, t, st) for p, o, v, t, st in rows))
-        link = digests[-1]["digest"]
-        with app.engine.begin() as conn:
-            cursor = conn.connection.driver_connection.cursor()
-            with cursor.copy("COPY placements_events (id, originator_id, originator_version, "
-                             "topic, state) FROM STDIN") as copy:
-                for r in rows:
-                    copy.write_row(r)
-            with cursor.copy("COPY ledger (position, digest) FROM STDIN") as copy:
-                for d in digests:
-                    copy.write_row((d["position"], d["digest"]))
-            if marks:
-                conn.execute(ledger.checkpoints.insert(), marks)
-            conn.execute(text("SELECT setval(pg_get_serial_sequence('placements_events', 'id'),"
-                              " (SELECT max(id) FROM placements_events))"))
+        link = copy_events(app, rows, link)
         written += len(rows)
         progress.advance(task, len(rows))
     with app.engine.begin() as conn:
         conn.execute(text("ANALYZE placements_events"))
         conn.execute(text("ANALYZE ledger"))
     return written
+
+
+def copy_events(app, rows: list[tuple], link: str) -> str:
+    """COPY stored events (position, originator id, version, topic, state), in position order
+    and following the ledger's head digest `link`, with their ledger digests, in one
+    transaction; returns the new head digest."""
+    from placements import ledger
+
+    digests, marks = ledger.chain((rows[0][0] - 1, link), (
+        (p, str(o), v, t, st) for p, o, v, t, st in rows))
+    with app.engine.begin() as conn:
+        cursor = conn.connection.driver_connection.cursor()
+        with cursor.copy("COPY placements_events (id, originator_id, originator_version, "
+                         "topic, state) FROM STDIN") as copy:
+            for r in rows:
+                copy.write_row(r)
+        with cursor.copy("COPY ledger (position, digest) FROM STDIN") as copy:
+            for d in digests:
+                copy.write_row((d["position"], d["digest"]))
+        if marks:
+            conn.execute(ledger.checkpoints.insert(), marks)
+        conn.execute(text("SELECT setval(pg_get_serial_sequence('placements_events', 'id'),"
+                          " (SELECT max(id) FROM placements_events))"))
+    return digests[-1]["digest"]
 
 
 def event_count(engine: Engine) -> int:

@@ -17,7 +17,7 @@ from placements.organizations import common
 from placements.paging import Page, page
 from placements.partnership.outcomes import Outcomes, employments, enrollments
 from placements.partnership.participants import sees_all, visible_ids
-from placements.partnership.progress import Scope, metric_progress
+from placements.partnership.progress import Scope, Target, target_progress
 from placements.principals import Principal
 from placements.readmodel import metadata, projects
 
@@ -90,16 +90,15 @@ class Initiatives(Outcomes):
                                      "program_types": None, "occupations": None}
                                     for m in METRICS
                                     if m not in {t["metric"] for t in row["targets"]}]
-        metrics = []
+        scope = Scope(day, row["start_date"], communities)
+        wanted = [Target(t["metric"], tuple(t["program_types"] or ()) or None,
+                         tuple(t["occupations"] or ()) or None) for t in targets]
         with self.engine.connect() as conn:
-            for t in targets:
-                scope = Scope(day, row["start_date"], communities,
-                              tuple(t["program_types"]) if t["program_types"] else None,
-                              tuple(t["occupations"]) if t["occupations"] else None)
-                metrics.append({"metric": t["metric"], "label": t["label"], "target": t["value"],
-                                "by": t["by"], "program_types": t["program_types"],
-                                "occupations": t["occupations"],
-                                **metric_progress(conn, t["metric"], scope, by, ids, visible)})
+            figures = target_progress(conn, scope, wanted, by, ids, visible)
+        metrics = [{"metric": t["metric"], "label": t["label"], "target": t["value"],
+                    "by": t["by"], "program_types": t["program_types"],
+                    "occupations": t["occupations"], **figure}
+                   for t, figure in zip(targets, figures, strict=True)]
         return {"initiative": row["id"], "name": row["name"], "as_of": day, "by": by,
                 "communities": row["communities"], "start_date": row["start_date"],
                 "metrics": metrics}

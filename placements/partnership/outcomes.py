@@ -25,6 +25,7 @@ enrollments = Table(
     Column("seq", String(40), nullable=False, index=True),
     Column("version", Integer, nullable=False),
     Column("participant", String(36), nullable=False, index=True),
+    Column("community", String(200), nullable=False),
     Column("organization", String(36), nullable=False),
     Column("program_type", String(30), nullable=False, index=True),
     Column("occupation", String(200), nullable=False),
@@ -42,17 +43,20 @@ employments = Table(
     Column("seq", String(40), nullable=False, index=True),
     Column("version", Integer, nullable=False),
     Column("participant", String(36), nullable=False, index=True),
+    Column("community", String(200), nullable=False),
     Column("organization", String(36), nullable=False),
     Column("employer", String(36), nullable=False),
     Column("occupation", String(200), nullable=False),
     Column("start_date", String(10), nullable=False, index=True),
+    Column("start_wage", Float, nullable=False),
     Column("hourly_wage", Float, nullable=False),  # the latest recorded
     Column("anniversary", String(10), nullable=False),  # start + 365 days, for retention
     Column("separated_on", String(10)),
     Column("separation_reason", String(200)),
 )
 
-# One row per wage in force from its effective date (the hire's wage is the first).
+# One row per wage in force from its effective date until the next change (the hire's wage is
+# the first), so the wage on any date is one row: effective_date <= day < until.
 wage_history = Table(
     "wage_history", metadata,
     Column("employment", String(36), primary_key=True),
@@ -61,13 +65,14 @@ wage_history = Table(
     Column("employer", String(36), nullable=False),
     Column("occupation", String(200), nullable=False),
     Column("effective_date", String(10), nullable=False, index=True),
+    Column("until", String(10), index=True),  # the next change's date; null: still in force
     Column("hourly_wage", Float, nullable=False),
 )
 
 
 @projects(Enrollment)
 def _enrollment_row(e: Enrollment):
-    yield enrollments, {**common(e), "participant": e.participant,
+    yield enrollments, {**common(e), "participant": e.participant, "community": e.community,
                         "organization": e.organization, "program_type": e.program_type,
                         "occupation": e.occupation, "provider": e.provider,
                         "employer": e.employer, "start_date": e.start_date,
@@ -78,15 +83,18 @@ def _enrollment_row(e: Enrollment):
 @projects(Employment)
 def _employment_rows(e: Employment):
     separation = e.separation or {}
-    yield employments, {**common(e), "participant": e.participant,
+    yield employments, {**common(e), "participant": e.participant, "community": e.community,
                         "organization": e.organization, "employer": e.employer,
                         "occupation": e.occupation, "start_date": e.start_date,
+                        "start_wage": e.wages[0]["hourly_wage"],
                         "hourly_wage": e.wages[-1]["hourly_wage"], "anniversary": e.anniversary,
                         "separated_on": separation.get("date"),
                         "separation_reason": separation.get("reason")}
     for n, wage in enumerate(e.wages):
+        until = e.wages[n + 1]["effective_date"] if n + 1 < len(e.wages) else None
         yield wage_history, {"employment": str(e.id), "n": n, "participant": e.participant,
-                             "employer": e.employer, "occupation": e.occupation, **wage}
+                             "employer": e.employer, "occupation": e.occupation,
+                             "until": until, **wage}
 
 
 def enrollment_view(row: dict) -> dict:
@@ -113,7 +121,7 @@ class Outcomes(Participants):
                employer: str | None = None, end_date: str | None = None) -> dict:
         participant = writable(self, principal, participant_id)
         self._organization(employer, "employer", "employer")
-        enrollment = Enrollment.enroll(principal.actor, str(participant.id), principal.org,
+        enrollment = Enrollment.enroll(principal.actor, participant, principal.org,
                                        program_type, occupation, provider, employer,
                                        start_date, end_date)
         self.commit(enrollment)
@@ -133,7 +141,7 @@ class Outcomes(Participants):
              hourly_wage: float, start_date: str) -> dict:
         participant = writable(self, principal, participant_id)
         self._organization(employer, "employer", "employer")
-        job = Employment.hire(principal.actor, str(participant.id), principal.org, employer,
+        job = Employment.hire(principal.actor, participant, principal.org, employer,
                               occupation, hourly_wage, start_date)
         self.commit(job)
         return self.employment(principal, str(job.id))

@@ -1,208 +1,259 @@
 """Progress of an initiative against its targets, read from the read models as of a date.
 
-Each metric is a query over dated rows (enrollments, employments, the wage history, DAS
-registrations), filtered to what was true on `as_of`, and aggregated by the database; a
-breakdown groups the same rows by community, employer or occupation, and cells of fewer than
-MIN_CELL people are suppressed (domain/partnership/initiatives.py). Nothing here replays the log:
-the tables are kept by the projections and rebuilt by `placements replay`.
+Each target is a condition over dated rows of one family: enrollments, jobs, or DAS
+registrations. All the targets of a family are counted in one pass over its table: rows are
+grouped per participant (and breakdown key) with a count per target, then those groups are
+added up per key, which gives each target's rows, people and hits without a COUNT(DISTINCT).
+The median wage gain is read from the wage history (the wage in force on a date is one row).
+Cells of fewer than MIN_CELL people are suppressed (domain/partnership/initiatives.py).
+Nothing here replays the log: the tables are kept by the projections and rebuilt by
+`placements replay`.
 """
 
 from __future__ import annotations
 
 import statistics
-from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Select, and_, case, func, literal, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select, true
 from sqlalchemy.engine import Connection
 
-from domain.partnership.initiatives import METRICS, PERCENT_METRICS, suppress
+from domain.partnership.initiatives import PERCENT_METRICS, suppress
 from placements.apprenticeship import apprentices, programs
 from placements.partnership.outcomes import employments, enrollments, wage_history
 from placements.partnership.participants import participants
 
 P, E, J, W = participants, enrollments, employments, wage_history
+ENROLLMENT = ("trainees", "completions", "credentials_earned", "preceptorships",
+              "tuition_reimbursements", "placement_rate")
+EMPLOYMENT = ("hires", "retention_12m")
 
 
 @dataclass(frozen=True)
 class Scope:
-    """What a target counts: the initiative's filters, the target's, and the date."""
+    """What every target of an initiative counts: what happened by `as_of`, from `start`, of
+    participants in `communities`."""
 
     as_of: str
     start: str | None = None
     communities: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Target:
+    metric: str
     program_types: tuple[str, ...] | None = None
     occupations: tuple[str, ...] | None = None
 
 
-def _enrolled(scope: Scope, *where) -> Select:
-    q = select(E.c.participant.label("participant"), P.c.community.label("community"),
-               E.c.employer.label("employer"), E.c.occupation.label("occupation"))
-    q = q.select_from(E).join(P, P.c.id == E.c.participant).where(E.c.start_date <= scope.as_of,
-                                                                  *where)
-    if scope.start:
-        q = q.where(E.c.start_date >= scope.start)
-    if scope.communities:
-        q = q.where(P.c.community.in_(scope.communities))
-    if scope.program_types:
-        q = q.where(E.c.program_type.in_(scope.program_types))
-    if scope.occupations:
-        q = q.where(E.c.occupation.in_(scope.occupations))
-    return q
+@dataclass(frozen=True)
+class Family:
+    """The rows one kind of target counts: the table's select (participant, community,
+    employer, occupation columns and its filters) and each target's condition and hit."""
+
+    source: Select
+    columns: dict[str, ColumnElement]
+    terms: list[tuple[ColumnElement, ColumnElement | None]]
+    kinds: list[str]
 
 
-def _hired(scope: Scope, *where, hit=None) -> Select:
-    cols = [J.c.participant.label("participant"), P.c.community.label("community"),
-            J.c.employer.label("employer"), J.c.occupation.label("occupation")]
-    if hit is not None:
-        cols.append(hit.label("hit"))
-    q = select(*cols).select_from(J).join(P, P.c.id == J.c.participant).where(
-        J.c.start_date <= scope.as_of, *where)
-    if scope.start:
-        q = q.where(J.c.start_date >= scope.start)
-    if scope.communities:
-        q = q.where(P.c.community.in_(scope.communities))
-    if scope.occupations:
-        q = q.where(J.c.occupation.in_(scope.occupations))
-    return q
+def _one(cond: ColumnElement) -> ColumnElement:
+    return case((cond, 1), else_=0)
 
 
-def _completed(scope: Scope, *where) -> Select:
-    return _enrolled(scope, E.c.completed_on.is_not(None), E.c.completed_on <= scope.as_of,
-                     *where)
+def _enrollments(scope: Scope, targets: Sequence[Target]) -> Family:
+    done = and_(E.c.completed_on.is_not(None), E.c.completed_on <= scope.as_of)
+    hired_after = select(J.c.id).where(J.c.participant == E.c.participant,
+                                       J.c.start_date >= E.c.start_date,
+                                       J.c.start_date <= scope.as_of).exists()
+    terms, kinds = [], []
+    for t in targets:
+        narrow = [E.c.program_type.in_(t.program_types)] if t.program_types else []
+        narrow += [E.c.occupation.in_(t.occupations)] if t.occupations else []
+        cond = {"trainees": [], "completions": [done],
+                "credentials_earned": [done, E.c.credential.is_not(None)],
+                "preceptorships": [E.c.program_type == "preceptorship"],
+                "tuition_reimbursements": [E.c.program_type == "tuition_reimbursement"],
+                "placement_rate": [done]}[t.metric]
+        terms.append((and_(true(), *narrow, *cond),
+                      hired_after if t.metric == "placement_rate" else None))
+        kinds.append({"trainees": "people", "placement_rate": "rate"}.get(t.metric, "rows"))
+    where = [E.c.start_date <= scope.as_of]
+    where += [E.c.start_date >= scope.start] if scope.start else []
+    where += [E.c.community.in_(scope.communities)] if scope.communities else []
+    return Family(select().select_from(E).where(*where),
+                  {"participant": E.c.participant, "community": E.c.community,
+                   "employer": E.c.employer, "occupation": E.c.occupation}, terms, kinds)
 
 
-def _placed(scope: Scope) -> Select:
-    """Completed enrollments, each with `hit` 1 when a job started between the enrollment's
-    start and as_of."""
-    later = select(J.c.id).where(J.c.participant == E.c.participant,
-                                 J.c.start_date >= E.c.start_date,
-                                 J.c.start_date <= scope.as_of).exists()
-    return _completed(scope).add_columns(case((later, 1), else_=0).label("hit"))
-
-
-def _retained(scope: Scope) -> Select:
-    """Jobs that reached their first anniversary by as_of; `hit` 1 when still held then."""
+def _employments(scope: Scope, targets: Sequence[Target]) -> Family:
     kept = or_(J.c.separated_on.is_(None), J.c.separated_on >= J.c.anniversary)
-    return _hired(scope, J.c.anniversary <= scope.as_of, hit=case((kept, 1), else_=0))
+    terms, kinds = [], []
+    for t in targets:
+        narrow = [J.c.occupation.in_(t.occupations)] if t.occupations else []
+        if t.metric == "hires":
+            terms.append((and_(true(), *narrow), None))
+            kinds.append("rows")
+        else:  # retention_12m: jobs a year old by as_of, and whether they were still held
+            terms.append((and_(J.c.anniversary <= scope.as_of, *narrow), kept))
+            kinds.append("rate")
+    where = [J.c.start_date <= scope.as_of]
+    where += [J.c.start_date >= scope.start] if scope.start else []
+    where += [J.c.community.in_(scope.communities)] if scope.communities else []
+    return Family(select().select_from(J).where(*where),
+                  {"participant": J.c.participant, "community": J.c.community,
+                   "employer": J.c.employer, "occupation": J.c.occupation}, terms, kinds)
 
 
-def _registered(scope: Scope) -> Select:
+def _registrations(scope: Scope, targets: Sequence[Target]) -> Family:
     A, G = apprentices, programs
-    q = select(A.c.participant.label("participant"), P.c.community.label("community"),
-               A.c.employer.label("employer"), G.c.occupation.label("occupation")).select_from(
-        A).join(P, P.c.id == A.c.participant).join(G, G.c.id == A.c.program).where(
-        A.c.registered_date <= scope.as_of)
-    if scope.start:
-        q = q.where(A.c.registered_date >= scope.start)
-    if scope.communities:
-        q = q.where(P.c.community.in_(scope.communities))
-    if scope.occupations:
-        q = q.where(G.c.occupation.in_(scope.occupations))
-    return q
+    where = [A.c.participant.is_not(None), A.c.registered_date <= scope.as_of]
+    where += [A.c.registered_date >= scope.start] if scope.start else []
+    where += [P.c.community.in_(scope.communities)] if scope.communities else []
+    return Family(select().select_from(A).join(P, P.c.id == A.c.participant).join(
+        G, G.c.id == A.c.program).where(*where),
+        {"participant": A.c.participant, "community": P.c.community, "employer": A.c.employer,
+         "occupation": G.c.occupation},
+        [(and_(true(), *([G.c.occupation.in_(t.occupations)] if t.occupations else [])), None)
+         for t in targets], ["rows"] * len(targets))
 
 
-# metric -> (facts, how `actual` is made: "rows", "people" or "rate")
-COUNTS: dict[str, tuple[Callable[[Scope], Select], str]] = {
-    "trainees": (_enrolled, "people"),
-    "completions": (_completed, "rows"),
-    "credentials_earned": (lambda s: _completed(s, E.c.credential.is_not(None)), "rows"),
-    "preceptorships": (lambda s: _enrolled(s, E.c.program_type == "preceptorship"), "rows"),
-    "tuition_reimbursements": (
-        lambda s: _enrolled(s, E.c.program_type == "tuition_reimbursement"), "rows"),
-    "hires": (_hired, "rows"),
-    "apprentices_registered": (_registered, "rows"),
-    "placement_rate": (_placed, "rate"),
-    "retention_12m": (_retained, "rate"),
-}
-assert set(COUNTS) | {"median_wage_gain"} == set(METRICS)
+def _per_participant(f: Family, by: str | None) -> Select:
+    """One row per participant (and key): each target's rows (n0, n1, …) and hits (h0, …)."""
+    keys = [f.columns["participant"]] + ([f.columns[by].label("key")] if by else [])
+    counts = []
+    for i, (cond, hit) in enumerate(f.terms):
+        counts.append(func.sum(_one(cond)).label(f"n{i}"))
+        counts.append(func.sum(_one(and_(cond, hit))).label(f"h{i}") if hit is not None
+                      else literal(0).label(f"h{i}"))
+    return f.source.add_columns(*keys, *counts).group_by(*keys)
 
 
-def _figure(kind: str, rows: int, people: int, hits: int | None) -> float | int | None:
+def _figure(kind: str, rows: int, people: int, hits: int) -> float | int | None:
     if kind == "rows":
         return rows
     if kind == "people":
         return people
-    return round(100 * (hits or 0) / rows, 1) if rows else None
+    return round(100 * hits / rows, 1) if rows else None
 
 
-def _counted(conn: Connection, facts: Select, kind: str, by: str | None) -> tuple[dict, list]:
-    f = facts.subquery()
-    hits = func.sum(f.c.hit) if kind == "rate" else literal(None)
-    aggregates = (func.count(), func.count(f.c.participant.distinct()), hits)
-    total = conn.execute(select(*aggregates)).one()
-    overall = {"actual": _figure(kind, *total), "people": total[1]}
-    cells = []
-    if by is not None:
-        key = f.c[by]
-        for k, rows, people, h in conn.execute(select(key, *aggregates).group_by(key)
-                                               .order_by(key)):
-            cells.append({"key": k, "actual": _figure(kind, rows, people, h), "people": people})
-    return overall, cells
+def _totals(conn: Connection, f: Family, by: str | None) -> list[list[tuple]]:
+    """Per target, [(key, rows, people, hits)] (one row with key None when `by` is None)."""
+    inner = _per_participant(f, by).subquery()
+    sums = []
+    for i in range(len(f.terms)):
+        n, h = inner.c[f"n{i}"], inner.c[f"h{i}"]
+        sums += [func.coalesce(func.sum(n), 0), func.sum(_one(n > 0)), func.coalesce(
+            func.sum(h), 0)]
+    q = select(inner.c.key if by else literal(None), *sums)
+    if by:
+        q = q.group_by(inner.c.key).order_by(inner.c.key)
+    out: list[list[tuple]] = [[] for _ in f.terms]
+    for row in conn.execute(q):
+        for i in range(len(f.terms)):
+            rows, people, hits = row[1 + 3 * i: 4 + 3 * i]
+            if rows:
+                out[i].append((row[0], int(rows), int(people or 0), int(hits)))
+    return out
 
 
-def _wage_gains(conn: Connection, scope: Scope, by: str | None) -> tuple[dict, list]:
-    """Per participant hired by as_of: the gain from the first hourly wage on record to the
-    latest in force on as_of, in percent; the median over participants (and over each cell,
-    keyed by the participant's latest job)."""
-    ordered = (W.c.effective_date, W.c.employment, W.c.n)
-    w = select(W.c.participant, W.c.employer, W.c.occupation, W.c.hourly_wage,
-               func.row_number().over(partition_by=W.c.participant, order_by=ordered)
-               .label("first"),
-               func.row_number().over(partition_by=W.c.participant,
-                                      order_by=[c.desc() for c in ordered]).label("last")
-               ).where(W.c.effective_date <= scope.as_of)
-    if scope.start:
-        w = w.where(W.c.effective_date >= scope.start)
-    if scope.occupations:
-        w = w.where(W.c.occupation.in_(scope.occupations))
-    w = w.subquery()
-    first, last = w.alias("first_wage"), w.alias("last_wage")
-    q = select(last.c.participant, P.c.community, last.c.employer, last.c.occupation,
-               first.c.hourly_wage, last.c.hourly_wage).select_from(last).join(
-        first, and_(first.c.participant == last.c.participant, first.c.first == 1)).join(
-        P, P.c.id == last.c.participant).where(last.c["last"] == 1)
-    if scope.communities:
-        q = q.where(P.c.community.in_(scope.communities))
+def _family_progress(conn: Connection, f: Family, by: str | None) -> list[tuple[dict, list]]:
+    cells = _totals(conn, f, by) if by else [[] for _ in f.terms]
+    if by == "community":  # each participant is in one community: the cells add up
+        totals = [[(None, sum(c[1] for c in cs), sum(c[2] for c in cs), sum(c[3] for c in cs))]
+                  for cs in cells]
+    else:
+        totals = _totals(conn, f, None)
+    out = []
+    for kind, total, cs in zip(f.kinds, totals, cells, strict=True):
+        _, rows, people, hits = total[0] if total else (None, 0, 0, 0)
+        out.append(({"actual": _figure(kind, rows, people, hits), "people": people},
+                    [{"key": k, "actual": _figure(kind, r, p, h), "people": p}
+                     for k, r, p, h in cs]))
+    return out
+
+
+def _ids(conn: Connection, f: Family, visible: Select | None) -> list[list[str]]:
+    """Per target, the participants it counts (of those in `visible`, if given)."""
+    inner = _per_participant(f, None)
+    if visible is not None:
+        inner = inner.where(f.columns["participant"].in_(visible))
+    out: list[list[str]] = [[] for _ in f.terms]
+    for row in conn.execute(inner):
+        for i in range(len(f.terms)):
+            if row[1 + 2 * i]:
+                out[i].append(row[0])
+    return [sorted(x) for x in out]
+
+
+def _wage_gains(conn: Connection, scope: Scope, target: Target, by: str | None
+                ) -> tuple[dict, list, Select]:
+    """Per job started by as_of: the gain from the wage it was hired at to the wage in force on
+    as_of (the last one, for a job that ended), in percent; the median over jobs, overall and
+    per cell; people are the participants holding them."""
+    where = [J.c.start_date <= scope.as_of]
+    where += [J.c.start_date >= scope.start] if scope.start else []
+    where += [J.c.community.in_(scope.communities)] if scope.communities else []
+    where += [J.c.occupation.in_(target.occupations)] if target.occupations else []
+    q = select(J.c.participant, J.c.community, J.c.employer, J.c.occupation, J.c.start_wage,
+               W.c.hourly_wage).join(W, and_(
+        W.c.employment == J.c.id, W.c.effective_date <= scope.as_of,
+        or_(W.c.until.is_(None), W.c.until > scope.as_of))).where(*where)
+    gains: list[float] = []
+    people: set[str] = set()
     cells: dict = {}
-    gains = []
     index = {"community": 1, "employer": 2, "occupation": 3}.get(by or "")
     for row in conn.execute(q):
         gain = 100 * (row[5] - row[4]) / row[4]
         gains.append(gain)
+        people.add(row[0])
         if index is not None:
-            cells.setdefault(row[index], []).append(gain)
+            cell = cells.setdefault(row[index], ([], set()))
+            cell[0].append(gain)
+            cell[1].add(row[0])
 
     def median(xs: list[float]) -> float | None:
         return round(statistics.median(xs), 1) if xs else None
 
-    return ({"actual": median(gains), "people": len(gains)},
-            [{"key": k, "actual": median(v), "people": len(v)}
-             for k, v in sorted(cells.items(), key=lambda kv: (kv[0] is None, kv[0] or ""))])
+    return ({"actual": median(gains), "people": len(people)},
+            [{"key": k, "actual": median(v), "people": len(who)}
+             for k, (v, who) in sorted(cells.items(), key=lambda kv: (kv[0] is None,
+                                                                      kv[0] or ""))],
+            select(J.c.participant).where(*where))
 
 
-def _ids(conn: Connection, facts: Select, visible: Select | None) -> list[str]:
-    f = facts.subquery()
-    q = select(f.c.participant).distinct()
-    if visible is not None:
-        q = q.where(f.c.participant.in_(visible))
-    return sorted(r[0] for r in conn.execute(q))
-
-
-def metric_progress(conn: Connection, metric: str, scope: Scope, by: str | None,
-                    ids: bool, visible: Select | None) -> dict:
-    """One metric's actual, the people counted, their ids (those the caller may see) and the
-    breakdown with small cells suppressed."""
-    if metric == "median_wage_gain":
-        overall, cells = _wage_gains(conn, scope, by)
-        facts = _hired(scope)
-    else:
-        facts, kind = COUNTS[metric]
-        facts = facts(scope)
-        overall, cells = _counted(conn, facts, kind, by)
-    out = {**overall, "unit": "percent" if metric in PERCENT_METRICS else "count"}
-    if ids:
-        out["participants"] = _ids(conn, facts, visible)
-    if by is not None:
-        out["breakdown"] = suppress(cells)
+def target_progress(conn: Connection, scope: Scope, targets: Sequence[Target], by: str | None,
+             ids: bool, visible: Select | None) -> list[dict]:
+    """Each target's actual, the people counted, their ids (those in `visible`, or all when it
+    is None) and the breakdown `by`, small cells suppressed; in the order of `targets`."""
+    results: dict[int, tuple[dict, list, list[str] | None]] = {}
+    for family, metrics in ((_enrollments, ENROLLMENT), (_employments, EMPLOYMENT),
+                            (_registrations, ("apprentices_registered",))):
+        chosen = [(i, t) for i, t in enumerate(targets) if t.metric in metrics]
+        if not chosen:
+            continue
+        f = family(scope, [t for _, t in chosen])
+        figures = _family_progress(conn, f, by)
+        who = _ids(conn, f, visible) if ids else [None] * len(chosen)
+        for (i, _), (overall, cells), people in zip(chosen, figures, who, strict=True):
+            results[i] = (overall, cells, people)
+    for i, t in enumerate(targets):
+        if t.metric == "median_wage_gain":
+            overall, cells, holders = _wage_gains(conn, scope, t, by)
+            people = None
+            if ids:
+                q = holders.distinct() if visible is None else holders.where(
+                    J.c.participant.in_(visible)).distinct()
+                people = sorted(r[0] for r in conn.execute(q))
+            results[i] = (overall, cells, people)
+    out = []
+    for i, t in enumerate(targets):
+        overall, cells, people = results[i]
+        item = {**overall, "unit": "percent" if t.metric in PERCENT_METRICS else "count"}
+        if people is not None:
+            item["participants"] = people
+        if by is not None:
+            item["breakdown"] = suppress(cells)
+        out.append(item)
     return out
