@@ -146,11 +146,15 @@ class Outcomes(Participants):
         self.commit(job)
         return self.employment(principal, str(job.id))
 
+    def _job(self, principal: Principal, employment_id: str) -> Employment:
+        job = self.load(Employment, employment_id, "employment")
+        writable(self, principal, job.participant)
+        return job
+
     @command
     def change_wage(self, principal: Principal, employment_id: str, effective_date: str,
                     hourly_wage: float) -> dict:
-        job = self.load(Employment, employment_id, "employment")
-        writable(self, principal, job.participant)
+        job = self._job(principal, employment_id)
         job.change_wage(principal.actor, effective_date, hourly_wage)
         self.commit(job)
         return self.employment(principal, employment_id)
@@ -158,8 +162,7 @@ class Outcomes(Participants):
     @command
     def separate(self, principal: Principal, employment_id: str, date: str,
                  reason: str) -> dict:
-        job = self.load(Employment, employment_id, "employment")
-        writable(self, principal, job.participant)
+        job = self._job(principal, employment_id)
         job.separate(principal.actor, date, reason)
         self.commit(job)
         return self.employment(principal, employment_id)

@@ -16,7 +16,7 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select, true
+from sqlalchemy import ColumnElement, Select, Table, and_, case, func, literal, or_, select, true
 from sqlalchemy.engine import Connection
 
 from domain.partnership.initiatives import PERCENT_METRICS, suppress
@@ -62,6 +62,18 @@ def _one(cond: ColumnElement) -> ColumnElement:
     return case((cond, 1), else_=0)
 
 
+def _window(table: Table, day: ColumnElement, scope: Scope) -> list[ColumnElement]:
+    """Rows of the table dated (by `day`) in the scope, of participants in its communities."""
+    where = [day <= scope.as_of]
+    where += [day >= scope.start] if scope.start else []
+    where += [table.c.community.in_(scope.communities)] if scope.communities else []
+    return where
+
+
+def _keys(table: Table) -> dict[str, ColumnElement]:
+    return {k: table.c[k] for k in ("participant", "community", "employer", "occupation")}
+
+
 def _enrollments(scope: Scope, targets: Sequence[Target]) -> Family:
     done = and_(E.c.completed_on.is_not(None), E.c.completed_on <= scope.as_of)
     hired_after = select(J.c.id).where(J.c.participant == E.c.participant,
@@ -79,12 +91,8 @@ def _enrollments(scope: Scope, targets: Sequence[Target]) -> Family:
         terms.append((and_(true(), *narrow, *cond),
                       hired_after if t.metric == "placement_rate" else None))
         kinds.append({"trainees": "people", "placement_rate": "rate"}.get(t.metric, "rows"))
-    where = [E.c.start_date <= scope.as_of]
-    where += [E.c.start_date >= scope.start] if scope.start else []
-    where += [E.c.community.in_(scope.communities)] if scope.communities else []
-    return Family(select().select_from(E).where(*where),
-                  {"participant": E.c.participant, "community": E.c.community,
-                   "employer": E.c.employer, "occupation": E.c.occupation}, terms, kinds)
+    return Family(select().select_from(E).where(*_window(E, E.c.start_date, scope)), _keys(E),
+                  terms, kinds)
 
 
 def _employments(scope: Scope, targets: Sequence[Target]) -> Family:
@@ -98,12 +106,8 @@ def _employments(scope: Scope, targets: Sequence[Target]) -> Family:
         else:  # retention_12m: jobs a year old by as_of, and whether they were still held
             terms.append((and_(J.c.anniversary <= scope.as_of, *narrow), kept))
             kinds.append("rate")
-    where = [J.c.start_date <= scope.as_of]
-    where += [J.c.start_date >= scope.start] if scope.start else []
-    where += [J.c.community.in_(scope.communities)] if scope.communities else []
-    return Family(select().select_from(J).where(*where),
-                  {"participant": J.c.participant, "community": J.c.community,
-                   "employer": J.c.employer, "occupation": J.c.occupation}, terms, kinds)
+    return Family(select().select_from(J).where(*_window(J, J.c.start_date, scope)), _keys(J),
+                  terms, kinds)
 
 
 def _registrations(scope: Scope, targets: Sequence[Target]) -> Family:
@@ -192,9 +196,7 @@ def _wage_gains(conn: Connection, scope: Scope, target: Target, by: str | None
     """Per job started by as_of: the gain from the wage it was hired at to the wage in force on
     as_of (the last one, for a job that ended), in percent; the median over jobs, overall and
     per cell; people are the participants holding them."""
-    where = [J.c.start_date <= scope.as_of]
-    where += [J.c.start_date >= scope.start] if scope.start else []
-    where += [J.c.community.in_(scope.communities)] if scope.communities else []
+    where = _window(J, J.c.start_date, scope)
     where += [J.c.occupation.in_(target.occupations)] if target.occupations else []
     q = select(J.c.participant, J.c.community, J.c.employer, J.c.occupation, J.c.start_wage,
                W.c.hourly_wage).join(W, and_(
