@@ -82,3 +82,18 @@ def test_eligibility_consent_and_referral_outcome(client, consortium, app):
     assert r.status_code == 409 and r.get_json()["error"]["code"] == "consent_missing"
     assert ok(client.get(f"/v1/referrals/{referral['id']}",
                          headers=c.headers("other_partner")), 200)["status"] == "received"
+
+
+def test_every_partnership_event_names_its_actor(client, consortium):
+    c = consortium
+    p = participant(client, c)
+    care = service(client, c)
+    consent(client, c, p["id"], c.community)
+    ok(client.post(f"/v1/participants/{p['id']}/referrals", headers=c.headers("partner"),
+                   json={"service": care["id"]}))
+    log = ok(client.get("/v1/audit/events?limit=500", headers=c.headers("compliance")), 200)
+    ours = [e for e in log["events"] if e["aggregate_id"] in (p["id"], care["id"])
+            or e["type"] == "Referral.Referred"]
+    assert len(ours) == 4  # registered, consent, service published, referral
+    assert all(e["actor"].startswith("partner:") and e["actor"].endswith(
+        f"@{c.community if e['aggregate_id'] == care['id'] else c.union}") for e in ours)
