@@ -98,7 +98,7 @@ def test_idempotent_solve_request_enqueues_once(rq_app, workers, loaded):
 
 def test_redis_down_gives_503_and_writes_nothing(rq_app, loaded):
     from placements.settings import Settings
-    from workers.queue import RQJobs
+    from workers.job_queue import RQJobs
 
     client, tokens, _ = loaded
     rq_app.jobs = RQJobs(Settings(database_url=rq_app.settings.database_url,

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from placements.pieces import solve_pieces
 from tests.e2e.conftest import PLACEMENTS, bearer, events, solve_done, wait_for
-from workers.queue import piece_job_id
+from workers.job_queue import piece_job_id
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.xdist_group("workers")]
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from api.app import create_app
-from placements import demo
+from bootstrap import create_wsgi_app, demo
 from placements.principals import OPERATOR
 from placements.settings import Settings
 from tests.e2e.conftest import wait_for
@@ -12,7 +11,7 @@ from tests.e2e.conftest import wait_for
 def solved_in_the_thread(settings: Settings):
     """The demo consortium on SQLite, one consortium-wide solve through the API: the app, the
     demo's data and the finished solve as GET /v1/solves/{id} shows it."""
-    flask_app = create_app(settings=settings)
+    flask_app = create_wsgi_app(settings)
     app = flask_app.extensions["placements"]
     data = demo.load(app)
     token = app.issue_token(OPERATOR, "admin", None)[0]

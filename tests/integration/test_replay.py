@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from bootstrap import demo
 from domain.errors import InvalidInput
-from placements import demo, readmodel
+from placements import readmodel
 from placements.principals import OPERATOR, Principal
 from placements.replay import replay
 
