@@ -6,7 +6,7 @@ from sqlalchemy import JSON, Boolean, Column, Float, Integer, String, Table, or_
 
 from domain.capacity import Preceptor, Site, Slot
 from domain.errors import InvalidInput, NotFound
-from domain.placements import Placement
+from domain.placements import LIVE, Placement
 from placements.base import Base, check_version, command
 from placements.organizations import common
 from placements.paging import Page, page
@@ -186,8 +186,7 @@ class Capacity(Base):
             ids = [r.id for r in conn.execute(
                 select(placements_table.c.id).where(
                     placements_table.c.slot == str(slot.id),
-                    placements_table.c.status.in_(("proposed", "requested", "confirmed",
-                                                   "accepted")))
+                    placements_table.c.status.in_(LIVE))
             )]
         return self._reopen(principal, ids, reason)
 

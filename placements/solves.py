@@ -15,8 +15,8 @@ from sqlalchemy import JSON, Column, Float, Integer, String, Table, Text, select
 from domain.capacity import Slot
 from domain.errors import NotFound, Unavailable
 from domain.organizations import Organization
-from domain.placements import Placement
-from domain.solves import Solve
+from domain.placements import LIVE, Placement
+from domain.solves import UNFINISHED, Solve
 from domain.students import PlacementRequest
 from placements import pieces, solve_inputs
 from placements import problem as problem_builder
@@ -170,7 +170,7 @@ class Solves(Base):
         assigned = {a["request"]: a["slot"] for a in solution["assignments"]}
         with self.connection() as conn:
             live = {p.request: p for p in conn.execute(select(placements_table).where(
-                placements_table.c.status.in_(("proposed", "confirmed", "accepted"))))}
+                placements_table.c.status.in_(LIVE)))}
         changed: list = []
         for request_id in student_of:
             current = live.get(request_id)
@@ -212,4 +212,4 @@ class Solves(Base):
     def unfinished_solves(self) -> list[str]:
         with self.engine.connect() as conn:
             return [r.id for r in conn.execute(select(solves.c.id).where(
-                solves.c.status.in_(("queued", "running"))).order_by(solves.c.seq))]
+                solves.c.status.in_(UNFINISHED)).order_by(solves.c.seq))]

@@ -89,6 +89,7 @@ def _run(url: str, redis_url: str, workers: int, env: dict[str, str]) -> dict:
     from sqlalchemy import select
 
     from bootstrap import build_app
+    from domain.solves import FINISHED
     from placements.pieces import solve_pieces
     from placements.principals import OPERATOR
     from placements.settings import Settings
@@ -105,7 +106,7 @@ def _run(url: str, redis_url: str, workers: int, env: dict[str, str]) -> dict:
             time.sleep(0.2)
         started = time.time()
         solve = app.request_solve(OPERATOR)
-        while (solve := app.solve(OPERATOR, solve["id"]))["status"] not in ("done", "failed"):
+        while (solve := app.solve(OPERATOR, solve["id"]))["status"] not in FINISHED:
             time.sleep(0.5)
         ended = time.time()
     finally:
