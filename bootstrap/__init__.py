@@ -1,35 +1,6 @@
-"""The composition root: the one place that imports every layer and wires them together.
+"""The composition root: the one package that imports every layer and wires them together.
 
-`build_app` brings the database to the newest migration and assembles the application from
-settings with the job queue they choose (RQ on Redis, or a thread of this process);
-`create_wsgi_app` puts the API over it. The `placements`
-command line (bootstrap/cli/), the benchmarks (bootstrap/bench/) and the demo consortium
-(bootstrap/demo/) live here too, since they assemble and drive the whole.
+app.py assembles the application (`build_app`) and the API over it (`create_wsgi_app`);
+wsgi.py is gunicorn's entry point; cli/ is the `placements` command line, bench/ the benchmarks,
+demo/ the demo consortium. This file imports nothing, so a command pays only for what it uses.
 """
-
-from __future__ import annotations
-
-from flask import Flask
-
-from api.app import create_app
-from placements import schema
-from placements.app import PlacementsApp
-from placements.settings import Settings
-from workers import job_queue
-
-
-def build_app(settings: Settings | None = None, *, with_jobs: bool = True) -> PlacementsApp:
-    """The application over the settings' database, migrated to the newest revision, its solve
-    jobs going where the settings say (`with_jobs=False`: no queue, for commands that never
-    request a solve)."""
-    settings = settings or Settings.from_env()
-    schema.upgrade(settings.database_url)
-    app = PlacementsApp(settings)
-    if with_jobs:
-        app.jobs = job_queue.for_settings(app)
-    return app
-
-
-def create_wsgi_app(settings: Settings | None = None) -> Flask:
-    """The Flask app over a fully wired application (what `serve` and gunicorn run)."""
-    return create_app(build_app(settings))

@@ -84,7 +84,7 @@ def compliance(database_url: str | None, events: int, runs: int) -> None:
     """Time the compliance report over one apprentice with many events."""
     from uuid import UUID
 
-    from bootstrap import build_app
+    from bootstrap.app import build_app
     from placements.settings import Settings
 
     with tempfile.TemporaryDirectory() as tmp:

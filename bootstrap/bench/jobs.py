@@ -41,7 +41,7 @@ def _admin(url: str) -> psycopg.Connection:
 
 def _template(url: str, requests: int, seed: int, reload: bool, console: Console) -> None:
     """The loaded consortium in database `url`: reused when it holds this size and seed."""
-    from bootstrap import build_app
+    from bootstrap.app import build_app
     from placements import problem_import
     from placements.settings import Settings
     from solver.synthetic import generate
@@ -88,7 +88,7 @@ def _run(url: str, redis_url: str, workers: int, env: dict[str, str]) -> dict:
     from rq import Worker
     from sqlalchemy import select
 
-    from bootstrap import build_app
+    from bootstrap.app import build_app
     from domain.solves import FINISHED
     from placements.pieces import solve_pieces
     from placements.principals import OPERATOR

@@ -119,7 +119,7 @@ def measure_appends(app, employer, site: str, bare, seconds: float, rounds: int)
 def template(cipher_key: str | None) -> list[list]:
     """A realistic log (from the real commands, on a throwaway SQLite file), as domain events
     in position order: the pattern every generated copy repeats with fresh aggregate ids."""
-    from bootstrap import build_app
+    from bootstrap.app import build_app
     from placements.settings import Settings
 
     with tempfile.TemporaryDirectory() as d:
@@ -194,7 +194,7 @@ def event_count(engine: Engine) -> int:
 @click.option("--rounds", default=3, show_default=True, help="alternating append phases")
 def store_bench(database_url: str | None, events: int, seconds: float, rounds: int) -> None:
     """Command appends vs bare INSERT transactions, and replay events/s, on PostgreSQL."""
-    from bootstrap import build_app
+    from bootstrap.app import build_app
     from placements import ledger
     from placements.principals import OPERATOR, Principal
     from placements.replay import replay

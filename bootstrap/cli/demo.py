@@ -8,8 +8,8 @@ import click
 @click.command()
 def demo() -> None:
     """Load a Bay Area demo consortium into an empty database; print a fresh token per role."""
-    from bootstrap import build_app
     from bootstrap import demo as demo_data
+    from bootstrap.app import build_app
     from placements.principals import OPERATOR
 
     app = build_app(with_jobs=False)

@@ -12,7 +12,7 @@ from placements.principals import OPERATOR
 @click.option("--port", default=8000, show_default=True, type=int)
 def serve(host: str, port: int) -> None:
     """Serve the HTTP API with Flask's server (use gunicorn in production: see docker/)."""
-    from bootstrap import create_wsgi_app
+    from bootstrap.app import create_wsgi_app
 
     create_wsgi_app().run(host=host, port=port, threaded=True)
 
@@ -28,7 +28,7 @@ def token() -> None:
 @click.option("--org", default=None, help="organisation id (coordinator and employer roles)")
 def token_create(role: str, org: str | None) -> None:
     """Issue a token; prints the token alone on stdout (it is stored hashed, shown only now)."""
-    from bootstrap import build_app
+    from bootstrap.app import build_app
     from domain.errors import DomainError
 
     try:

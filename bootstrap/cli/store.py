@@ -25,7 +25,7 @@ def progress_bar(label: str) -> Progress:
 @click.command()
 def replay() -> None:
     """Rebuild every read model from the event log alone (streaming, one transaction)."""
-    from bootstrap import build_app
+    from bootstrap.app import build_app
     from placements.replay import count_events
     from placements.replay import replay as run_replay
 
@@ -50,7 +50,7 @@ def verify_log(as_json: bool, checkpoint: str | None) -> None:
     Prints `ok: N events, head <sha256>` and the latest checkpoint (copy it off-site), or the
     first failing position, what failed there and the last checkpoint that still holds.
     """
-    from bootstrap import build_app
+    from bootstrap.app import build_app
     from placements import ledger
     from placements.principals import OPERATOR
 

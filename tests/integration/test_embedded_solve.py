@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bootstrap import create_wsgi_app, demo
+from bootstrap import demo
+from bootstrap.app import create_wsgi_app
 from placements.principals import OPERATOR
 from placements.settings import Settings
 from tests.e2e.conftest import wait_for

@@ -3,12 +3,10 @@ migrations (by `create_all`) is stamped with the first revision and upgraded, ke
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import psycopg
 import pytest
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, text
 
 from placements import schema
 from placements.app import PlacementsApp
@@ -17,20 +15,30 @@ from placements.settings import Settings
 from tests.conftest import DB_PREFIX, PG_ADMIN_DSN, worker_id
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def empty_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
-    """An empty database: no tables at all."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path}/empty.db"
-        return
-    request.applymarker(pytest.mark.postgres)
+@pytest.fixture(scope="session")
+def scratch_pg(request: pytest.FixtureRequest) -> str:
+    """A PostgreSQL database of this worker's own for these tests, made once (CREATE DATABASE
+    is slow on a busy server); each test empties it."""
     name = f"{DB_PREFIX}_{worker_id(request)}_migrations"
     with psycopg.connect(PG_ADMIN_DSN, autocommit=True, connect_timeout=5) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
-    yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    with psycopg.connect(PG_ADMIN_DSN, autocommit=True, connect_timeout=5) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    return f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def empty_url(request: pytest.FixtureRequest, tmp_path) -> str:
+    """An empty database: no tables at all."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path}/empty.db"
+    request.applymarker(pytest.mark.postgres)
+    url = request.getfixturevalue("scratch_pg")
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    return url
 
 
 def head() -> str:

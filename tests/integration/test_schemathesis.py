@@ -9,7 +9,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
-from bootstrap import create_wsgi_app
+from bootstrap.app import create_wsgi_app
 from placements.app import PlacementsApp
 from placements.settings import Settings
 from tests.conftest import make_consortium
