@@ -10,7 +10,8 @@ import redis
 from placements.principals import OPERATOR, Principal
 from tests.e2e.conftest import PLACEMENTS, bearer, events, solve_done, wait_for
 
-pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.xdist_group("workers")]
+pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow,
+              pytest.mark.xdist_group("workers")]
 
 
 def test_solve_proposes_and_explains(rq_app, workers, loaded):

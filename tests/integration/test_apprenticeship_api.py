@@ -222,6 +222,7 @@ def test_program_compliance_with_ratio_and_csv(client, consortium, world):
 
 
 
+@pytest.mark.slow
 def test_the_demo_apprenticeship_has_its_planted_violations(sqlite_app):
     from datetime import date
 

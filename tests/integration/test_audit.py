@@ -127,6 +127,7 @@ def snapshot(app) -> dict[str, list[tuple]]:
             for t in readmodel.projected_tables()}
 
 
+@pytest.mark.slow
 def test_realistic_scenario_verifies_and_replays_to_equal_tables(app, monkeypatch):
     realistic_log(app)
     live = snapshot(app)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bootstrap import demo
 from bootstrap.app import create_wsgi_app
 from placements.principals import OPERATOR
 from placements.settings import Settings
 from tests.e2e.conftest import wait_for
+
+pytestmark = pytest.mark.slow
 
 
 def solved_in_the_thread(settings: Settings):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import tempfile
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -21,6 +22,7 @@ _consortium = make_consortium(_app)
 schema = schemathesis.openapi.from_wsgi("/openapi.json", _flask)
 
 
+@pytest.mark.slow
 @schema.parametrize()
 @settings(max_examples=8, deadline=None,
           suppress_health_check=list(HealthCheck))
