@@ -17,11 +17,11 @@ SELF_ID = {"race": "Black or African American", "ethnicity": "declined", "vetera
 
 
 @pytest.fixture
-def keyed(tmp_path):
+def keyed(sqlite_url):
     """The application with a PLACEMENTS_CIPHER_KEY, on SQLite, and its HTTP client."""
     from api.app import create_app
 
-    app = PlacementsApp(Settings(database_url=f"sqlite:///{tmp_path}/p.db", cipher_key=KEY))
+    app = PlacementsApp(Settings(database_url=sqlite_url, cipher_key=KEY))
     flask_app = create_app(app)
     return app, flask_app.test_client(), make_consortium(app)
 

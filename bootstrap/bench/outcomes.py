@@ -1,7 +1,7 @@
 """`placements bench outcomes`: an initiative's progress over a large partnership on PostgreSQL,
 against a plain COUNT(*) over the same rows in the same run.
 
-The participants and their outcomes are the demo's generator (placements/demo_partnership.py)
+The participants and their outcomes are the demo's generator (bootstrap/demo/partnership.py)
 at scale: aggregates built by the domain's commands, their events stored through the
 application's mapper and COPYed into the log with their ledger digests (as `bench store` loads
 its log), then the read models rebuilt from the log by `replay`: the same events and rows the
@@ -20,8 +20,7 @@ from rich.table import Table as RichTable
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 
-from placements.cli.main import bench
-from placements.cli.store import progress_bar
+from bootstrap.cli.store import progress_bar
 
 TODAY = date(2026, 11, 30)
 
@@ -36,18 +35,18 @@ def _timed(fn, repeat: int) -> float:
     return statistics.median(times)
 
 
-@bench.command("outcomes")
+@click.command("outcomes")
 @click.option("--database-url", envvar="DATABASE_URL", required=True,
               help="an empty PostgreSQL database (default $DATABASE_URL)")
 @click.option("--participants", default=100_000, show_default=True)
 @click.option("--repeat", default=5, show_default=True, help="runs of each read (median)")
 def outcomes_bench(database_url: str, participants: int, repeat: int) -> None:
     """Progress of an initiative (every SPEC metric) over N participants, vs COUNT(*)."""
+    from bootstrap.app import build_app
+    from bootstrap.bench.store import copy_events
+    from bootstrap.demo import partnership as demo
     from domain.partnership.participants import Participant
-    from placements import demo_partnership as demo
     from placements import ledger
-    from placements.app import PlacementsApp
-    from placements.cli.store_bench import copy_events
     from placements.partnership.outcomes import employments, enrollments, wage_history
     from placements.partnership.participants import participants as participants_table
     from placements.principals import OPERATOR
@@ -57,7 +56,7 @@ def outcomes_bench(database_url: str, participants: int, repeat: int) -> None:
     if make_url(database_url).get_backend_name() != "postgresql":
         raise click.UsageError("bench outcomes measures PostgreSQL: give a postgresql+psycopg URL")
     console = Console()
-    app = PlacementsApp(Settings(database_url=database_url))
+    app = build_app(Settings(database_url=database_url), with_jobs=False)
     with app.engine.connect() as conn:
         if conn.execute(select(func.count()).select_from(participants_table)).scalar():
             raise click.UsageError("the database already holds participants: give an empty one")

@@ -191,7 +191,7 @@ def _services(app: PlacementsApp, demo: Partnership) -> None:
 
 def _apprentices(app: PlacementsApp, demo: Partnership, employer: str) -> None:
     """Eight CHW apprentices registered with DAS, each the record of a participant."""
-    from placements.demo_apprenticeship import STANDARDS
+    from bootstrap.demo.apprenticeship import STANDARDS
 
     program = app.create_program(OPERATOR, {**STANDARDS, "name": "Marin CHW apprenticeship"})
     partner = Principal("partner", demo.partners[REGISTRAR["Marin City"]])
