@@ -22,8 +22,9 @@ from tests.conftest import make_consortium
 from tests.integration.partnership_helpers import populate
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(CHROMIUM is None,
-                                reason="chromium is not installed (apt-get install chromium)")
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(CHROMIUM is None,
+                                 reason="chromium is not installed (apt-get install chromium)")]
 
 MEASURE = """<script>
 const bars = [...document.querySelectorAll("section.metric")].map(s => ({
