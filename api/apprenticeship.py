@@ -204,6 +204,8 @@ class ViolationSchema(Schema):
 class PriorLearningSchema(Schema):
     hours = fields.Float(metadata={"description": "credited for the program's occupation"})
     events = fields.List(fields.Nested(EventRefSchema))
+    term_ojt_hours = fields.Float(metadata={"description": "the program's term on as_of"})
+    required_ojt_hours = fields.Float(metadata={"description": "the term less the credit"})
 
 
 class ReportSchema(Schema):
@@ -219,7 +221,7 @@ class ReportSchema(Schema):
     pay_periods = fields.List(fields.Dict())
     violations = fields.List(fields.Nested(ViolationSchema))
     prior_learning = fields.Nested(PriorLearningSchema, metadata={
-        "description": "credit for prior learning; ojt_hours.required is the term less it"})
+        "description": "credit for prior learning and the OJT hours it leaves required"})
 
 
 class ProgramReportSchema(Schema):

@@ -374,9 +374,9 @@ class Apprenticeship(Base):
         credit = ({"hours": 0.0, "events": []} if row["participant"] is None else
                   partnership.prior_learning_credit(self, row["participant"],
                                                     standards["occupation"], known_at))
-        report["ojt_hours"]["term"] = standards["ojt_hours"]
-        report["ojt_hours"]["required"] = max(0.0, standards["ojt_hours"] - credit["hours"])
-        report["prior_learning"] = credit
+        report["prior_learning"] = {
+            **credit, "term_ojt_hours": standards["ojt_hours"],
+            "required_ojt_hours": max(0.0, standards["ojt_hours"] - credit["hours"])}
         return report
 
     def program_compliance(self, principal: Principal, program_id: str,

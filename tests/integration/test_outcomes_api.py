@@ -151,8 +151,8 @@ def test_prior_learning_reduces_the_hours_the_apprenticeship_requires(client, co
         "participant": p["id"]}))
     report = ok(client.get(f"/v1/apprentices/{apprentice['id']}/compliance?as_of=2026-06-01",
                            headers=c.headers("employer")), 200)
-    assert report["ojt_hours"]["term"] == 2000
-    assert report["ojt_hours"]["required"] == 1700
+    assert report["prior_learning"]["term_ojt_hours"] == 2000
+    assert report["prior_learning"]["required_ojt_hours"] == 1700
     assert report["prior_learning"]["hours"] == 300
     assert [e["id"] for e in report["prior_learning"]["events"]] == [credit["event_id"]]
 
