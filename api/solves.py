@@ -25,6 +25,13 @@ class SolveUnplacedSchema(Schema):
     detail = fields.String()
 
 
+class SolveExcludedSchema(Schema):
+    kind = fields.String(metadata={"description": "slot, request, student, site, ..."})
+    id = fields.String(allow_none=True)
+    college = fields.String(allow_none=True)
+    problem = fields.String(metadata={"description": "why it would make the problem invalid"})
+
+
 class SolvePiecesSchema(Schema):
     done = fields.Integer(metadata={"description": "pieces whose result is stored"})
     total = fields.Integer()
@@ -45,6 +52,8 @@ class SolveSchema(Schema):
     metrics = fields.Dict(allow_none=True)
     solve_seconds = fields.Float(allow_none=True)
     unplaced = fields.List(fields.Nested(SolveUnplacedSchema))
+    excluded = fields.List(fields.Nested(SolveExcludedSchema), metadata={
+        "description": "records left out of the solve because they would make it invalid"})
     error = fields.String(allow_none=True)
 
 

@@ -7,7 +7,16 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from api.capacity import TIME, LocationSchema
-from api.common import IsoDate, PageArgs, app, as_list, list_schema, principal
+from api.common import (
+    IsoDate,
+    PageArgs,
+    RequiredReasonSchema,
+    app,
+    as_list,
+    if_match,
+    list_schema,
+    principal,
+)
 
 blp = Blueprint("students", __name__, url_prefix="/v1",
                 description="Students and placement requests")
@@ -46,6 +55,7 @@ class PlacementRequestSchema(Schema):
     placement = fields.String(dump_only=True, allow_none=True,
                               metadata={"description": "the placement holding a seat for it"})
     unplaced = fields.Nested(UnplacedSchema, dump_only=True, allow_none=True)
+    status = fields.String(dump_only=True, metadata={"enum": ["open", "withdrawn"]})
     student = fields.String(required=True)
     discipline = fields.String(required=True)
     required_hours = fields.Integer(required=True, validate=validate.Range(min=1, max=10000))
@@ -106,3 +116,13 @@ class PlacementRequest(MethodView):
     @blp.response(200, PlacementRequestSchema)
     def get(self, request_id):
         return app().placement_request(principal(), request_id)
+
+
+@blp.route("/placement-requests/<request_id>/withdraw")
+class PlacementRequestWithdrawal(MethodView):
+    @blp.arguments(RequiredReasonSchema)
+    @blp.response(200, PlacementRequestSchema)
+    def post(self, body, request_id):
+        """Withdraw a placement request: no later solve places it."""
+        return app().withdraw_request(principal(), request_id, body["reason"],
+                                      if_match=if_match())

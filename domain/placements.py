@@ -82,8 +82,8 @@ class Placement(Aggregate):
         self.status = "accepted"
 
     def decline(self, actor: str, side: str, reason: str | None) -> None:
-        allowed = ("proposed", "confirmed") if side == "college" else ("proposed", "requested",
-                                                                        "confirmed")
+        # A college may also take back its own direct ask ("requested").
+        allowed = ("proposed", "requested", "confirmed")
         self._expect(allowed, "decline")
         self._declined(actor, side, reason)
 

@@ -56,19 +56,25 @@ def command(method: Callable[..., T]) -> Callable[..., T]:
     def run(self: Base, *args: Any, **kwargs: Any) -> T:
         if _work.get() is not None:  # called from another command: part of its unit of work
             return method(self, *args, **kwargs)
-        for _ in range(ATTEMPTS):
-            try:
-                with self.recorder.transaction(commit=True) as session:
-                    token = _work.set(UnitOfWork(session))
-                    try:
-                        return method(self, *args, **kwargs)
-                    finally:
-                        _work.reset(token)
-            except IntegrityError:
-                continue
-        raise Conflict("too many concurrent changes to the same resources; retry", code="busy")
+        return retried(self, lambda _session: method(self, *args, **kwargs))
 
     return run
+
+
+def retried(app: Base, body: Callable[[Session], T]) -> T:
+    """`body(session)` as one unit of work, re-run when it lost a concurrency race; after
+    ATTEMPTS losses, 409. Commands that `body` calls join its transaction."""
+    for _ in range(ATTEMPTS):
+        try:
+            with app.recorder.transaction(commit=True) as session:
+                token = _work.set(UnitOfWork(session))
+                try:
+                    return body(session)
+                finally:
+                    _work.reset(token)
+        except IntegrityError:
+            continue
+    raise Conflict("too many concurrent changes to the same resources; retry", code="busy")
 
 
 def fold(aggregate: Any, events: Iterable[Any]) -> Any:

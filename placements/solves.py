@@ -13,13 +13,12 @@ from dataclasses import dataclass
 from sqlalchemy import JSON, Column, Float, Integer, String, Table, Text, select
 
 from domain.capacity import Slot
-from domain.errors import NotFound, Unavailable
+from domain.errors import InvalidInput, NotFound, Unavailable
 from domain.organizations import Organization
 from domain.placements import Placement
 from domain.solves import Solve
 from domain.students import PlacementRequest
-from placements import pieces, solve_inputs
-from placements import problem as problem_builder
+from placements import exclusions, pieces, solve_inputs
 from placements.base import Base, command
 from placements.organizations import common
 from placements.paging import Page, page
@@ -68,6 +67,8 @@ class Solves(Base):
         """Record SolveRequested and enqueue its job, or neither (503 when the queue is down)."""
         principal.require("admin", "coordinator")
         if principal.role == "coordinator":
+            if college not in (None, principal.org):
+                raise InvalidInput("college", "a coordinator solves its own college only")
             college = principal.org
         elif college is not None:
             self.referenced(Organization, college, "college", "organization")
@@ -107,8 +108,10 @@ class Solves(Base):
         for row in rows:
             result = row["result"] or {}
             unplaced = result.get("unplaced", [])
+            excluded = result.get("excluded", [])
             if principal.role == "coordinator":  # only its own students
                 unplaced = [u for u in unplaced if u.get("college") == principal.org]
+                excluded = [e for e in excluded if e.get("college") == principal.org]
             views.append({
                 "id": row["id"], "version": row["version"], "status": row["status"],
                 "college": row["college"], "attempts": row["attempts"],
@@ -117,7 +120,7 @@ class Solves(Base):
                 if row["pieces"] else None,
                 "solver_status": result.get("status"), "objective": result.get("objective"),
                 "metrics": result.get("metrics"), "solve_seconds": result.get("solve_seconds"),
-                "unplaced": unplaced, "error": row["error"]})
+                "unplaced": unplaced, "excluded": excluded, "error": row["error"]})
         return views
 
     # The worker's side ---------------------------------------------------------------------
@@ -131,11 +134,11 @@ class Solves(Base):
             return None
         with self.connection() as conn:
             position = self.recorder.max_notification_id() or 0
-            problem = problem_builder.build(conn, solve.college)
+            problem, excluded = exclusions.valid_problem(conn, solve.college)
             digest = solve_inputs.store(conn, problem)
         actor = f"worker:{worker}"
         solve.start(actor, worker)
-        solve.record_input(actor, digest, position)
+        solve.record_input(actor, digest, position, excluded)
         self.commit(solve)
         return SolveInput(problem, digest, solve.time_limit)
 
@@ -183,7 +186,8 @@ class Solves(Base):
             unplaced.append({**u, "college": student_college.get(student_of[u["request"]])})
         solve.complete(actor, {k: solution.get(k) for k in ("status", "objective", "metrics",
                                                             "solve_seconds")}
-                       | {"unplaced": unplaced, "assignments": len(assigned)})
+                       | {"unplaced": unplaced, "assignments": len(assigned),
+                          "excluded": solve.excluded})
         self.commit(solve, *changed)
         return True
 
