@@ -12,6 +12,7 @@ from api import (
     capacity,
     errors,
     idempotency,
+    limits,
     organizations,
     placements,
     solves,
@@ -47,6 +48,7 @@ def create_app(application: PlacementsApp | None = None,
     for blp in BLUEPRINTS:
         api.register_blueprint(blp)
     errors.register(flask_app)  # after Api, so ours replace flask-smorest's handlers
+    limits.register(flask_app)
     auth.register(flask_app)
     idempotency.register(flask_app)
 

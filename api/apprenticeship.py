@@ -9,16 +9,28 @@ from datetime import date
 
 from flask import Response, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from api.common import IsoDate, PageArgs, app, as_list, if_match, list_schema, principal
+from api.common import (
+    IsoDate,
+    PageArgs,
+    app,
+    as_list,
+    if_match,
+    instant_in_range,
+    list_schema,
+    principal,
+)
+from api.limits import Blueprint
 
 blp = Blueprint("apprenticeship", __name__, url_prefix="/v1",
                 description="Registered apprenticeships and DAS compliance")
 
 HOURS = validate.Range(min=0, max=24, min_inclusive=False)
-NOT_NEGATIVE = validate.Range(min=0)
+# Documented ranges (docs/WORKFLOW.md, "Input limits"): hours a program or a period may count,
+# and money per hour.
+NOT_NEGATIVE = validate.Range(min=0, max=100_000)
+MONEY = validate.Range(min=0, max=10_000)
 TEXT = validate.Length(min=1, max=200)
 
 
@@ -35,7 +47,7 @@ class WorkProcessSchema(Schema):
 
 class WageStepSchema(Schema):
     after_ojt_hours = fields.Float(required=True, validate=NOT_NEGATIVE)
-    hourly_rate = fields.Float(validate=NOT_NEGATIVE)
+    hourly_rate = fields.Float(validate=MONEY)
     percent_of_journeyworker = fields.Float(validate=validate.Range(min=0, max=100))
 
     @validates_schema
@@ -46,8 +58,8 @@ class WageStepSchema(Schema):
 
 
 class RatioSchema(Schema):
-    apprentices = fields.Integer(required=True, validate=validate.Range(min=1))
-    journeyworkers = fields.Integer(required=True, validate=validate.Range(min=1))
+    apprentices = fields.Integer(required=True, validate=validate.Range(min=1, max=1000))
+    journeyworkers = fields.Integer(required=True, validate=validate.Range(min=1, max=1000))
     basis = fields.String(required=True,
                           validate=validate.OneOf(("journeyworker", "site", "employer")))
 
@@ -59,7 +71,8 @@ class StandardsFields(Schema):
     ojt_hours = fields.Float(validate=NOT_NEGATIVE)
     work_processes = fields.List(fields.Nested(WorkProcessSchema), validate=validate.Length(min=1))
     rsi_hours_per_year = fields.Float(validate=NOT_NEGATIVE)
-    journeyworker_rate = fields.Float(validate=validate.Range(min=0, min_inclusive=False))
+    journeyworker_rate = fields.Float(validate=validate.Range(min=0, max=10_000,
+                                                              min_inclusive=False))
     wage_steps = fields.List(fields.Nested(WageStepSchema), validate=validate.Length(min=1))
     ratio = fields.Nested(RatioSchema)
     probationary_hours = fields.Float(validate=NOT_NEGATIVE)
@@ -144,7 +157,7 @@ class WagesSchema(Schema):
     period_start = IsoDate(required=True)
     period_end = IsoDate(required=True)
     hours = fields.Float(required=True, validate=NOT_NEGATIVE)
-    hourly_rate = fields.Float(required=True, validate=NOT_NEGATIVE)
+    hourly_rate = fields.Float(required=True, validate=MONEY)
 
 
 class CorrectionSchema(Schema):
@@ -188,8 +201,8 @@ class EntrySchema(Schema):
 
 
 class ComplianceQuery(Schema):
-    as_of = fields.Date(load_default=None, metadata={"description": "business date; today"})
-    known_at = fields.DateTime(load_default=None, metadata={
+    as_of = IsoDate(load_default=None, metadata={"description": "business date; today"})
+    known_at = fields.DateTime(load_default=None, validate=instant_in_range, metadata={
         "description": "what the record showed at this instant (UTC if no zone); now"})
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from api.common import (
@@ -16,6 +15,7 @@ from api.common import (
     list_schema,
     principal,
 )
+from api.limits import Blueprint
 
 blp = Blueprint("capacity", __name__, url_prefix="/v1", description="Sites, preceptors, slots")
 

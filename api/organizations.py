@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from api.common import PageArgs, app, as_list, list_schema, principal
+from api.limits import Blueprint
 from domain.organizations import KINDS, ROLES
 
 blp = Blueprint("organizations", __name__, url_prefix="/v1", description="Organisations")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from api.capacity import TIME, LocationSchema
@@ -17,6 +16,7 @@ from api.common import (
     list_schema,
     principal,
 )
+from api.limits import Blueprint
 
 blp = Blueprint("students", __name__, url_prefix="/v1",
                 description="Students and placement requests")

@@ -169,6 +169,10 @@ class Slot(Aggregate):
         parse_date(parsed.start_date, "start_date")
         parse_date(parsed.end_date, "end_date")
         require(parsed.end_date >= parsed.start_date, "end_date", "must not be before start_date")
+        sessions = sum(1 for _ in parsed.session_days(parsed.start_date, parsed.end_date))
+        delivered = sessions * parsed.minutes / 60
+        require(hours <= delivered, "hours",
+                f"must not exceed the {delivered:g} hours its {sessions} sessions deliver")
         if preceptor is not None:
             require(preceptor.site == str(site.id), "preceptor", "works at another site")
             require(

@@ -141,8 +141,8 @@ class Students(Base):
         return declined
 
     def student(self, principal: Principal, student_id: str) -> dict:
-        row = self.read_row(students, student_id, "student")
-        principal.require("coordinator", "admin", "compliance")
+        principal.require("coordinator", "admin", "compliance")  # before the lookup: a wrong
+        row = self.read_row(students, student_id, "student")   # role learns nothing of ids
         principal.require_org(row["college"], "student")
         return student_view(row)
 
@@ -155,8 +155,8 @@ class Students(Base):
         return Page([student_view(r) for r in p.items], p.next_cursor)
 
     def placement_request(self, principal: Principal, request_id: str) -> dict:
-        row = self.read_row(placement_requests, request_id, "placement request")
         principal.require("coordinator", "admin", "compliance")
+        row = self.read_row(placement_requests, request_id, "placement request")
         principal.require_org(row["college"], "placement request")
         return request_view(row)
 
