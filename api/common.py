@@ -14,7 +14,6 @@ from placements.app import PlacementsApp
 from placements.paging import MAX_LIMIT, Page
 from placements.principals import Principal
 
-
 VERSION = re.compile(r"^[0-9]{1,18}$")
 DATE_RANGE = validate.Range(DATE_MIN, DATE_MAX)
 DATE_RANGE_TEXT = f"between {DATE_MIN} and {DATE_MAX}"
