@@ -17,12 +17,13 @@ from api import (
     placements,
     solves,
     students,
+    tokens,
 )
 from placements.app import PlacementsApp
 from placements.settings import Settings
 from workers import queue
 
-BLUEPRINTS = (organizations.blp, capacity.blp, students.blp, placements.blp, solves.blp,
+BLUEPRINTS = (organizations.blp, tokens.blp, capacity.blp, students.blp, placements.blp, solves.blp,
               apprenticeship.blp, audit.blp)
 
 

@@ -1,4 +1,4 @@
-"""/v1/organizations and /v1/tokens: the consortium admin's registry."""
+"""/v1/organizations: the consortium admin's registry of member organisations."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from marshmallow import Schema, fields, validate
 
 from api.common import PageArgs, app, as_list, list_schema, principal
 from api.limits import Blueprint
-from domain.organizations import KINDS, ROLES
+from domain.organizations import KINDS
 
 blp = Blueprint("organizations", __name__, url_prefix="/v1", description="Organisations")
 
@@ -21,13 +21,6 @@ class OrganizationSchema(Schema):
 
 class OrganizationQuery(PageArgs):
     kind = fields.String(validate=validate.OneOf(KINDS))
-
-
-class TokenSchema(Schema):
-    id = fields.String(dump_only=True)
-    token = fields.String(dump_only=True, metadata={"description": "shown once; stored hashed"})
-    role = fields.String(required=True, validate=validate.OneOf(ROLES))
-    org = fields.String(load_default=None, allow_none=True)
 
 
 @blp.route("/organizations")
@@ -48,12 +41,3 @@ class Organization(MethodView):
     @blp.response(200, OrganizationSchema)
     def get(self, org_id):
         return app().organization(principal(), org_id)
-
-
-@blp.route("/tokens")
-class Tokens(MethodView):
-    @blp.arguments(TokenSchema)
-    @blp.response(201, TokenSchema)
-    def post(self, body):
-        token, record = app().issue_token(principal(), body["role"], body["org"])
-        return {**record, "token": token}

@@ -1,11 +1,10 @@
-"""`placements serve`, `placements token`: run the API and issue tokens from the command line."""
+"""`placements serve`: run the HTTP API."""
 
 from __future__ import annotations
 
 import click
 
 from placements.cli.main import main
-from placements.principals import OPERATOR
 
 
 @main.command()
@@ -16,24 +15,3 @@ def serve(host: str, port: int) -> None:
     from api.app import create_app
 
     create_app().run(host=host, port=port, threaded=True)
-
-
-@main.group()
-def token() -> None:
-    """API tokens."""
-
-
-@token.command("create")
-@click.option("--role", required=True,
-              type=click.Choice(["coordinator", "employer", "compliance", "admin"]))
-@click.option("--org", default=None, help="organisation id (coordinator and employer roles)")
-def token_create(role: str, org: str | None) -> None:
-    """Issue a token; prints the token alone on stdout (it is stored hashed, shown only now)."""
-    from domain.errors import DomainError
-    from placements.app import PlacementsApp
-
-    try:
-        secret, _ = PlacementsApp().issue_token(OPERATOR, role, org)
-    except DomainError as e:
-        raise click.ClickException(e.message) from None
-    click.echo(secret)
