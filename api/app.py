@@ -42,6 +42,7 @@ def create_app(application: PlacementsApp | None = None,
     )
     if application is None:
         application = PlacementsApp(settings or Settings.from_env())
+        application.check_readable()  # an encrypted store without its key: refuse to start
         application.jobs = queue.for_settings(application)
     flask_app.extensions["placements"] = application
     api = Api(flask_app, spec_kwargs={"security": [{"bearer": []}]})

@@ -96,6 +96,10 @@ def environment(settings: Settings) -> dict[str, str]:
     return env
 
 
+class StoreUnreadable(RuntimeError):
+    """The stored events cannot be decoded with this process's settings."""
+
+
 class JobQueue(Protocol):
     """Where solve jobs go (workers/queue.py: RQ on Redis, or a thread when REDIS_URL is unset)."""
 
@@ -126,6 +130,27 @@ class Base(Application):
         # Only the classes in snapshotting_intervals are ever snapshotted; the others are loaded
         # from their events without looking for a snapshot first.
         self.unsnapshotted = Repository(self.events)
+
+    def check_readable(self) -> None:
+        """Raise StoreUnreadable when the stored events cannot be read with these settings (an
+        encrypted store without PLACEMENTS_CIPHER_KEY, or with another key): every process
+        checks at start rather than failing request by request."""
+        table = self.recorder.events_record_cls.__table__
+        with self.engine.connect() as conn:
+            row = conn.execute(select(table.c.originator_id, table.c.originator_version,
+                                      table.c.topic, table.c.state)
+                               .order_by(table.c.id).limit(1)).first()
+        if row is None:
+            return
+        try:
+            self.mapper.to_domain_event(StoredEvent(row[0], row[1], row[2], bytes(row[3])))
+        except Exception:
+            if self.settings.cipher_key is None:
+                raise StoreUnreadable("the event store is encrypted: set PLACEMENTS_CIPHER_KEY "
+                                      "to its key") from None
+            raise StoreUnreadable("the event store cannot be read with this "
+                                  "PLACEMENTS_CIPHER_KEY (another key, or not encrypted)"
+                                  ) from None
 
     @property
     def engine(self) -> Engine:

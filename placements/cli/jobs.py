@@ -8,7 +8,7 @@ import threading
 
 import click
 
-from placements.cli.main import main
+from placements.cli.main import main, readable
 
 RECOVERY_INTERVAL = 60.0
 
@@ -34,9 +34,9 @@ def worker(burst: bool, name: str | None) -> None:
     from workers.jobs import application
     from workers.recovery import requeue
 
+    app = readable(application())
     jobs = _rq_jobs()
     jobs.check()
-    app = application()
     requeued = requeue(app, jobs)
     if requeued:
         click.echo(f"re-enqueued {len(requeued)} lost job(s): {', '.join(requeued)}")

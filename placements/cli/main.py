@@ -13,6 +13,18 @@ def main() -> None:
     """
 
 
+def readable(app):
+    """The application, once its stored events are known to be readable (PLACEMENTS_CIPHER_KEY
+    right); else the command stops at start with one line saying why."""
+    from placements.base import StoreUnreadable
+
+    try:
+        app.check_readable()
+    except StoreUnreadable as e:
+        raise click.ClickException(str(e)) from None
+    return app
+
+
 @main.group()
 def bench() -> None:
     """Benchmarks; each prints its figures as a ratio to a reference measured in the same run."""

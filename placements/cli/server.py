@@ -13,5 +13,10 @@ from placements.cli.main import main
 def serve(host: str, port: int) -> None:
     """Serve the HTTP API with Flask's server (use gunicorn in production: see docker/)."""
     from api.app import create_app
+    from placements.base import StoreUnreadable
 
-    create_app().run(host=host, port=port, threaded=True)
+    try:
+        flask_app = create_app()
+    except StoreUnreadable as e:
+        raise click.ClickException(str(e)) from None
+    flask_app.run(host=host, port=port, threaded=True)

@@ -16,7 +16,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from placements.cli.main import main
+from placements.cli.main import main, readable
 
 
 def progress_bar(label: str) -> Progress:
@@ -31,7 +31,7 @@ def replay() -> None:
     from placements.replay import count_events
     from placements.replay import replay as run_replay
 
-    app = PlacementsApp()
+    app = readable(PlacementsApp())
     total = count_events(app)
     start = time.perf_counter()
     with progress_bar("replaying events") as progress:
@@ -49,8 +49,9 @@ def replay() -> None:
 def verify_log(as_json: bool, checkpoint: str | None) -> None:
     """Recompute the hash chain over the whole log; exit 1 at the first position that fails.
 
-    Prints `ok: N events, head <sha256>` and the latest checkpoint (copy it off-site), or the
-    first failing position, what failed there and the last checkpoint that still holds.
+    Prints `ok: N events, head POSITION:SHA256`: keep that line's head off-site and pass it as
+    --checkpoint next time. On a failure: the first failing position, what failed there, the
+    head verified before it (with its position) and the last checkpoint that still holds.
     """
     from placements import ledger
     from placements.app import PlacementsApp
@@ -64,14 +65,14 @@ def verify_log(as_json: bool, checkpoint: str | None) -> None:
     if as_json:
         click.echo(json.dumps(result.as_dict()))
     elif result.ok:
-        click.echo(f"ok: {result.events} events, head {result.head}")
-        last = result.last_good_checkpoint
-        if last:
-            click.echo(f"latest checkpoint (copy it off-site): {last.position}:{last.digest}")
+        click.echo(f"ok: {result.events} events, head {result.keep}")
+        click.echo(f"keep the head off-site (it vouches for every event up to position "
+                   f"{result.head_position}); check against it with --checkpoint {result.keep}")
     else:
         click.echo(f"failed at position {result.failed_position}: {result.problem}: "
                    f"{ledger.PROBLEMS[result.problem]}")
         last = result.last_good_checkpoint
-        click.echo(f"{result.events} events verified before it; last checkpoint that still "
-                   f"holds: {f'{last.position}:{last.digest}' if last else 'none'}")
+        click.echo(f"{result.events} events verified before it, head {result.keep}; last "
+                   f"checkpoint that still holds: "
+                   f"{f'{last.position}:{last.digest}' if last else 'none'}")
     raise SystemExit(0 if result.ok else 1)
