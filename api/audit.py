@@ -65,9 +65,12 @@ class VerifySchema(Schema):
     ok = fields.Boolean()
     events = fields.Integer(metadata={"description": "events verified"})
     head = fields.String(metadata={"description": "digest after the last verified event"})
+    head_position = fields.Integer(metadata={
+        "description": "that event's position: keep POSITION:HEAD off-site, check against it "
+                       "later with ?checkpoint="})
     checkpoints = fields.Integer(metadata={"description": "checkpoints that still hold"})
     last_checkpoint = fields.Nested(CheckpointSchema, allow_none=True,
-                                    metadata={"description": "the one to copy off-site"})
+                                    metadata={"description": "the latest stored checkpoint"})
     failed_position = fields.Integer()
     problem = fields.String(metadata={"description": "altered, broken_link, missing_event, "
                                                      "unsealed_event, checkpoint_mismatch or "
