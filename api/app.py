@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Flask
-from flask_smorest import Api
 
 from api import (
     apprenticeship,
@@ -13,6 +12,7 @@ from api import (
     errors,
     idempotency,
     limits,
+    openapi,
     organizations,
     placements,
     solves,
@@ -33,11 +33,6 @@ def create_app(application: PlacementsApp | None = None,
     flask_app.config.update(
         API_TITLE="Clinical placements and apprenticeships",
         API_VERSION="1",
-        OPENAPI_VERSION="3.0.3",
-        OPENAPI_URL_PREFIX="/",
-        OPENAPI_JSON_PATH="openapi.json",
-        OPENAPI_SWAGGER_UI_PATH="docs",
-        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
         JSON_SORT_KEYS=False,
     )
     if application is None:
@@ -45,7 +40,7 @@ def create_app(application: PlacementsApp | None = None,
         application.check_readable()  # an encrypted store without its key: refuse to start
         application.jobs = queue.for_settings(application)
     flask_app.extensions["placements"] = application
-    api = Api(flask_app, spec_kwargs={"security": [{"bearer": []}]})
+    api = openapi.DocumentedApi(flask_app, security=[{"bearer": []}])
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     for blp in BLUEPRINTS:
         api.register_blueprint(blp)

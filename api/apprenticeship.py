@@ -22,6 +22,7 @@ from api.common import (
     principal,
 )
 from api.limits import Blueprint
+from api.openapi import conditional
 
 blp = Blueprint("apprenticeship", __name__, url_prefix="/v1",
                 description="Registered apprenticeships and DAS compliance")
@@ -266,6 +267,7 @@ class Programs(MethodView):
     @blp.arguments(ProgramQuery, location="query")
     @blp.response(200, list_schema(ProgramSchema))
     def get(self, args):
+        """List apprenticeship programs."""
         return as_list(app().programs(principal(), **args))
 
     @blp.arguments(ProgramSchema)
@@ -280,11 +282,13 @@ class Programs(MethodView):
 class Program(MethodView):
     @blp.response(200, ProgramSchema)
     def get(self, program_id):
+        """Read a program's standards and amendments."""
         return app().program(principal(), program_id)
 
 
 @blp.route("/apprenticeship-programs/<program_id>/amendments")
 class Amendments(MethodView):
+    @conditional
     @blp.arguments(AmendmentSchema)
     @blp.response(201, ProgramSchema)
     def post(self, body, program_id):
@@ -298,6 +302,7 @@ class ProgramCompliance(MethodView):
     @blp.arguments(ComplianceQuery, location="query")
     @blp.response(200, ProgramReportSchema, description="or text/csv: one row per pay period")
     def get(self, args, program_id):
+        """A program's compliance: its apprentices and the ratio, as JSON or CSV."""
         report = app().program_compliance(principal(), program_id, **args)
         best = request.accept_mimetypes.best_match(["application/json", "text/csv"])
         if best == "text/csv":
@@ -310,6 +315,7 @@ class Apprentices(MethodView):
     @blp.arguments(ApprenticeQuery, location="query")
     @blp.response(200, list_schema(ApprenticeSchema))
     def get(self, args):
+        """List apprentices (an employer its own)."""
         return as_list(app().apprentices(principal(), **args))
 
     @blp.arguments(ApprenticeSchema)
@@ -323,23 +329,28 @@ class Apprentices(MethodView):
 class ApprenticeResource(MethodView):
     @blp.response(200, ApprenticeSchema)
     def get(self, apprentice_id):
+        """Read an apprentice's record."""
         return app().apprentice(principal(), apprentice_id)
 
 
 @blp.route("/apprentices/<apprentice_id>/registration")
 class Registration(MethodView):
+    @conditional
     @blp.arguments(RegistrationSchema)
     @blp.response(200, ApprenticeSchema)
     def post(self, body, apprentice_id):
+        """Record the apprentice's DAS registration."""
         return app().register_apprentice(principal(), apprentice_id, **iso(body),
                                          if_match=if_match())
 
 
 @blp.route("/apprentices/<apprentice_id>/ojt-hours")
 class OJTHours(MethodView):
+    @conditional
     @blp.arguments(OJTSchema)
     @blp.response(201, EntrySchema)
     def post(self, body, apprentice_id):
+        """Log on-the-job hours under a journeyworker."""
         return app().log_ojt_hours(principal(), apprentice_id, iso(body), if_match=if_match())
 
 
@@ -350,22 +361,27 @@ class RSIHours(MethodView):
         """RSI entries as they stand; a coordinator sees those its college provided."""
         return app().rsi_hours(principal(), apprentice_id)
 
+    @conditional
     @blp.arguments(RSISchema)
     @blp.response(201, EntrySchema)
     def post(self, body, apprentice_id):
+        """Log related supplemental instruction hours."""
         return app().log_rsi_hours(principal(), apprentice_id, iso(body), if_match=if_match())
 
 
 @blp.route("/apprentices/<apprentice_id>/wages")
 class Wages(MethodView):
+    @conditional
     @blp.arguments(WagesSchema)
     @blp.response(201, EntrySchema)
     def post(self, body, apprentice_id):
+        """Log wages paid for a period."""
         return app().log_wages(principal(), apprentice_id, iso(body), if_match=if_match())
 
 
 @blp.route("/apprentices/<apprentice_id>/corrections")
 class Corrections(MethodView):
+    @conditional
     @blp.arguments(CorrectionSchema)
     @blp.response(201, EntrySchema)
     def post(self, body, apprentice_id):
@@ -375,18 +391,22 @@ class Corrections(MethodView):
 
 @blp.route("/apprentices/<apprentice_id>/completion")
 class Completion(MethodView):
+    @conditional
     @blp.arguments(CompletionSchema)
     @blp.response(200, ApprenticeSchema)
     def post(self, body, apprentice_id):
+        """Record the apprentice's completion."""
         return app().complete_apprenticeship(principal(), apprentice_id, body["date"].isoformat(),
                                              if_match=if_match())
 
 
 @blp.route("/apprentices/<apprentice_id>/cancellation")
 class Cancellation(MethodView):
+    @conditional
     @blp.arguments(CancellationSchema)
     @blp.response(200, ApprenticeSchema)
     def post(self, body, apprentice_id):
+        """Record the cancellation of the agreement."""
         return app().cancel_apprenticeship(principal(), apprentice_id, body["date"].isoformat(),
                                            body["reason"], if_match=if_match())
 

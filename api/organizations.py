@@ -28,11 +28,13 @@ class Organizations(MethodView):
     @blp.arguments(OrganizationQuery, location="query")
     @blp.response(200, list_schema(OrganizationSchema))
     def get(self, args):
+        """List organisations."""
         return as_list(app().organizations(principal(), **args))
 
     @blp.arguments(OrganizationSchema)
     @blp.response(201, OrganizationSchema)
     def post(self, body):
+        """Register an organisation (admin)."""
         return app().register_organization(principal(), **body)
 
 
@@ -40,4 +42,5 @@ class Organizations(MethodView):
 class Organization(MethodView):
     @blp.response(200, OrganizationSchema)
     def get(self, org_id):
+        """Read an organisation."""
         return app().organization(principal(), org_id)

@@ -62,6 +62,7 @@ class Solves(MethodView):
     @blp.arguments(PageArgs, location="query")
     @blp.response(200, list_schema(SolveSchema))
     def get(self, args):
+        """List solves."""
         return as_list(app().solves(principal(), **args))
 
     @blp.arguments(SolveRequestSchema)
@@ -75,4 +76,5 @@ class Solves(MethodView):
 class Solve(MethodView):
     @blp.response(200, SolveSchema)
     def get(self, solve_id):
+        """Read a solve: status, objective, metrics, unplaced with reasons."""
         return app().solve(principal(), solve_id)

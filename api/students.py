@@ -17,6 +17,7 @@ from api.common import (
     principal,
 )
 from api.limits import Blueprint
+from api.openapi import conditional
 
 blp = Blueprint("students", __name__, url_prefix="/v1",
                 description="Students and placement requests")
@@ -81,11 +82,13 @@ class Students(MethodView):
     @blp.arguments(PageArgs, location="query")
     @blp.response(200, list_schema(StudentSchema))
     def get(self, args):
+        """List students (a coordinator its college's)."""
         return as_list(app().students(principal(), **args))
 
     @blp.arguments(StudentSchema)
     @blp.response(201, StudentSchema)
     def post(self, body):
+        """Register a student of the caller's college."""
         return app().register_student(principal(), **body)
 
 
@@ -93,6 +96,7 @@ class Students(MethodView):
 class Student(MethodView):
     @blp.response(200, StudentSchema)
     def get(self, student_id):
+        """Read a student."""
         return app().student(principal(), student_id)
 
 
@@ -101,11 +105,13 @@ class PlacementRequests(MethodView):
     @blp.arguments(RequestQuery, location="query")
     @blp.response(200, list_schema(PlacementRequestSchema))
     def get(self, args):
+        """List placement requests (a coordinator its college's)."""
         return as_list(app().placement_requests(principal(), **args))
 
     @blp.arguments(PlacementRequestSchema)
     @blp.response(201, PlacementRequestSchema)
     def post(self, body):
+        """File a placement request for one of the college's students."""
         body["earliest_start"] = body["earliest_start"].isoformat()
         body["latest_end"] = body["latest_end"].isoformat()
         return app().request_placement(principal(), **body)
@@ -115,11 +121,13 @@ class PlacementRequests(MethodView):
 class PlacementRequest(MethodView):
     @blp.response(200, PlacementRequestSchema)
     def get(self, request_id):
+        """Read a placement request."""
         return app().placement_request(principal(), request_id)
 
 
 @blp.route("/placement-requests/<request_id>/withdraw")
 class PlacementRequestWithdrawal(MethodView):
+    @conditional
     @blp.arguments(RequiredReasonSchema)
     @blp.response(200, PlacementRequestSchema)
     def post(self, body, request_id):
