@@ -38,7 +38,7 @@ def test_the_document_has_no_cdn_and_the_docs_page_is_served_offline():
 
 
 @schema.parametrize()
-@settings(max_examples=8, deadline=None,
+@settings(max_examples=6, deadline=None,
           suppress_health_check=list(HealthCheck))
 def test_every_role_gets_only_documented_answers(case):
     for role in ("admin", "compliance", "coordinator", "employer"):
