@@ -180,6 +180,14 @@ class CancellationSchema(Schema):
 class EntrySchema(Schema):
     """A recorded entry: its event id (what a correction cites), log position, and fields."""
 
+    @staticmethod
+    def _journeyworker_employer(entry: dict) -> str | None:
+        employer = entry.get("journeyworker_employer")
+        caller = principal()
+        if employer is None or caller.role in ("admin", "compliance") or employer == caller.org:
+            return employer
+        return "another employer"  # no other tenant's ids in answers
+
     event_id = fields.String()
     position = fields.Integer()
     recorded_at = fields.String()
@@ -189,7 +197,9 @@ class EntrySchema(Schema):
     work_process = fields.String()
     hours = fields.Float()
     journeyworker = fields.String(allow_none=True)
-    journeyworker_employer = fields.String(allow_none=True)
+    journeyworker_employer = fields.Method("_journeyworker_employer", allow_none=True, metadata={
+        "description": "the journeyworker's employer; to an employer, another employer's id is "
+                       "never shown: it reads \"another employer\""})
     site = fields.String()
     course = fields.String()
     provider = fields.String()

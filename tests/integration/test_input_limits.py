@@ -164,3 +164,17 @@ def test_one_direct_ask_per_request_and_a_booked_student_is_refused_at_once(app,
         "request": placement_request(client, consortium, st["id"])["id"], "slot": second["id"]},
         headers=consortium.headers("coordinator"))
     assert error(third, 409)["code"] == "student_double_booked"
+
+
+def test_no_other_tenants_id_in_an_entry(client, consortium, world):  # noqa: F811
+    """Hours under another employer's journeyworker are recorded (and flagged by the report),
+    but the answer does not disclose that employer's id."""
+    w = world
+    entry = ok(client.post(f"/v1/apprentices/{w['apprentice']}/ojt-hours",
+                           json=ojt(w, journeyworker=w["other_jw"]),
+                           headers=consortium.headers("employer")))
+    assert consortium.other_employer not in json.dumps(entry)
+    assert entry["journeyworker_employer"] == "another employer"
+    own = ok(client.post(f"/v1/apprentices/{w['apprentice']}/ojt-hours",
+                         json=ojt(w, day="2027-01-06"), headers=consortium.headers("employer")))
+    assert own["journeyworker_employer"] == consortium.employer
