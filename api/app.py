@@ -1,4 +1,8 @@
-"""The Flask app factory: one PlacementsApp per process, one blueprint per resource."""
+"""The Flask app factory: one blueprint per resource over the PlacementsApp it is given.
+
+The application (its settings, its job queue) is assembled by the composition root
+(bootstrap/), not here: the API knows the application's commands, not how jobs run.
+"""
 
 from __future__ import annotations
 
@@ -20,25 +24,18 @@ from api import (
     tokens,
 )
 from placements.app import PlacementsApp
-from placements.settings import Settings
-from workers import queue
 
-BLUEPRINTS = (organizations.blp, tokens.blp, capacity.blp, students.blp, placements.blp, solves.blp,
-              apprenticeship.blp, audit.blp)
+BLUEPRINTS = (organizations.blp, tokens.blp, capacity.blp, students.blp, placements.blp,
+              solves.blp, apprenticeship.blp, audit.blp)
 
 
-def create_app(application: PlacementsApp | None = None,
-               settings: Settings | None = None) -> Flask:
+def create_app(application: PlacementsApp) -> Flask:
     flask_app = Flask("placements")
     flask_app.config.update(
         API_TITLE="Clinical placements and apprenticeships",
         API_VERSION="1",
         JSON_SORT_KEYS=False,
     )
-    if application is None:
-        application = PlacementsApp(settings or Settings.from_env())
-        application.check_readable()  # an encrypted store without its key: refuse to start
-        application.jobs = queue.for_settings(application)
     flask_app.extensions["placements"] = application
     api = openapi.DocumentedApi(flask_app, security=[{"bearer": []}])
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})

@@ -17,11 +17,10 @@ from api.common import (
 )
 from api.limits import Blueprint
 from api.openapi import conditional
+from domain.placements import STATUSES
 
 blp = Blueprint("placements", __name__, url_prefix="/v1", description="Placements")
 
-STATUSES = ("proposed", "requested", "confirmed", "accepted", "declined", "cancelled",
-            "reopened", "superseded")
 
 
 class PlacementSchema(Schema):

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection
 
 from domain.base import DATE_MAX, DATE_MIN
 from placements.problem import build
-from solver import ProblemError, parse_problem
+from solver import Problem, ProblemError, parse_problem
 
 SECTIONS = {"colleges": "college", "sites": "site", "preceptors": "preceptor", "slots": "slot",
             "students": "student", "requests": "request", "existing": "existing"}
@@ -25,23 +25,23 @@ DATES = {"slots": ("start_date", "end_date"), "requests": ("earliest_start", "la
 ROUNDS = 8  # each round can only uncover the dependants of what the last one took out
 
 
-def valid_problem(conn: Connection, college: str | None = None) -> tuple[dict, list[dict]]:
-    """The solve's problem (see placements/problem.py) with every invalid record left out, and
-    the records left out: {"kind", "id", "college", "problem"}."""
+def valid_problem(conn: Connection, college: str | None = None
+                  ) -> tuple[dict, Problem, list[dict]]:
+    """The solve's problem (see placements/problem.py) with every invalid record left out, as
+    stored and parsed, and the records left out: {"kind", "id", "college", "problem"}."""
     problem = build(conn, college)
     excluded: list[dict] = []
     _leave_out(problem, _out_of_range_dates(problem), excluded)
     for _ in range(ROUNDS):
         try:
-            parse_problem(problem)
-            return problem, excluded
+            return problem, parse_problem(problem), excluded
         except ProblemError as e:
             broken = _broken_records(e.errors)
             if not broken:
                 raise
             _leave_out(problem, broken, excluded)
-    parse_problem(problem)  # still invalid after every round: the error names what is left
-    return problem, excluded
+    # Still invalid after every round: the error names what is left.
+    return problem, parse_problem(problem), excluded
 
 
 def _out_of_range_dates(problem: dict) -> dict[tuple[str, int], str]:

@@ -20,12 +20,12 @@ import pytest
 from sqlalchemy import text
 
 from api.app import create_app
-from placements import demo
+from bootstrap import demo
 from placements.app import PlacementsApp
 from placements.principals import OPERATOR
 from placements.settings import Settings
 from tests.conftest import empty_database
-from workers.queue import JOB_SLACK, RQJobs, redis_connection
+from workers.job_queue import JOB_SLACK, RQJobs, redis_connection
 
 PLACEMENTS = str(Path(sys.executable).parent / "placements")  # the installed console script
 SOLVE_TIME_LIMIT = 20  # seconds, for the workers of these tests

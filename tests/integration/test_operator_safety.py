@@ -9,10 +9,10 @@ from click.testing import CliRunner
 from eventsourcing.cipher import AESCipher
 from sqlalchemy import text
 
+from bootstrap.cli.main import main
 from placements import ledger
 from placements.app import PlacementsApp
 from placements.base import StoreUnreadable
-from placements.cli.main import main
 from placements.principals import OPERATOR, Principal
 from placements.settings import Settings
 from tests.integration.test_audit import cli_verify, positions, rewrite_chain
@@ -45,8 +45,8 @@ def test_a_refuted_rewrite_leaves_no_checkpoint_trusted(app, consortium, monkeyp
 
 
 @pytest.mark.parametrize("command", [["replay"], ["serve"], ["worker", "--burst"]])
-def test_a_missing_cipher_key_stops_each_process_at_start(tmp_path, monkeypatch, command):
-    url = f"sqlite:///{tmp_path}/p.db"
+def test_a_missing_cipher_key_stops_each_process_at_start(sqlite_url, monkeypatch, command):
+    url = sqlite_url
     key = AESCipher.create_key(32)
     app = PlacementsApp(Settings(database_url=url, cipher_key=key))
     app.register_organization(OPERATOR, "College of Marin", "college")
@@ -55,7 +55,7 @@ def test_a_missing_cipher_key_stops_each_process_at_start(tmp_path, monkeypatch,
     PlacementsApp(Settings(database_url=url, cipher_key=key)).check_readable()
 
     monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")  # never reached: stops before
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:1/0")  # never reached: it stops before
     monkeypatch.delenv("PLACEMENTS_CIPHER_KEY", raising=False)
     out = CliRunner().invoke(main, command)
     assert out.exit_code == 1, out.output

@@ -7,9 +7,9 @@ from domain.capacity import Site, Slot
 from domain.students import PlacementRequest
 from placements import exclusions
 from placements.principals import OPERATOR
+from placements.solving import run_solve
 from solver import parse_problem
 from tests.integration.helpers import events, ok, placement_request, site, slot, student
-from workers.jobs import run_solve_in
 
 
 class Jobs:
@@ -28,7 +28,7 @@ class Jobs:
 def solved(app, principal=OPERATOR, college: str | None = None) -> dict:
     app.jobs = Jobs()
     solve = app.request_solve(principal, college, time_limit=5)
-    run_solve_in(app, "test", solve["id"])
+    run_solve(app, "test", solve["id"])
     return app.solve(principal, solve["id"])
 
 
@@ -102,7 +102,7 @@ def test_a_solve_leaves_out_and_reports_records_that_would_make_it_invalid(app, 
     app.commit(bad_slot, ancient)
 
     with app.engine.connect() as conn:
-        problem, excluded = exclusions.valid_problem(conn)
+        problem, _, excluded = exclusions.valid_problem(conn)
     parse_problem(problem)  # valid: raises otherwise
     assert {e["id"] for e in excluded} == {str(bad_slot.id), str(ancient.id)}
     assert good["id"] in {sl["id"] for sl in problem["slots"]}
@@ -131,6 +131,6 @@ def test_a_coordinator_withdraws_a_request_and_no_later_solve_has_it(app, client
                         headers=consortium.headers("coordinator"))
     assert again.status_code == 409
     with app.engine.connect() as conn:
-        problem, _ = exclusions.valid_problem(conn)
+        problem, _, _ = exclusions.valid_problem(conn)
     assert rq["id"] not in {r["id"] for r in problem["requests"]}
     assert solved(app)["metrics"]["requests"] == 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 
-from placements.cli.main import main
+from bootstrap.cli.main import main
 from tests.integration.helpers import ok
 
 

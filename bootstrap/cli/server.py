@@ -1,26 +1,31 @@
-"""`placements token create|list|revoke`: API tokens from the operator's command line."""
+"""`placements serve`, `placements token create|list|revoke`: run the API; manage API tokens."""
 
 from __future__ import annotations
 
 import click
 
-from placements.cli.main import main
 from placements.principals import OPERATOR
 
 
-@main.group()
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+def serve(host: str, port: int) -> None:
+    """Serve the HTTP API with Flask's server (use gunicorn in production: see docker/)."""
+    from bootstrap.app import create_wsgi_app
+
+    create_wsgi_app().run(host=host, port=port, threaded=True)
+
+
+@click.group()
 def token() -> None:
     """API tokens: issue, list, revoke."""
 
 
 def _app():
-    from placements.app import PlacementsApp
+    from bootstrap.app import build_app
 
-    return PlacementsApp()
-
-
-def _refused(e) -> click.ClickException:
-    return click.ClickException(e.message)
+    return build_app(with_jobs=False)
 
 
 @token.command("create")
@@ -36,7 +41,7 @@ def token_create(role: str, org: str | None, label: str | None) -> None:
     try:
         secret, _ = _app().issue_token(OPERATOR, role, org, label)
     except DomainError as e:
-        raise _refused(e) from None
+        raise click.ClickException(e.message) from None
     click.echo(secret)
 
 
@@ -64,5 +69,5 @@ def token_revoke(token_id: str) -> None:
     try:
         _app().revoke_token(OPERATOR, token_id)
     except DomainError as e:
-        raise _refused(e) from None
+        raise click.ClickException(e.message) from None
     click.echo(f"revoked {token_id}")
