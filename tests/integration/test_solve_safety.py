@@ -3,6 +3,8 @@ problem, and the solve builder leaves out (and reports) any stored record that i
 
 from __future__ import annotations
 
+import pytest
+
 from domain.capacity import Site, Slot
 from domain.students import PlacementRequest
 from placements import exclusions
@@ -66,6 +68,7 @@ def test_dates_outside_1900_to_2199_are_refused_at_the_door(app, client, consort
     assert events(app) == before
 
 
+@pytest.mark.slow  # runs a solve
 def test_groups_are_scoped_by_college(app, client, consortium):
     """College B's unplaceable request under A's group name neither blocks A's cohort nor
     shows up in A's reasons."""
@@ -86,6 +89,7 @@ def test_groups_are_scoped_by_college(app, client, consortium):
     assert reason["reason"] == "no_eligible_slot", reason
 
 
+@pytest.mark.slow  # runs a solve
 def test_a_solve_leaves_out_and_reports_records_that_would_make_it_invalid(app, client,
                                                                              consortium):
     """Records stored before the door was checked (or by any other path) cannot fail a solve."""
@@ -116,6 +120,7 @@ def test_a_solve_leaves_out_and_reports_records_that_would_make_it_invalid(app, 
     assert mine["excluded"] == []
 
 
+@pytest.mark.slow  # runs a solve
 def test_a_coordinator_withdraws_a_request_and_no_later_solve_has_it(app, client, consortium):
     s = site(client, consortium)
     slot(client, consortium, s["id"])
