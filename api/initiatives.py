@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from flask import Response, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from api.common import IsoDate, PageArgs, StrictFloat, app, as_list, iso, list_schema, principal
+from api.common import IsoDate, PageArgs, app, as_list, iso, list_schema, principal
+from api.limits import Blueprint
 from api.progress_page import render
 from domain.partnership.initiatives import BREAKDOWNS, METRICS
 from domain.partnership.outcomes import PROGRAM_TYPES
@@ -21,7 +21,7 @@ TEXT = validate.Length(min=1, max=200)
 
 class TargetSchema(Schema):
     metric = fields.String(required=True, validate=validate.OneOf(METRICS))
-    value = StrictFloat(required=True, validate=validate.Range(min=0, max=10_000_000),
+    value = fields.Float(required=True, validate=validate.Range(min=0, max=10_000_000),
                          metadata={"description": "a count, or a percentage for the rates"})
     by = IsoDate(load_default=None, allow_none=True, metadata={
         "description": "the date the target is due"})
@@ -53,7 +53,7 @@ class ProgressQuery(Schema):
 
 class CellSchema(Schema):
     key = fields.String(allow_none=True)
-    actual = StrictFloat(allow_none=True)
+    actual = fields.Float(allow_none=True)
     people = fields.Integer()
     suppressed = fields.Boolean()
 
@@ -61,11 +61,11 @@ class CellSchema(Schema):
 class MetricProgressSchema(Schema):
     metric = fields.String()
     label = fields.String(allow_none=True)
-    target = StrictFloat(allow_none=True)
+    target = fields.Float(allow_none=True)
     by = fields.String(allow_none=True)
     program_types = fields.List(fields.String(), allow_none=True)
     occupations = fields.List(fields.String(), allow_none=True)
-    actual = StrictFloat(allow_none=True)
+    actual = fields.Float(allow_none=True)
     people = fields.Integer()
     unit = fields.String(metadata={"enum": ["count", "percent"]})
     participants = fields.List(fields.String())
@@ -85,7 +85,7 @@ class ProgressSchema(Schema):
 class StepSchema(Schema):
     occupation = fields.String(required=True, validate=TEXT)
     credential = fields.String(load_default=None, allow_none=True, validate=TEXT)
-    typical_wage = StrictFloat(load_default=None, allow_none=True,
+    typical_wage = fields.Float(load_default=None, allow_none=True,
                                 validate=validate.Range(min=0, max=500, min_inclusive=False))
 
 
@@ -102,6 +102,7 @@ class Initiatives(MethodView):
     @blp.arguments(PageArgs, location="query")
     @blp.response(200, list_schema(InitiativeSchema))
     def get(self, args):
+        """Initiatives and their targets."""
         return as_list(app().initiatives(principal(), **args))
 
     @blp.arguments(InitiativeSchema)
@@ -117,6 +118,7 @@ class Initiatives(MethodView):
 class Initiative(MethodView):
     @blp.response(200, InitiativeSchema)
     def get(self, initiative_id):
+        """An initiative and its targets."""
         return app().initiative(principal(), initiative_id)
 
 
@@ -139,6 +141,7 @@ class Pathways(MethodView):
     @blp.arguments(PageArgs, location="query")
     @blp.response(200, list_schema(PathwaySchema))
     def get(self, args):
+        """Pathways (occupation ladders)."""
         return as_list(app().pathways(principal(), **args))
 
     @blp.arguments(PathwaySchema)
@@ -152,4 +155,5 @@ class Pathways(MethodView):
 class Pathway(MethodView):
     @blp.response(200, PathwaySchema)
     def get(self, pathway_id):
+        """A pathway and its steps."""
         return app().pathway(principal(), pathway_id)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from api.common import IsoDate, StrictFloat, app, iso, principal
+from api.common import IsoDate, app, iso, principal
+from api.limits import Blueprint
 from domain.partnership.outcomes import MAX_WAGE, MIN_WAGE, PROGRAM_TYPES
 
 blp = Blueprint("outcomes", __name__, url_prefix="/v1",
@@ -47,7 +47,7 @@ class EnrollmentCompletionSchema(Schema):
 
 class WageSchema(Schema):
     effective_date = IsoDate(required=True)
-    hourly_wage = StrictFloat(required=True, validate=WAGE)
+    hourly_wage = fields.Float(required=True, validate=WAGE)
 
 
 class EmploymentSchema(Schema):
@@ -58,7 +58,7 @@ class EmploymentSchema(Schema):
     organization = fields.String(dump_only=True, metadata={"description": "who recorded it"})
     employer = fields.String(required=True, metadata={"description": "an employer's id"})
     occupation = fields.String(required=True, validate=TEXT)
-    hourly_wage = StrictFloat(required=True, validate=WAGE, metadata={
+    hourly_wage = fields.Float(required=True, validate=WAGE, metadata={
         "description": "at hire; the latest on reads"})
     start_date = IsoDate(required=True)
     anniversary = fields.String(dump_only=True)
@@ -98,6 +98,7 @@ class Outcomes(MethodView):
 class Enrollment(MethodView):
     @blp.response(200, EnrollmentSchema)
     def get(self, enrollment_id):
+        """An enrollment (visible with its participant)."""
         return app().enrollment(principal(), enrollment_id)
 
 
@@ -123,6 +124,7 @@ class Hire(MethodView):
 class Employment(MethodView):
     @blp.response(200, EmploymentSchema)
     def get(self, employment_id):
+        """A job with its wage history (visible with its participant)."""
         return app().employment(principal(), employment_id)
 
 

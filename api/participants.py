@@ -6,20 +6,18 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from api.common import (
     IsoDate,
     PageArgs,
-    StrictBoolean,
-    StrictFloat,
     app,
     as_list,
     iso,
     list_schema,
     principal,
 )
+from api.limits import Blueprint
 from domain.partnership.participants import MAX_CREDIT_HOURS, SELF_IDENTIFICATION
 
 blp = Blueprint("participants", __name__, url_prefix="/v1",
@@ -48,8 +46,8 @@ class ParticipantSchema(Schema):
                         validate=validate.Regexp(r"^\d{5}$"))
     birth_year = fields.Integer(required=True, strict=True,
                                 validate=validate.Range(min=1900, max=2199))
-    incumbent_worker = StrictBoolean(load_default=False)
-    flags = fields.Dict(keys=fields.String(), values=StrictBoolean(), load_default=dict,
+    incumbent_worker = fields.Boolean(load_default=False)
+    flags = fields.Dict(keys=fields.String(), values=fields.Raw(), load_default=dict,
                         metadata={"description": "tanf_eligible, low_income, refugee, …"})
     self_identification = fields.Nested(SelfIdentificationSchema, load_default=None,
                                         allow_none=True, metadata={
@@ -81,7 +79,7 @@ class PriorLearningCreditSchema(Schema):
     participant = fields.String(dump_only=True)
     event_id = fields.String(dump_only=True)
     occupation = fields.String(required=True, validate=validate.Length(min=1, max=40))
-    hours = StrictFloat(required=True, validate=validate.Range(
+    hours = fields.Float(required=True, validate=validate.Range(
         min=0, max=MAX_CREDIT_HOURS, min_inclusive=False))
     basis = fields.String(required=True, validate=validate.Length(min=1, max=2000))
 

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from api.common import (
     IsoDate,
     PageArgs,
-    StrictBoolean,
     app,
     as_list,
     if_match,
@@ -17,6 +15,7 @@ from api.common import (
     list_schema,
     principal,
 )
+from api.limits import Blueprint
 from domain.partnership.services import KINDS, OUTCOMES
 
 blp = Blueprint("services", __name__, url_prefix="/v1",
@@ -30,9 +29,9 @@ class ServiceSchema(Schema):
         "description": "the caller's own organisation (the default); no other is accepted"})
     kind = fields.String(required=True, validate=validate.OneOf(KINDS))
     description = fields.String(required=True, validate=validate.Length(min=1, max=2000))
-    eligibility = fields.Dict(keys=fields.String(), values=StrictBoolean(), load_default=dict,
+    eligibility = fields.Dict(keys=fields.String(), values=fields.Raw(), load_default=dict,
                               metadata={"description": "participant flag: required value"})
-    withdrawn = StrictBoolean(dump_only=True)
+    withdrawn = fields.Boolean(dump_only=True)
 
 
 class ServiceQuery(PageArgs):
@@ -104,6 +103,7 @@ class Matrix(MethodView):
 class Service(MethodView):
     @blp.response(200, ServiceSchema)
     def get(self, service_id):
+        """A service (every member may read the matrix)."""
         return app().service(principal(), service_id)
 
 
@@ -143,6 +143,7 @@ class Referrals(MethodView):
 class Referral(MethodView):
     @blp.response(200, ReferralSchema)
     def get(self, referral_id):
+        """A referral (the referring organisation's or the service's)."""
         return app().referral(principal(), referral_id)
 
 

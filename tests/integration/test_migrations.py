@@ -65,9 +65,8 @@ def test_the_migrations_make_the_schema_the_models_declare(empty_url):
 
 
 def test_a_database_made_by_create_all_is_stamped_and_kept(empty_url):
-    # What every start ran before there were migrations: create_all of the models of that
-    # time, which the first revision reproduces (not of today's models, whose later tables
-    # the later revisions add), left unstamped.
+    # What every start's create_all made before there were migrations: the first revision's
+    # tables (the models of today have columns later revisions add), without alembic_version.
     engine = create_engine(empty_url)
     with engine.begin() as conn:
         command.upgrade(schema.config(conn), schema.FIRST_REVISION)

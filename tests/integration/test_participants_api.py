@@ -101,7 +101,7 @@ def test_a_write_without_consent_is_409_consent_missing(client, consortium, app)
     ({"birth_year": 1890}, "birth_year"),
     ({"zip": "9490"}, "zip"),
     ({"community": ""}, "community"),
-    ({"flags": {"tanf_eligible": "yes"}}, "flags.tanf_eligible.value"),
+    ({"flags": {"tanf_eligible": "yes"}}, "flags.tanf_eligible"),
 ])
 def test_bad_participants_name_the_field_and_write_nothing(client, consortium, app, body,
                                                            field):
@@ -121,6 +121,6 @@ def test_partner_role_is_bound_to_a_union_community_or_workforce_board(sqlite_ap
 
     with pytest.raises(InvalidInput) as e:
         sqlite_app.issue_token(OPERATOR, "partner", college)
-    assert e.value.field == "org"
+    assert e.value.field == "organization"
     with pytest.raises(InvalidInput):
         sqlite_app.issue_token(OPERATOR, "partner", None)
