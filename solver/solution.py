@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from solver.instance import Problem
+from solver.objectives import FAIRNESS_SCALE
 
 FORMAT = "placements-solution/1"
 
@@ -37,3 +38,15 @@ def min_college_rate(problem: Problem, assignment: dict[str, str]) -> float:
         requested[college] = requested.get(college, 0) + 1
         placed[college] = placed.get(college, 0) + (r.id in assignment)
     return round(min((placed[c] / n for c, n in requested.items()), default=1.0), 4)
+
+
+def lowest_rate(problem: Problem, assignment: dict[str, str]) -> int:
+    """L2 of an assignment as the stages count it: the lowest rate, scaled and rounded down."""
+    requested: dict[str, int] = {}
+    placed: dict[str, int] = {}
+    for r in problem.requests.values():
+        college = problem.students[r.student].college
+        requested[college] = requested.get(college, 0) + 1
+        placed[college] = placed.get(college, 0) + (r.id in assignment)
+    return min((FAIRNESS_SCALE * placed[c] // n for c, n in requested.items()),
+               default=FAIRNESS_SCALE)

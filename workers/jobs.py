@@ -94,7 +94,8 @@ def run_solve_in(app: PlacementsApp, worker: str, solve_id: str) -> str:
             return f"split into {len(pieces)} pieces"
         return "nothing to do: another attempt finished, split or restarted the solve"
     hold()
-    solution = solve(problem, time_limit=begun.time_limit)
+    solution = solve(problem, time_limit=begun.time_limit,
+                     progress=lambda stage: app.report_stage(solve_id, stage))
     recorded = app.record_solution(solve_id, worker, begun.problem, solution)
     return "recorded" if recorded else "already recorded by another attempt"
 
@@ -105,7 +106,9 @@ def run_piece_in(app: PlacementsApp, worker: str, solve_id: str, piece: int) -> 
     if work is None:
         return "nothing to do: the solve is finished or the piece stored"
     hold()
-    result = solve_piece(parse_problem(work.problem), work.requests, work.time_limit)
+    result = solve_piece(parse_problem(work.problem), work.requests, work.time_limit,
+                         progress=lambda stage: app.report_stage(solve_id,
+                                                                 {**stage, "piece": piece}))
     if app.store_piece(solve_id, piece, result):
         # Should this enqueue be lost (worker killed, Redis blinked), recovery enqueues the
         # join of a solve whose pieces are all stored.

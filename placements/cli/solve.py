@@ -19,8 +19,12 @@ from placements.cli.main import bench, main
 @click.option("--time-limit", default=60.0, show_default=True, help="seconds")
 @click.option("--workers", default=1, show_default=True,
               help="CP-SAT search workers per part (parts run one per core)")
-def solve(problem, output: str | None, time_limit: float, workers: int) -> None:
-    """Solve a placements-problem/1 file; exit 2 (one line per problem) if it is invalid."""
+@click.option("--quiet", is_flag=True, help="no progress on stderr")
+def solve(problem, output: str | None, time_limit: float, workers: int, quiet: bool) -> None:
+    """Solve a placements-problem/1 file; exit 2 (one line per problem) if it is invalid.
+
+    Each stage prints a line on stderr as it settles (stage, objective, bound, gap, seconds)
+    unless --quiet."""
     from solver import ProblemError, parse_problem
     from solver import solve as run
 
@@ -35,7 +39,9 @@ def solve(problem, output: str | None, time_limit: float, workers: int) -> None:
         for line in e.errors:
             click.echo(line, err=True)
         sys.exit(2)
-    text = json.dumps(run(parsed, time_limit=time_limit, workers=workers), indent=1)
+    solution = run(parsed, time_limit=time_limit, workers=workers,
+                   progress=None if quiet else _print_stage)
+    text = json.dumps(solution, indent=1)
     if output:
         with open(output, "w") as f:
             f.write(text + "\n")
@@ -43,16 +49,26 @@ def solve(problem, output: str | None, time_limit: float, workers: int) -> None:
         click.echo(text)
 
 
+def _print_stage(stage: dict) -> None:
+    """One stage as it settles, on stderr."""
+    bound = "-" if stage["bound"] is None else f"{stage['bound']:g}"
+    gap = "-" if stage["gap"] is None else f"{stage['gap']:.2%}"
+    click.echo(f"{stage['name']} {stage['status']}: objective {stage['objective']:g}, "
+               f"bound {bound}, gap {gap}, {stage['seconds']:.1f} s", err=True)
+
+
 @main.command()
 @click.option("--requests", "n", required=True, type=click.IntRange(1))
 @click.option("--seed", default=1, show_default=True)
 @click.option("--scarcity", default=0.8, show_default=True, help="seats per request")
+@click.option("--metro", is_flag=True,
+              help="the dense kind: one metro area, requests open all year")
 @click.option("-o", "--output", type=click.File("w"), default="-")
-def generate(n: int, seed: int, scarcity: float, output) -> None:
+def generate(n: int, seed: int, scarcity: float, metro: bool, output) -> None:
     """Write a realistic synthetic placements-problem/1 instance."""
     from solver.synthetic import generate as make
 
-    json.dump(make(n, seed, scarcity), output)
+    json.dump(make(n, seed, scarcity, metro), output)
     output.write("\n")
 
 
@@ -64,11 +80,29 @@ def _peak_rss_mb() -> float:
 @click.option("--sizes", default="200,2000,20000", show_default=True)
 @click.option("--seed", default=1, show_default=True)
 @click.option("--time-limit", default=120.0, show_default=True)
-def bench_solver(sizes: str, seed: int, time_limit: float) -> None:
-    """CP-SAT against first-come-first-served on generated instances, in one process: L1, the
-    proven bound and the gap to it, the LP-relaxation bound, L2, times and peak memory."""
+@click.option("--corpus", type=click.Path(exists=True, file_okay=False), default=None,
+              help="solve every instance of this folder (with its reference.json) instead")
+def bench_solver(sizes: str, seed: int, time_limit: float, corpus: str | None) -> None:
+    """The solver against first-come-first-served, on generated instances in one process (L1,
+    the proven bound and the gap to it, the LP-relaxation bound, L2, times and peak memory), or
+    on a corpus, each instance by `placements solve` in a process of its own."""
     from rich.console import Console
     from rich.table import Table
+
+    if corpus is not None:
+        from pathlib import Path
+
+        from placements.cli.solver_corpus import COLUMNS, rows
+
+        console = Console(width=200)
+        table = Table(title=f"placements bench solver --corpus {corpus} "
+                            f"(time limit {time_limit:g} s)")
+        for col in COLUMNS:
+            table.add_column(col, justify="right")
+        for row in rows(Path(corpus), time_limit, console.print):
+            table.add_row(*row)
+        console.print(table)
+        return
 
     from solver import parse_problem
     from solver import solve as run
