@@ -19,7 +19,7 @@ import numpy as np
 
 from solver.cpsat import Keep, StageResult
 from solver.formulation import Formulation
-from solver.objectives import FAIRNESS_SCALE, Goals
+from solver.objectives import FAIRNESS_SCALE, Goals, lowest_rate
 
 # HiGHS's dual bound is exact only to its tolerances: never round it below a value a hair short.
 TOLERANCE = 1e-6
@@ -60,6 +60,10 @@ class Mip:
         # the feasibility jump is not needed from a feasible start.
         self.highs.setOptionValue("presolve", "off")
         self.highs.setOptionValue("mip_heuristic_run_feasibility_jump", False)
+        if stage != "placed":
+            # With L1 kept as a dense row, the dual simplex took over 30 s of CPU on the root
+            # LP of a 47,000-variable L2 model; the interior point method a few.
+            self.highs.setOptionValue("mip_lp_solver", "ipm")
         n = f.size
         extra = stage == "fairness"  # the lowest rate z, one more column
         columns: list[list[int]] = []
@@ -78,16 +82,16 @@ class Mip:
         if keep.l1 is not None:
             row({v: w for v, w in enumerate(goals.weights) if w}, keep.l1, highspy.kHighsInf)
         colleges = goals.colleges
+        # Rates in requests placed, not scaled by FAIRNESS_SCALE: coefficients near one keep
+        # HiGHS's simplex well conditioned (scaled, it did not solve the L2 root LP in 30 s).
         if keep.l2 is not None:
             for college, count in colleges.requested.items():
-                terms = colleges.placed_by.get(college, {})
-                row({v: FAIRNESS_SCALE * k for v, k in terms.items()}, count * keep.l2,
+                row(colleges.placed_by.get(college, {}), count * keep.l2 / FAIRNESS_SCALE,
                     highspy.kHighsInf)
         if extra:
             for college, count in colleges.requested.items():
-                terms = dict(colleges.placed_by.get(college, {}))
-                coefs = {v: FAIRNESS_SCALE * k for v, k in terms.items()}
-                coefs[n] = -count
+                coefs = dict(colleges.placed_by.get(college, {}))
+                coefs[n] = -count / FAIRNESS_SCALE
                 row(coefs, 0.0, highspy.kHighsInf)
         width = n + extra
         cost = np.zeros(width)
@@ -141,8 +145,8 @@ class Mip:
         self.highs.setOptionValue("mip_rel_gap", rel_gap)
         start = highspy.HighsSolution()
         column = [float(x) for x in hint]
-        if self.stage == "fairness":
-            column.append(0.0)
+        if self.stage == "fairness":  # z: the hint's own lowest rate
+            column.append(float(lowest_rate(self.goals.colleges, hint)))
         start.col_value = column
         start.value_valid = True
         self.highs.setSolution(start)
