@@ -24,7 +24,9 @@ from solver.objectives import Goals
 
 log = logging.getLogger(__name__)
 
-CPSAT_LIMIT = 20_000  # variables: CP-SAT races HiGHS up to this size
+# Variables: CP-SAT races HiGHS up to this size, where it was measured proving generated
+# instances' parts whole in seconds (docs/BENCHMARKS.md).
+CPSAT_LIMIT = 40_000
 
 
 def settled(score: int, bound: int | None, rel_gap: float) -> bool:
