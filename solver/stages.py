@@ -24,7 +24,7 @@ from functools import cached_property
 from solver import objectives
 from solver.cpsat import Keep, Model, StageResult
 from solver.formulation import Formulation
-from solver.greedy import Loads, fill, warm_start
+from solver.greedy import Loads, better_moves, fill, warm_start
 from solver.neighbourhood import around, better_slots, disagreement
 from solver.race import race
 from solver.relaxation import Relaxation, l1_bound
@@ -139,6 +139,7 @@ class Stages:
                   deadline - time.perf_counter())
         scores = self.goals.scores
         score = lambda v: objectives.value(scores, v)  # noqa: E731
+        values = better_moves(self.f, scores, values)
         values, bound = self._search("preferences", values, [] if self.whole else
                                      better_slots(self.f, scores, values), deadline, score,
                                      rel_gap=L3_GAP)

@@ -30,7 +30,7 @@ def solve(problem, output: str | None, time_limit: float, workers: int, quiet: b
 
     try:
         data = json.load(problem)
-    except json.JSONDecodeError as e:
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as e:
         click.echo(f"$: not JSON: {e}", err=True)
         sys.exit(2)
     try:
