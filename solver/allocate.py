@@ -212,7 +212,8 @@ def _part_by_part(sub: Problem, solved: list, deadline: float, parallel: int, se
         with ThreadPoolExecutor(max_workers=parallel) as pool:
             done = list(pool.map(one, items))
         rate = None
-        if name == "fairness":  # over the piece: every college's requests, in every part
+        if name == "fairness" and (requests < len(sub.requests) or len(done) > 1):
+            # Over the piece (every college's requests, in every part), not one part's.
             rate = lowest_rate(sub, {r: f.slot_of[v] for f, _, values in done
                                      for v, x in enumerate(values) if x for r in f.members[v]})
         settled(combine(NAMES[name], [s.records[-1] for _, s, _ in done],

@@ -55,15 +55,14 @@ def record(stage: str, seconds: float, value: int, bound: int | None, rel_gap: f
 def combine(name: str, records: list[StageRecord], seconds: float, value: int | None = None
             ) -> StageRecord:
     """One stage over several parts settled side by side: values and bounds add up (L1, L3),
-    the worst status holds. L2 is not a sum: its value over the whole (`value`) is given, and
-    when it was maximised part by part it has no proven bound (status FEASIBLE at best)."""
+    the worst status holds. L2 is not a sum: when it was maximised part by part, its `value`
+    over the whole is given, and it has no proven bound (status FEASIBLE at best)."""
     if not records:  # nothing to decide: every request's stage value is settled at 0
         return StageRecord(name, "OPTIMAL", seconds, value or 0, value or 0)
     status = max((r.status for r in records), key=STATUSES.index)
-    if name == "L2" and len(records) != 1:
+    if name == "L2" and value is not None:
         return StageRecord(name, "TIME_LIMIT" if status == "TIME_LIMIT" else "FEASIBLE",
-                           seconds, value if value is not None else 0, None)
+                           seconds, value, None)
     bounds = [r.bound for r in records]
     bound = None if any(b is None for b in bounds) else sum(bounds)
-    total = sum(r.value for r in records) if value is None else value
-    return StageRecord(name, status, seconds, total, bound)
+    return StageRecord(name, status, seconds, sum(r.value for r in records), bound)
