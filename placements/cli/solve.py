@@ -24,7 +24,8 @@ def solve(problem, output: str | None, time_limit: float, workers: int, quiet: b
     """Solve a placements-problem/1 file; exit 2 (one line per problem) if it is invalid.
 
     Each stage prints a line on stderr as it settles (stage, objective, bound, gap, seconds)
-    unless --quiet."""
+    unless --quiet. The time limit covers reading the file too."""
+    began = time.perf_counter()
     from solver import ProblemError, parse_problem
     from solver import solve as run
 
@@ -39,7 +40,8 @@ def solve(problem, output: str | None, time_limit: float, workers: int, quiet: b
         for line in e.errors:
             click.echo(line, err=True)
         sys.exit(2)
-    solution = run(parsed, time_limit=time_limit, workers=workers,
+    left = max(1.0, time_limit - (time.perf_counter() - began))
+    solution = run(parsed, time_limit=left, workers=workers,
                    progress=None if quiet else _print_stage)
     text = json.dumps(solution, indent=1)
     if output:
