@@ -43,6 +43,10 @@ def _quietly_started() -> None:
 _quietly_started()
 
 
+def _rounded_down(bound: float) -> int:
+    return math.floor(bound + TOLERANCE * max(1.0, abs(bound)))
+
+
 class Mip:
     """One stage's MIP: L1, L2 (with L1 kept) or L3 (with both kept)."""
 
@@ -132,17 +136,34 @@ class Mip:
         self.highs.passModel(lp)
         # Cancelled from another thread: HiGHS polls its interrupt callbacks while it works.
         self.highs.HandleUserInterrupt = True
+        # Its proven bound as it goes, and a value found elsewhere (a race's other backend):
+        # once the bound comes down to that value, the stage is settled and HiGHS stops.
+        self.live_bound: int | None = None
+        self.found: int | None = None
+        self._rel_gap = 0.0
+        self.highs.cbMipInterrupt += self._watch
+
+    def _watch(self, event) -> None:
+        dual = event.data_out.mip_dual_bound
+        if math.isfinite(dual):
+            self.live_bound = _rounded_down(dual)
+            found = self.found
+            if found is not None and self.live_bound - found <= self._rel_gap * max(
+                    1, abs(self.live_bound)):
+                event.interrupt()
 
     def cancel(self) -> None:
         self.highs.cancelSolve()
 
     def solve(self, hint: list[int], time_limit: float, rel_gap: float = 0.0
               ) -> StageResult | None:
-        """The stage from `hint`; None when HiGHS had no solution in time."""
+        """The stage from `hint` (a feasible assignment); None when HiGHS proved nothing in
+        time."""
         if time_limit <= 0:
             return None
         self.highs.setOptionValue("time_limit", max(0.05, time_limit))
         self.highs.setOptionValue("mip_rel_gap", rel_gap)
+        self._rel_gap = rel_gap
         start = highspy.HighsSolution()
         column = [float(x) for x in hint]
         if self.stage == "fairness":  # z: the hint's own lowest rate
@@ -152,13 +173,15 @@ class Mip:
         self.highs.setSolution(start)
         self.highs.run()
         info = self.highs.getInfo()
-        if info.primal_solution_status != 2:  # kSolutionStatusFeasible
-            return None
-        x = self.highs.getSolution().col_value
-        values = [1 if x[v] > 0.5 else 0 for v in range(self.f.size)]
         dual = info.mip_dual_bound
-        bound = (math.floor(dual + TOLERANCE * max(1.0, abs(dual))) if math.isfinite(dual)
-                 else None)
+        if info.primal_solution_status != 2:  # kSolutionStatusFeasible
+            if not math.isfinite(dual):
+                return None
+            values = list(hint)  # feasible: the current assignment; the bound holds anyway
+        else:
+            x = self.highs.getSolution().col_value
+            values = [1 if x[v] > 0.5 else 0 for v in range(self.f.size)]
+        bound = _rounded_down(dual) if math.isfinite(dual) else None
         status = self.highs.getModelStatus()
         proven = status == highspy.HighsModelStatus.kOptimal and rel_gap == 0.0
         return StageResult(values, "OPTIMAL" if proven else "FEASIBLE", bound)

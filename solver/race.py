@@ -1,13 +1,16 @@
-"""One stage over a whole formulation, raced: HiGHS (solver/mip.py) and CP-SAT (solver/cpsat.py)
-each solve it in a thread of their own from the same hint, until the deadline. The first to
-settle the stage (proven optimal, or within its relative gap) stops the other. The result is
-the better of their solutions and the lower of their proven bounds, so it is never worse than
-either backend alone given the same time.
+"""One stage over a whole formulation, raced: HiGHS (solver/mip.py) in one thread, and in the
+other CP-SAT over the whole formulation (up to CPSAT_LIMIT variables) or, above, CP-SAT on
+neighbourhoods guided by the stage's LP (solver/stages.py), all from the same hint until the
+deadline. HiGHS proves bounds; the other often finds the better assignment first, and tells
+HiGHS, which stops as soon as its bound comes down to it. Once the best assignment found is
+proven (optimal, or within the stage's relative gap), the others are stopped. The result is the
+better of their solutions and the lower of their proven bounds, so it is never worse than either
+backend alone given the same time.
 
-Both release the GIL while they search, so on two cores each has one. Above CPSAT_LIMIT
-variables HiGHS runs alone: measured on a 47,000-variable dense metro model, CP-SAT with one
-worker found no solution from a feasible hint in 35 s while HiGHS proved the optimum, and on a
-shared machine the core CP-SAT took was HiGHS's loss.
+The backends release the GIL while they search, so on two cores each has one. **Why not CP-SAT
+whole above CPSAT_LIMIT:** measured on a 47,000-variable dense metro model, CP-SAT with one
+worker found no solution from a feasible hint in 35 s (its root LP alone takes that long), while
+HiGHS proved the optimum.
 """
 
 from __future__ import annotations
@@ -24,9 +27,30 @@ from solver.objectives import Goals
 
 log = logging.getLogger(__name__)
 
-# Variables: CP-SAT races HiGHS up to this size, where it was measured proving generated
+# Variables: CP-SAT races HiGHS whole up to this size, where it was measured proving generated
 # instances' parts whole in seconds (docs/BENCHMARKS.md).
 CPSAT_LIMIT = 40_000
+
+
+class Stop:
+    """Asks a neighbourhood search to end: checked between its rounds, and the CP-SAT model it
+    is solving (`model`) stopped at once."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+        self.model: Model | None = None
+
+    def set(self) -> None:
+        self._event.set()
+        if self.model is not None:
+            self.model.stop()
+
+    def is_set(self) -> bool:
+        return self._event.is_set()
+
+
+# A neighbourhood search: (hint, deadline, stop, improved) -> its best assignment.
+Search = Callable[[list[int], float, Stop, Callable[[list[int]], None]], list[int]]
 
 
 def settled(score: int, bound: int | None, rel_gap: float) -> bool:
@@ -36,60 +60,87 @@ def settled(score: int, bound: int | None, rel_gap: float) -> bool:
 
 def race(stage: str, f: Formulation, goals: Goals, keep: Keep, hint: list[int],
          deadline: float, score: Callable[[list[int]], int], rel_gap: float = 0.0,
-         workers: int = 1) -> StageResult | None:
-    """Settle `stage` ("placed", "fairness" or "preferences") over all of `f`; None when
-    neither backend found a solution in time."""
+         workers: int = 1, search: Search | None = None) -> StageResult | None:
+    """Settle `stage` ("placed", "fairness" or "preferences") over all of `f`; None when no
+    backend found anything in time."""
     results: dict[str, StageResult | None] = {}
-    backends: dict[str, object] = {}
+    found: list[list[int]] = []  # the neighbourhood search's improvements
+    mip: list[Mip] = []
+    model: list[Model] = []
+    stop = Stop()
     done = threading.Event()
 
-    def run(name: str, make: Callable[[], object]) -> None:
-        began = time.perf_counter()
-        result = None
-        try:
-            backend = backends[name] = make()
-            if not done.is_set():
-                result = _run(name, backend, stage, hint, deadline, rel_gap)
-        finally:
-            results[name] = result
-            if result is not None and settled(score(result.values), result.bound, rel_gap):
-                done.set()
-            log.debug("%s %s: %s in %.1f s", stage, name,
-                      "no solution" if result is None else
-                      f"{score(result.values)} (bound {result.bound})",
-                      time.perf_counter() - began)
+    def best() -> tuple[int | None, int | None]:
+        """The best value found by anyone, and the lowest bound proven so far."""
+        values = [score(r.values) for r in results.values() if r is not None]
+        values += [score(v) for v in found[-1:]]
+        bounds = [r.bound for r in results.values() if r is not None and r.bound is not None]
+        return max(values, default=None), min(bounds, default=None)
 
-    threads = [threading.Thread(target=run, args=("highs", lambda: Mip(f, goals, keep, stage)))]
-    if f.size <= CPSAT_LIMIT:
-        threads.append(threading.Thread(target=run, args=(
-            "cp-sat", lambda: Model(f, goals, keep, workers=workers))))
+    def check() -> None:
+        value, bound = best()
+        if value is not None and settled(value, bound, rel_gap):
+            done.set()
+
+    def improved(values: list[int]) -> None:
+        found.append(values)
+        for m in mip:
+            m.found = score(values)
+
+    def run_highs() -> None:
+        began = time.perf_counter()
+        m = Mip(f, goals, keep, stage)
+        mip.append(m)
+        if found:
+            m.found = score(found[-1])
+        left = deadline - time.perf_counter()
+        results["highs"] = None if done.is_set() else m.solve(hint, left, rel_gap)
+        _log(stage, "highs", results["highs"], score, began)
+        check()
+
+    def run_cpsat() -> None:
+        began = time.perf_counter()
+        m = Model(f, goals, keep, workers=workers)
+        model.append(m)
+        left = deadline - time.perf_counter()
+        results["cp-sat"] = (None if done.is_set() or left <= 0
+                             else getattr(m, stage)(hint, left, rel_gap))
+        _log(stage, "cp-sat", results["cp-sat"], score, began)
+        check()
+
+    def run_search() -> None:
+        began = time.perf_counter()
+        values = search(hint, deadline, stop, improved)
+        results["neighbourhoods"] = StageResult(values, "FEASIBLE", None)
+        _log(stage, "neighbourhoods", results["neighbourhoods"], score, began)
+        check()
+
+    others = run_search if search is not None else run_cpsat
+    threads = [threading.Thread(target=run_highs), threading.Thread(target=others)]
     for t in threads:
         t.start()
     while any(t.is_alive() for t in threads):
+        check()
         # Past the deadline too: a backend can overrun its own time limit (e.g. in presolve).
         if done.wait(0.05) or time.perf_counter() > deadline:
-            # Stop the other, again until it ends: a stop sent while it was still being
+            # Stop the others, again until they end: a stop sent while one was still being
             # built would be lost.
-            for backend in list(backends.values()):
-                backend.cancel() if isinstance(backend, Mip) else backend.stop()
+            for m in mip:
+                m.cancel()
+            for m in model:
+                m.stop()
+            stop.set()
         for t in threads:
             t.join(0.05 if done.is_set() or time.perf_counter() > deadline else 0)
-    found = [r for r in results.values() if r is not None]
-    if not found:
+    candidates = [r.values for r in results.values() if r is not None] + found[-1:]
+    if not candidates:
         return None
-    best = max(found, key=lambda r: score(r.values))
-    bounds = [r.bound for r in found if r.bound is not None]
-    bound = min(bounds) if bounds else None
-    return StageResult(best.values,
-                       "OPTIMAL" if settled(score(best.values), bound, 0.0) else "FEASIBLE",
+    values = max(candidates, key=score)
+    _, bound = best()
+    return StageResult(values, "OPTIMAL" if settled(score(values), bound, 0.0) else "FEASIBLE",
                        bound)
 
 
-def _run(name: str, backend, stage: str, hint: list[int], deadline: float, rel_gap: float
-         ) -> StageResult | None:
-    left = deadline - time.perf_counter()
-    if left <= 0:
-        return None
-    if isinstance(backend, Mip):
-        return backend.solve(hint, left, rel_gap)
-    return getattr(backend, stage)(hint, left, rel_gap)
+def _log(stage: str, name: str, result: StageResult | None, score, began: float) -> None:
+    log.debug("%s %s: %s in %.1f s", stage, name, "nothing" if result is None else
+              f"{score(result.values)} (bound {result.bound})", time.perf_counter() - began)

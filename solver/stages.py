@@ -26,7 +26,7 @@ from solver.cpsat import Keep, Model, StageResult
 from solver.formulation import Formulation
 from solver.greedy import Loads, better_moves, fill, warm_start
 from solver.neighbourhood import around, better_slots, disagreement
-from solver.race import race
+from solver.race import CPSAT_LIMIT, Stop, race
 from solver.relaxation import Relaxation, l1_bound
 from solver.report import StageRecord, record
 
@@ -153,28 +153,58 @@ class Stages:
         """Improve `values` on the stage's objective; also the proven bound on it when the
         whole formulation was decided (None otherwise)."""
         if self.whole:
+            search = None
+            if self.f.size > CPSAT_LIMIT:  # CP-SAT on neighbourhoods races HiGHS
+                def search(hint, until, stop, improved):
+                    return self._neighbourhoods(stage, hint, self._seeds(stage, hint, until),
+                                                until, score, None, stop, improved)
             result = race(stage, self.f, self.goals, self.keep, values, deadline, score,
-                          rel_gap, self.workers)
+                          rel_gap, self.workers, search)
             if result is None:
                 return values, None
             if score(result.values) < score(values):  # neither improved on the hint
                 return values, result.bound
             return result.values, result.bound
+        return self._neighbourhoods(stage, values, seeds, deadline, score, goal), None
+
+    def _seeds(self, stage: str, values: list[int], deadline: float) -> list[int]:
+        """Where a better assignment likely differs from `values`: for L1 and L2 where the LP
+        solution of the stage disagrees with it, for L3 the better slots of placed requests."""
+        if stage == "preferences":
+            return better_slots(self.f, self.goals.scores, values)
+        lp = Relaxation(self.f)  # its own: the race's other thread may be using self.lp
+        if self.keep.l1 is not None:
+            lp.keep_at_least(self.weights, self.keep.l1)
+        left = deadline - time.perf_counter()
+        relaxed = (lp.maximize(self.weights, left) if stage == "placed"
+                   else lp.maximize_lowest_rate(self.colleges, left))
+        return disagreement(self.f, relaxed.x, values) if relaxed else []
+
+    def _neighbourhoods(self, stage: str, values: list[int], seeds: list[int], deadline: float,
+                        score, goal: int | None = None, stop: Stop | None = None,
+                        improved=None) -> list[int]:
+        """CP-SAT on neighbourhoods of the seeds, each round's solution kept when better, while
+        seeds and time remain (and until `stop` is set; `improved` hears each better one)."""
         best = score(values)
-        while seeds and time.perf_counter() < deadline and (goal is None or best < goal):
+        while (seeds and time.perf_counter() < deadline and (goal is None or best < goal)
+               and not (stop is not None and stop.is_set())):
             began = time.perf_counter()
             free = around(self.f, seeds, values)
             model = Model(self.f, self.goals, self.keep, free=free, base=values,
                           workers=self.workers)
+            if stop is not None:
+                stop.model = model  # so that the race can end its search
             result = self._run(stage, model, values, deadline)
             if result is not None and score(result.values) > best:
                 values, best = result.values, score(result.values)
+                if improved is not None:
+                    improved(values)
             done = set(free)
             seeds = [v for v in seeds if v not in done]
             log.debug("%s: %d of %d variables free, %s, now %s, %d seeds left, %.1f s", stage,
                       len(free), self.f.size, result.status if result else "no solution", best,
                       len(seeds), time.perf_counter() - began)
-        return values, None
+        return values
 
     @staticmethod
     def _run(stage: str, model: Model, hint: list[int], deadline: float) -> StageResult | None:

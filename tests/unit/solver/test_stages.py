@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from solver import parse_problem, solve
+from solver import parse_problem, solve, stages
 from solver.cpsat import Model
 from solver.mip import Mip
 from solver.relaxation import lp_bound
@@ -62,3 +62,16 @@ def test_backends_that_find_nothing_prove_nothing(monkeypatch):
         solution["objective"]["weighted_placed"] == bound)
     for stage in solution["stages"][1:]:
         assert stage["status"] == "TIME_LIMIT" or stage["gap"] == 0
+
+
+def test_neighbourhoods_race_highs_above_the_cpsat_limit(monkeypatch):
+    """Above CPSAT_LIMIT CP-SAT decides neighbourhoods guided by the LP while HiGHS works on
+    the whole: the stages are settled all the same, and every assignment is feasible."""
+    monkeypatch.setattr(stages, "CPSAT_LIMIT", 0)
+    p = generate(300, 2, metro=True)
+    solution = solve(parse_problem(p), time_limit=LIMIT)
+    assert violations(p, solution) == []
+    placed, l2, _ = solution["stages"]
+    assert solution["status"] == "OPTIMAL" and placed["status"] == "OPTIMAL"
+    assert placed["objective"] == l1(p, solution) == solution["objective"]["bound"]
+    assert l2["status"] == "OPTIMAL"
