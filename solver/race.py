@@ -65,17 +65,26 @@ def race(stage: str, f: Formulation, goals: Goals, keep: Keep, hint: list[int],
     backend found anything in time."""
     results: dict[str, StageResult | None] = {}
     found: list[list[int]] = []  # the neighbourhood search's improvements
+    scores: list[int] = []  # of every result and improvement so far
+    bounds: list[int] = []  # every bound proven so far
+    lock = threading.Lock()
     mip: list[Mip] = []
     model: list[Model] = []
     stop = Stop()
     done = threading.Event()
 
+    def keep(name: str, result: StageResult | None) -> None:
+        with lock:
+            results[name] = result
+            if result is not None:
+                scores.append(score(result.values))
+                if result.bound is not None:
+                    bounds.append(result.bound)
+
     def best() -> tuple[int | None, int | None]:
         """The best value found by anyone, and the lowest bound proven so far."""
-        values = [score(r.values) for r in results.values() if r is not None]
-        values += [score(v) for v in found[-1:]]
-        bounds = [r.bound for r in results.values() if r is not None and r.bound is not None]
-        return max(values, default=None), min(bounds, default=None)
+        with lock:
+            return max(scores, default=None), min(bounds, default=None)
 
     def check() -> None:
         value, bound = best()
@@ -83,9 +92,12 @@ def race(stage: str, f: Formulation, goals: Goals, keep: Keep, hint: list[int],
             done.set()
 
     def improved(values: list[int]) -> None:
-        found.append(values)
+        value = score(values)
+        with lock:
+            found.append(values)
+            scores.append(value)
         for m in mip:
-            m.found = score(values)
+            m.found = value
 
     def run_highs() -> None:
         began = time.perf_counter()
@@ -94,7 +106,7 @@ def race(stage: str, f: Formulation, goals: Goals, keep: Keep, hint: list[int],
         if found:
             m.found = score(found[-1])
         left = deadline - time.perf_counter()
-        results["highs"] = None if done.is_set() else m.solve(hint, left, rel_gap)
+        keep("highs", None if done.is_set() else m.solve(hint, left, rel_gap))
         _log(stage, "highs", results["highs"], score, began)
         check()
 
@@ -103,15 +115,15 @@ def race(stage: str, f: Formulation, goals: Goals, keep: Keep, hint: list[int],
         m = Model(f, goals, keep, workers=workers)
         model.append(m)
         left = deadline - time.perf_counter()
-        results["cp-sat"] = (None if done.is_set() or left <= 0
-                             else getattr(m, stage)(hint, left, rel_gap))
+        keep("cp-sat", None if done.is_set() or left <= 0
+             else getattr(m, stage)(hint, left, rel_gap))
         _log(stage, "cp-sat", results["cp-sat"], score, began)
         check()
 
     def run_search() -> None:
         began = time.perf_counter()
         values = search(hint, deadline, stop, improved)
-        results["neighbourhoods"] = StageResult(values, "FEASIBLE", None)
+        keep("neighbourhoods", StageResult(values, "FEASIBLE", None))
         _log(stage, "neighbourhoods", results["neighbourhoods"], score, began)
         check()
 
