@@ -73,7 +73,7 @@ def race(stage: str, f: Formulation, goals: Goals, keep: Keep, hint: list[int],
     stop = Stop()
     done = threading.Event()
 
-    def keep(name: str, result: StageResult | None) -> None:
+    def kept(name: str, result: StageResult | None) -> None:
         with lock:
             results[name] = result
             if result is not None:
@@ -106,7 +106,7 @@ def race(stage: str, f: Formulation, goals: Goals, keep: Keep, hint: list[int],
         if found:
             m.found = score(found[-1])
         left = deadline - time.perf_counter()
-        keep("highs", None if done.is_set() else m.solve(hint, left, rel_gap))
+        kept("highs", None if done.is_set() else m.solve(hint, left, rel_gap))
         _log(stage, "highs", results["highs"], score, began)
         check()
 
@@ -115,7 +115,7 @@ def race(stage: str, f: Formulation, goals: Goals, keep: Keep, hint: list[int],
         m = Model(f, goals, keep, workers=workers)
         model.append(m)
         left = deadline - time.perf_counter()
-        keep("cp-sat", None if done.is_set() or left <= 0
+        kept("cp-sat", None if done.is_set() or left <= 0
              else getattr(m, stage)(hint, left, rel_gap))
         _log(stage, "cp-sat", results["cp-sat"], score, began)
         check()
@@ -123,7 +123,7 @@ def race(stage: str, f: Formulation, goals: Goals, keep: Keep, hint: list[int],
     def run_search() -> None:
         began = time.perf_counter()
         values = search(hint, deadline, stop, improved)
-        keep("neighbourhoods", StageResult(values, "FEASIBLE", None))
+        kept("neighbourhoods", StageResult(values, "FEASIBLE", None))
         _log(stage, "neighbourhoods", results["neighbourhoods"], score, began)
         check()
 
