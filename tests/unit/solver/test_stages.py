@@ -20,6 +20,7 @@ from tests.unit.solver.test_scale_paths import within_tolerance
 LIMIT = 600
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", [1, 3])
 def test_every_stage_of_a_dense_instance_is_settled(seed):
     p = generate(300, seed, metro=True)
@@ -40,6 +41,7 @@ def test_every_stage_of_a_dense_instance_is_settled(seed):
     assert solution["solve_seconds"] <= LIMIT
 
 
+@pytest.mark.slow
 def test_backends_that_find_nothing_prove_nothing(monkeypatch):
     """HiGHS and CP-SAT both cut off before any solution: L1 keeps the greedy fill, its bound
     is the LP's, every stage says it ran out of time unless its value is proven, and OPTIMAL is
@@ -64,6 +66,7 @@ def test_backends_that_find_nothing_prove_nothing(monkeypatch):
         assert stage["status"] == "TIME_LIMIT" or stage["gap"] == 0
 
 
+@pytest.mark.slow
 def test_neighbourhoods_race_highs_above_the_cpsat_limit(monkeypatch):
     """Above CPSAT_LIMIT CP-SAT decides neighbourhoods guided by the LP while HiGHS works on
     the whole: the stages are settled all the same, and every assignment is feasible."""
