@@ -1,7 +1,7 @@
 """partnership: participants, outcomes, services, initiatives
 
 Revision ID: 0015
-Revises: 0012
+Revises: 0010
 Create Date: 2026-11-30 16:23:21.746377
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0015"
-down_revision = "0012"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
