@@ -10,6 +10,7 @@ from api import (
     audit,
     auth,
     capacity,
+    clinical_hours,
     errors,
     idempotency,
     organizations,
@@ -22,7 +23,7 @@ from placements.settings import Settings
 from workers import queue
 
 BLUEPRINTS = (organizations.blp, capacity.blp, students.blp, placements.blp, solves.blp,
-              apprenticeship.blp, audit.blp)
+              apprenticeship.blp, clinical_hours.blp, audit.blp)
 
 
 def create_app(application: PlacementsApp | None = None,

@@ -6,6 +6,7 @@ from placements import idempotency  # noqa: F401  (its table is part of the sche
 from placements.apprenticeship import Apprenticeship
 from placements.audit import Audit
 from placements.capacity import Capacity
+from placements.clinical_hours import ClinicalRecord
 from placements.organizations import Organizations
 from placements.pieces import SolvePieces
 from placements.solves import Solves
@@ -14,5 +15,5 @@ from placements.workflow import Workflow
 
 
 class PlacementsApp(Organizations, Capacity, Students, Workflow, Solves, SolvePieces,
-                    Apprenticeship, Audit):
+                    Apprenticeship, ClinicalRecord, Audit):
     """One Application (one event table, one ledger); its areas live in their own modules."""
