@@ -15,6 +15,7 @@ from api import (
     idempotency,
     organizations,
     placements,
+    reports,
     solves,
     students,
 )
@@ -23,7 +24,8 @@ from placements.settings import Settings
 from workers import queue
 
 BLUEPRINTS = (organizations.blp, capacity.blp, students.blp, placements.blp, solves.blp,
-              apprenticeship.blp, clinical_hours.blp, audit.blp)
+              apprenticeship.blp, clinical_hours.blp, reports.blp,
+              audit.blp)
 
 
 def create_app(application: PlacementsApp | None = None,

@@ -13,6 +13,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from api.common import IsoDate, PageArgs, app, as_list, if_match, list_schema, principal
+from api.pages import das_page, wants_html
 
 blp = Blueprint("apprenticeship", __name__, url_prefix="/v1",
                 description="Registered apprenticeships and DAS compliance")
@@ -381,7 +382,9 @@ class Cancellation(MethodView):
 @blp.route("/apprentices/<apprentice_id>/compliance")
 class ApprenticeCompliance(MethodView):
     @blp.arguments(ComplianceQuery, location="query")
-    @blp.response(200, ReportSchema)
+    @blp.response(200, ReportSchema, description="or text/html: a printable page")
     def get(self, args, apprentice_id):
         """The DAS compliance report as of a business date, as recorded at `known_at`."""
+        if wants_html():
+            return das_page(*app().printable_compliance(principal(), apprentice_id, **args))
         return app().apprentice_compliance(principal(), apprentice_id, **args)

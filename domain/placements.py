@@ -18,6 +18,8 @@ from domain.base import Aggregate, require
 from domain.errors import Conflict
 
 LIVE = ("proposed", "requested", "confirmed", "accepted")
+# Why a facility declines (AB 1577 asks for written reasons per rotation type).
+REASON_CODES = ("no_capacity", "no_preceptor", "onboarding", "accreditation", "other")
 HOLDING = ("confirmed", "accepted")
 
 
@@ -46,6 +48,7 @@ class Placement(Aggregate):
         self.status = status  # "proposed" (by a solve) or "requested" (directly by the college)
         self.solve = solve
         self.reason: str | None = None
+        self.reason_code: str | None = None
 
     @property
     def holds_seat(self) -> bool:
@@ -81,16 +84,29 @@ class Placement(Aggregate):
     def _accepted(self, actor: str) -> None:
         self.status = "accepted"
 
-    def decline(self, actor: str, side: str, reason: str | None) -> None:
+    def decline(self, actor: str, side: str, reason: str | None,
+                reason_code: str | None = None, reasons_required: bool = False) -> None:
+        """`reasons_required`: a facility declining a rotation AB 1577 covers must say why."""
         allowed = ("proposed", "confirmed") if side == "college" else ("proposed", "requested",
                                                                         "confirmed")
         self._expect(allowed, "decline")
-        self._declined(actor, side, reason)
+        require(reason_code is None or reason_code in REASON_CODES, "reason_code",
+                f"must be one of {', '.join(REASON_CODES)}")
+        if reasons_required:
+            require(reason_code is not None, "reason_code",
+                    "a facility declining a CCC or CSU nursing rotation gives a reason code "
+                    "(AB 1577)")
+            require(bool(reason and reason.strip()), "reason",
+                    "a facility declining a CCC or CSU nursing rotation gives written reasons "
+                    "(AB 1577)")
+        self._declined(actor, side, reason, reason_code)
 
     @event("Declined")
-    def _declined(self, actor: str, side: str, reason: str | None) -> None:
+    def _declined(self, actor: str, side: str, reason: str | None,
+                  reason_code: str | None = None) -> None:
         self.status = "declined"
         self.reason = reason
+        self.reason_code = reason_code
 
     def cancel(self, actor: str, reason: str) -> None:
         self._expect(HOLDING, "cancel")

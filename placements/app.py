@@ -9,11 +9,15 @@ from placements.capacity import Capacity
 from placements.clinical_hours import ClinicalRecord
 from placements.organizations import Organizations
 from placements.pieces import SolvePieces
+from placements.reports.ab1577 import AB1577Report
+from placements.reports.names import Names
+from placements.reports.utilization import UtilizationReport
 from placements.solves import Solves
 from placements.students import Students
 from placements.workflow import Workflow
 
 
 class PlacementsApp(Organizations, Capacity, Students, Workflow, Solves, SolvePieces,
-                    Apprenticeship, ClinicalRecord, Audit):
+                    Apprenticeship, ClinicalRecord, UtilizationReport, AB1577Report, Names,
+                    Audit):
     """One Application (one event table, one ledger); its areas live in their own modules."""

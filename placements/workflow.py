@@ -14,6 +14,7 @@ from sqlalchemy import Column, Integer, String, Table, select
 from domain.base import Aggregate
 from domain.capacity import Preceptor, Site, Slot
 from domain.errors import Conflict, InvalidInput
+from domain.organizations import AB1577_DISCIPLINES, AB1577_SEGMENTS, Organization
 from domain.placements import Placement
 from domain.schedule import Schedule, Window
 from domain.students import PlacementRequest, Student
@@ -40,6 +41,7 @@ placements = Table(
     Column("status", String(12), nullable=False, index=True),
     Column("solve", String(36)),
     Column("reason", String),
+    Column("reason_code", String(20)),
 )
 
 
@@ -48,7 +50,7 @@ def _placement_row(p: Placement):
     yield placements, {**common(p), "request": p.request, "student": p.student,
                        "college": p.college, "slot": p.slot, "site": p.site,
                        "employer": p.employer, "preceptor": p.preceptor, "status": p.status,
-                       "solve": p.solve, "reason": p.reason}
+                       "solve": p.solve, "reason": p.reason, "reason_code": p.reason_code}
 
 
 def placement_view(row: dict) -> dict:
@@ -128,12 +130,14 @@ class Workflow(Base):
 
     @command
     def decline_placement(self, principal: Principal, placement_id: str,
-                          reason: str | None = None, if_match: int | None = None) -> dict:
+                          reason: str | None = None, if_match: int | None = None,
+                          reason_code: str | None = None) -> dict:
         principal.require("coordinator", "employer")
         placement = self._own(principal, placement_id, if_match)
         held = placement.holds_seat
         side = "college" if principal.role == "coordinator" else "employer"
-        placement.decline(principal.actor, side, reason)
+        placement.decline(principal.actor, side, reason, reason_code,
+                          reasons_required=side == "employer" and self._ab1577(placement))
         self.commit(placement, *(self.release_seat(principal, placement) if held else []))
         return self.placement(principal, placement_id)
 
@@ -145,6 +149,13 @@ class Workflow(Base):
         placement.cancel(principal.actor, reason)
         self.commit(placement, *self.release_seat(principal, placement))
         return self.placement(principal, placement_id)
+
+    def _ab1577(self, placement: Placement) -> bool:
+        """Whether AB 1577 covers the placement: a nursing rotation (RN, LVN) a California
+        Community College or CSU asked for."""
+        college = self.load(Organization, placement.college, "organization")
+        slot = self.load(Slot, placement.slot, "slot")
+        return college.segment in AB1577_SEGMENTS and slot.discipline in AB1577_DISCIPLINES
 
     def hold_seat(self, principal: Principal, placement: Placement) -> list[Aggregate]:
         """Book slot, preceptor and student for the placement; refuse (409) if any is full."""
