@@ -65,6 +65,10 @@ class StandardsFields(Schema):
     ratio = fields.Nested(RatioSchema)
     probationary_hours = fields.Float(validate=NOT_NEGATIVE)
     probationary_rsi_hours = fields.Float(validate=NOT_NEGATIVE)
+    clinical_work_processes = fields.Dict(
+        keys=fields.String(), values=fields.String(), metadata={
+            "description": "optional: discipline -> work-process code under which an "
+            "apprentice's signed clinical hours count (default CLINICAL)"})
 
 
 class AmendmentEntrySchema(Schema):
@@ -84,7 +88,8 @@ class ProgramSchema(StandardsFields):
     @validates_schema
     def _required(self, data, **_):
         # On creation every standards field is required (an amendment names only what changes).
-        missing = [k for k in StandardsFields._declared_fields if k not in data]
+        missing = [k for k in StandardsFields._declared_fields
+                   if k not in data and k != "clinical_work_processes"]
         if missing:
             raise ValidationError({k: ["Missing data for required field."] for k in missing})
 
@@ -113,6 +118,9 @@ class ApprenticeSchema(Schema):
     signed_date = IsoDate(required=True)
     registration_number = fields.String(load_default=None, allow_none=True, validate=TEXT)
     registered_date = IsoDate(load_default=None, allow_none=True)
+    student = fields.String(load_default=None, allow_none=True, metadata={
+        "description": "the student record the same person holds at a college: its signed "
+        "clinical hours under a journeyworker of the employer count as OJT"})
 
 
 class ApprenticeQuery(PageArgs):

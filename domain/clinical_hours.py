@@ -23,6 +23,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import event
 
 from domain.base import Aggregate, parse_date, require
+from domain.das import Entry
 from domain.errors import Conflict, NotFound
 
 MAX_DAY_HOURS = 16
@@ -235,3 +236,29 @@ def entry_view(x: RecordedEntry) -> dict:
             "signed_off": x.signed_off, "corrections": x.corrections,
             "event": x.logged}
 
+
+
+def clinical_ojt(events: list, employer: str, known_at: datetime | None = None) -> list[Entry]:
+    """The bridge: a student's signed clinical hours that count as OJT for an apprentice of
+    `employer` — those of placements whose slot's preceptor is a journeyworker of that employer
+    — as DAS entries (work process left to the standards: domain.das.with_clinical). The entry
+    is supervised by the preceptor who signed it off, if a journeyworker (of whichever employer:
+    the DAS rules judge that); it cites the sign-off, the logged entry and any corrections."""
+    facts, entries = recorded_hours(events, known_at)
+    out = []
+    for x in entries:
+        placement = facts.get(x.placement)
+        if not x.signed or placement is None \
+                or placement["preceptor_journeyworker_of"] != employer:
+            continue
+        signer = x.signed_off
+        supervised = signer["journeyworker_of"] is not None
+        out.append(Entry("ojt", {
+            "date": x.data["date"], "hours": x.data["hours"],
+            "discipline": placement["discipline"], "site": placement["site"],
+            "journeyworker": signer["preceptor"] if supervised else None,
+            "journeyworker_employer": signer["journeyworker_of"],
+            "placement": x.placement, "clinical_entry": x.id},
+            [{"id": signer["id"], "position": signer["position"]}, x.logged,
+             *({"id": c["id"], "position": c["position"]} for c in x.corrections)]))
+    return out
