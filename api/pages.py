@@ -37,17 +37,18 @@ def _number(value: float) -> str:
     return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
-def bar_chart(label: str, items: list[tuple[str, float, float]]) -> dict:
-    """Geometry of a horizontal bar chart: per item its value (a bar) over a target (a frame)."""
+def bar_chart(label: str, items: list[tuple[str, float, float | None]]) -> dict:
+    """Geometry of a horizontal bar chart: per item its value (a bar) over its target (a
+    frame; none when the item has no target)."""
     left, span, step = 190, 380, 26
-    top = max([v for _, v, _ in items] + [t for _, _, t in items] + [1])
+    top = max([v for _, v, _ in items] + [t or 0 for _, _, t in items] + [1])
     bars = []
     for i, (name, value, target) in enumerate(items):
-        width = round(span * value / top, 1)
+        width, frame = round(span * value / top, 1), round(span * (target or 0) / top, 1)
         bars.append({"label": name[:28], "y": 6 + i * step, "width": width,
-                     "target_width": round(span * target / top, 1),
-                     "text_x": max(width, round(span * target / top, 1)) + 6,
-                     "caption": f"{_number(value)} of {_number(target)}"})
+                     "target_width": frame, "text_x": max(width, frame) + 6,
+                     "caption": f"{_number(value)} of {_number(target)}" if target is not None
+                     else f"{_number(value)} (no target)"})
     return {"label": label, "bars": bars, "left": left, "width": left + span + 130,
             "height": 12 + step * max(len(items), 1)}
 
@@ -92,7 +93,7 @@ def das_page(report: dict, standards: dict, names: dict[str, str]) -> Response:
     sections = [
         {"heading": "OJT hours by work process against target",
          "chart": bar_chart("OJT hours by work process against target",
-                            [(label[c], by_wp.get(c, 0.0), targets.get(c, 0.0))
+                            [(label[c], by_wp.get(c, 0.0), targets.get(c))
                              for c in codes]),
          "table": _table([("Work process", False), ("Hours", True), ("Target", True)],
                          [[label[c], _number(by_wp.get(c, 0.0)),
