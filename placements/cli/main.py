@@ -30,6 +30,7 @@ def _register() -> None:
         solve,
         store,
         store_bench,
+        utilization_bench,
     )
 
 
