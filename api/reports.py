@@ -24,6 +24,8 @@ blp = Blueprint("reports", __name__, url_prefix="/v1", description="Reports")
 class UtilizationQuery(Schema):
     from_ = fields.Date(required=True, data_key="from")
     to = fields.Date(required=True)
+    known_at = fields.DateTime(load_default=None, metadata={
+        "description": "the report as the record stood at this instant (UTC if no zone)"})
 
 
 class UtilizationRowSchema(Schema):
@@ -40,6 +42,7 @@ class UtilizationRowSchema(Schema):
 class UtilizationSchema(Schema):
     from_ = fields.String(data_key="from")
     to = fields.String()
+    known_at = fields.String(allow_none=True)
     rows = fields.List(fields.Nested(UtilizationRowSchema))
 
 
@@ -89,10 +92,11 @@ class Utilization(MethodView):
     @blp.response(200, UtilizationSchema, description="or text/csv: the same rows")
     def get(self, args):
         """Seats offered and held and hours signed, per site, unit, discipline and ISO week."""
-        report = app().utilization_report(principal(), args["from_"], args["to"])
+        report = app().utilization_report(principal(), args["from_"], args["to"],
+                                          aware(args["known_at"]))
         if _wants_csv():
             return _csv(list(COLUMNS), [[r[c] for c in COLUMNS] for r in report["rows"]])
-        return {"from_": report["from"], "to": report["to"], "rows": report["rows"]}
+        return {**report, "from_": report.pop("from")}
 
 
 @blp.route("/reports/ab1577")

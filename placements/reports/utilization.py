@@ -6,23 +6,25 @@ summed per slot and day) and folded into ISO weeks here, the same on SQLite and 
 - `seats_offered`: the capacity of every open slot with a session in that week;
 - `seats_held`: the seats those slots hold (confirmed or accepted placements) in that week;
 - `signed_hours`: clinical hours signed off (as corrected) and dated in that week.
-A slot names a `unit` where units exist (the column is read when the slots table has it), else
-the unit is null.
+A slot names a `unit` where units exist (read when the slots table has the column), else the
+unit is null. `known_at`: the tables as they stood then (placements/reports/known_at.py).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.engine import Connection
 
+from domain.clinical_hours import ClinicalHours
 from domain.errors import InvalidInput
 from domain.schedule import Schedule
-from placements.base import Base
 from placements.capacity import sites, slots
 from placements.clinical_hours import clinical_hours
 from placements.principals import Principal
+from placements.reports.known_at import KnownAt
 
 MAX_DAYS = 400  # a report covers at most about a year (a term is about 16 weeks)
 COLUMNS = ("site", "site_name", "unit", "discipline", "week", "seats_offered", "seats_held",
@@ -34,22 +36,19 @@ def iso_week(day: date) -> str:
     return f"{year}-W{week:02d}"
 
 
-class UtilizationReport(Base):
-    def utilization_report(self, principal: Principal, start: date, end: date) -> dict:
-        """Rows for the caller's sites (an employer), or every site (admin, compliance)."""
+class UtilizationReport(KnownAt):
+    def utilization_report(self, principal: Principal, start: date, end: date,
+                           known_at: datetime | None = None) -> dict:
+        """Rows for the caller's sites (an employer), or every site (admin, compliance), as the
+        record stood at `known_at` (default: now)."""
         principal.require("employer", "admin", "compliance")
         if end < start:
             raise InvalidInput("to", "must not be before from")
         if (end - start).days > MAX_DAYS:
             raise InvalidInput("to", f"a report covers at most {MAX_DAYS} days")
         first, last = start.isoformat(), end.isoformat()
-        unit = slots.c.get("unit")  # units arrive with SPEC section 8; absent until then
-        q = select(slots.c.id, slots.c.site, slots.c.discipline, slots.c.capacity,
-                   slots.c.held, slots.c.status, slots.c.start_date, slots.c.end_date,
-                   slots.c.weekdays, slots.c.shift_start, slots.c.shift_end,
-                   *([unit] if unit is not None else [])).where(
-            slots.c.start_date <= last, slots.c.end_date >= first)
         h = clinical_hours
+        q = select(slots).where(slots.c.start_date <= last, slots.c.end_date >= first)
         hq = (select(h.c.slot, h.c.date, func.sum(h.c.hours))
               .where(h.c.status == "signed", h.c.date >= first, h.c.date <= last)
               .group_by(h.c.slot, h.c.date))
@@ -60,31 +59,66 @@ class UtilizationReport(Base):
                 sites.c.employer == principal.org)))
             nq = nq.where(sites.c.employer == principal.org)
         with self.engine.connect() as conn:
-            found = conn.execute(q).all()
-            signed = conn.execute(hq).all()
             names = dict(conn.execute(nq).all())
-        cells: dict[tuple, list[float]] = defaultdict(lambda: [0, 0, 0.0])
-        where: dict[str, tuple] = {}
-        for s in found:
-            key = (s.site, getattr(s, "unit", None), s.discipline)
-            where[s.id] = key
-            schedule = Schedule.parse(s.start_date, s.end_date, s.weekdays, s.shift_start,
-                                      s.shift_end)
-            weeks = {iso_week(d) for d in schedule.session_days(start, end)}
-            open_ = s.status == "open"
-            for week in weeks:
-                cell = cells[(*key, week)]
-                cell[0] += s.capacity if open_ else 0
-                cell[1] += s.held
-        for slot, day, hours in signed:
-            key = where.get(slot)
-            if key is not None:  # hours lie inside their slot's dates, so it is in `found`
-                cells[(*key, iso_week(date.fromisoformat(day)))][2] += hours
-        rows = [{"site": site, "site_name": names.get(site), "unit": unit_, "discipline": d,
+            if known_at is None:
+                found = [dict(r._mapping) for r in conn.execute(q)]
+                signed = [tuple(r) for r in conn.execute(hq)]
+            else:
+                found, signed = self._as_known(conn, q, hq, known_at, first, last,
+                                               None if principal.role != "employer" else names)
+        rows = [{"site": site, "site_name": names.get(site), "unit": unit, "discipline": d,
                  "week": week, "seats_offered": c[0], "seats_held": c[1],
                  "signed_hours": round(c[2], 2)}
-                for (site, unit_, d, week), c in cells.items()]
+                for (site, unit, d, week), c in fold_weeks(found, signed, start, end).items()]
         rows.sort(key=lambda r: (r["site_name"] or "", r["site"], r["unit"] or "",
                                  r["discipline"], r["week"]))
-        return {"from": first, "to": last, "rows": rows}
+        return {"from": first, "to": last,
+                "known_at": known_at.isoformat() if known_at else None, "rows": rows}
 
+    def _as_known(self, conn: Connection, q, hq, known_at: datetime, first: str, last: str,
+                  own_sites: dict | None) -> tuple[list[dict], list[tuple]]:
+        """The slots and signed hours the queries would have found at `known_at`: the rows of
+        aggregates changed since put back as they were (placements/reports/known_at.py)."""
+        position = self.position_at(known_at)
+        changed = self.changed_after(position)
+        found = []
+        for row in (dict(r._mapping) for r in conn.execute(q)):
+            if row["id"] not in changed:
+                found.append(row)
+                continue
+            found += [then for table, then in self.rows_at(row["id"], position)
+                      if table is slots]
+        h = clinical_hours
+        students = conn.execute(select(h.c.student).where(
+            h.c.date >= first, h.c.date <= last).distinct()).scalars().all()
+        logs = {str(ClinicalHours.create_id(s)): s for s in students}
+        redo = [log for log in logs if log in changed]
+        signed = [tuple(r) for r in conn.execute(
+            hq.where(h.c.student.not_in([logs[log] for log in redo])))]
+        for log in redo:
+            for table, then in self.rows_at(log, position):
+                if table is h and then["status"] == "signed" and first <= then["date"] <= last \
+                        and (own_sites is None or then["site"] in own_sites):
+                    signed.append((then["slot"], then["date"], then["hours"]))
+        return found, signed
+
+
+def fold_weeks(found: list[dict], signed: list[tuple], start: date, end: date
+               ) -> dict[tuple, list[float]]:
+    """(site, unit, discipline, ISO week) -> [seats offered, seats held, signed hours]."""
+    cells: dict[tuple, list[float]] = defaultdict(lambda: [0, 0, 0.0])
+    where: dict[str, tuple] = {}
+    for s in found:
+        key = (s["site"], s.get("unit"), s["discipline"])
+        where[s["id"]] = key
+        schedule = Schedule.parse(s["start_date"], s["end_date"], s["weekdays"],
+                                  s["shift_start"], s["shift_end"])
+        for week in {iso_week(d) for d in schedule.session_days(start, end)}:
+            cell = cells[(*key, week)]
+            cell[0] += s["capacity"] if s["status"] == "open" else 0
+            cell[1] += s["held"]
+    for slot, day, hours in signed:
+        key = where.get(slot)
+        if key is not None:  # hours lie inside their slot's dates, so it was found
+            cells[(*key, iso_week(date.fromisoformat(day)))][2] += hours
+    return cells

@@ -101,23 +101,33 @@ def test_utilization_per_site_discipline_and_week(client, consortium, world):  #
     c, path = consortium, f"/v1/placements/{world['placement']}/hours"
     for day, hours in (("2026-09-07", 8), ("2026-09-08", 8.5), ("2026-09-14", 7)):
         entry = post(client, c, "coordinator", path, {"date": day, "hours": hours})
+        if day == "2026-09-14":
+            before = quote(datetime.now(UTC).isoformat())
+            # Published after that instant: not in the report as known then.
+            post(client, c, "employer", "/v1/slots", {**PAST, "site": world["site"],
+                                                      "discipline": "LVN"})
         if day != "2026-09-08":
             post(client, c, "employer", f"{path}/{entry['id']}/sign-off",
                  {"preceptor": world["jw"]})
     report = get(client, c, "employer", "/v1/reports/utilization?from=2026-09-07&to=2026-09-20")
     rows = [(r["week"], r["discipline"], r["seats_offered"], r["seats_held"], r["signed_hours"])
             for r in report["rows"]]
-    assert rows == [("2026-W37", "RN", 2, 1, 8), ("2026-W38", "RN", 2, 1, 7)]
+    assert rows == [("2026-W37", "LVN", 2, 0, 0), ("2026-W38", "LVN", 2, 0, 0),
+                    ("2026-W37", "RN", 2, 1, 8), ("2026-W38", "RN", 2, 1, 7)]
+    then = get(client, c, "compliance",
+               f"/v1/reports/utilization?from=2026-09-07&to=2026-09-20&known_at={before}")
+    assert [(r["week"], r["discipline"], r["seats_offered"], r["seats_held"], r["signed_hours"])
+            for r in then["rows"]] == [("2026-W37", "RN", 2, 1, 8), ("2026-W38", "RN", 2, 1, 0)]
     assert report["rows"][0]["unit"] is None and report["rows"][0]["site_name"] == "Greenbrae"
     assert get(client, c, "other_employer",
                "/v1/reports/utilization?from=2026-09-07&to=2026-09-20")["rows"] == []
     assert len(get(client, c, "admin",
-                   "/v1/reports/utilization?from=2026-09-07&to=2026-09-20")["rows"]) == 2
+                   "/v1/reports/utilization?from=2026-09-07&to=2026-09-20")["rows"]) == 4
     r = client.get("/v1/reports/utilization?from=2026-09-07&to=2026-09-20",
                    headers=c.headers("employer", Accept="text/csv"))
     table = list(csv.DictReader(io.StringIO(r.get_data(as_text=True))))
-    assert [(t["week"], t["signed_hours"]) for t in table] == [("2026-W37", "8.0"),
-                                                               ("2026-W38", "7.0")]
+    assert [(t["week"], t["discipline"], t["signed_hours"]) for t in table][2:] == [
+        ("2026-W37", "RN", "8.0"), ("2026-W38", "RN", "7.0")]
     r = client.get("/v1/reports/utilization?from=2026-09-20&to=2026-09-07",
                    headers=c.headers("employer"))
     assert r.status_code == 422 and "to" in r.get_json()["error"]["fields"]
