@@ -75,7 +75,7 @@ def test_hours_logged_signed_corrected_and_totalled(client, consortium, app, wor
     entry = before_midpoint["entries"][0]
     assert entry["status"] == "signed" and entry["signed_off"]["id"] == signed["event_id"]
     assert entry["signed_off"]["position"] == signed["position"]
-    # Past the midpoint (2026-10-15) with 8 of 128 hours signed: behind.
+    # Past the midpoint (2026-10-16) with 8 of 128 hours signed: behind.
     assert get(client, c, "compliance", f"{path}?as_of=2026-10-20")["behind"] is True
     assert get(client, c, "employer", f"{path}?as_of=2026-09-07")["unsigned_hours"] == 0
 
