@@ -7,9 +7,10 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from api.apprenticeship import EventRefSchema
+from api.apprenticeship import ComplianceQuery, EventRefSchema
 from api.common import IsoDate, app, principal
 from domain.evaluations import SUBJECTS
+from placements.apprenticeship import aware
 
 blp = Blueprint("clinical_hours", __name__, url_prefix="/v1",
                 description="Clinical hours and evaluations")
@@ -85,12 +86,6 @@ class HoursCorrectionSchema(Schema):
         "description": "the entry as it should have been; null voids it"})
 
 
-class AsOfQuery(Schema):
-    as_of = fields.Date(load_default=None, metadata={"description": "business date; today"})
-    known_at = fields.DateTime(load_default=None, metadata={
-        "description": "what the record showed at this instant (UTC if no zone); now"})
-
-
 class EvaluationSchema(Schema):
     id = fields.String(dump_only=True)
     version = fields.Integer(dump_only=True)
@@ -126,19 +121,14 @@ class EvaluationListSchema(Schema):
     items = fields.List(fields.Dict())
 
 
-def aware(args: dict) -> dict:
-    from placements.apprenticeship import aware as utc
-
-    return {**args, "known_at": utc(args.get("known_at"))}
-
-
 @blp.route("/placements/<placement_id>/hours")
 class Hours(MethodView):
-    @blp.arguments(AsOfQuery, location="query")
+    @blp.arguments(ComplianceQuery, location="query")
     @blp.response(200, HoursSchema)
     def get(self, args, placement_id):
         """The placement's entries and totals as of a date, as recorded at `known_at`."""
-        return app().placement_hours(principal(), placement_id, **aware(args))
+        return app().placement_hours(principal(), placement_id, args["as_of"],
+                                     aware(args["known_at"]))
 
     @blp.arguments(HoursEntrySchema)
     @blp.response(201, RecordedSchema)

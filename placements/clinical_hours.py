@@ -12,7 +12,7 @@ site's employer; of the site, owed by the student's coordinator.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlalchemy import JSON, Column, Float, Integer, String, Table, and_, select
 
@@ -22,6 +22,7 @@ from domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from domain.evaluations import OWED_BY, Evaluation
 from domain.placements import Placement
 from domain.schedule import Schedule
+from placements.apprenticeship import new_event_id, today
 from placements.base import Base, command
 from placements.capacity import slots
 from placements.organizations import common
@@ -72,16 +73,6 @@ def _hours_rows(h: ClinicalHours):
 def _evaluation_row(e: Evaluation):
     yield evaluations, {**common(e), "placement": e.placement, "of": e.of, "scores": e.scores,
                         "comments": e.comments, "submitted_on": e.submitted_on}
-
-
-def today() -> date:
-    return datetime.now(UTC).date()
-
-
-def new_event_id() -> str:
-    from uuid import uuid4
-
-    return str(uuid4())
 
 
 class ClinicalRecord(Base):

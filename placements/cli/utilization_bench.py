@@ -72,8 +72,8 @@ def log_hours(app, first: str, last: str) -> tuple[int, int]:
     from domain.clinical_hours import ClinicalHours
     from domain.placements import Placement
     from domain.schedule import Schedule
+    from placements.apprenticeship import new_event_id
     from placements.capacity import preceptors, slots
-    from placements.clinical_hours import new_event_id
     from placements.workflow import placements
 
     with app.engine.connect() as conn:
