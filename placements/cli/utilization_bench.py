@@ -9,8 +9,8 @@ workflow's commands; then, for every accepted placement of the measured term, on
 session day logged, four in five signed off, through the same domain methods and unit of work
 as the API's commands, BATCH students per transaction (one command per entry would take an
 hour); a day a student's other placement already fills is left out, as the log refuses it. A
-build stopped while logging hours resumes where it stopped. The reference, in the same run, is the report's own two queries with nothing folded: what
-the database alone costs.
+build stopped while logging hours resumes where it stopped. The reference, in the same run, is
+the report's own two queries with nothing folded: what the database alone costs.
 """
 
 from __future__ import annotations
