@@ -13,14 +13,13 @@ unit is null. `known_at`: the tables as they stood then (placements/reports/know
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from domain.clinical_hours import ClinicalHours
 from domain.errors import InvalidInput
-from domain.schedule import Schedule
 from placements.capacity import sites, slots
 from placements.clinical_hours import clinical_hours
 from placements.principals import Principal
@@ -106,19 +105,35 @@ class UtilizationReport(KnownAt):
 def fold_weeks(found: list[dict], signed: list[tuple], start: date, end: date
                ) -> dict[tuple, list[float]]:
     """(site, unit, discipline, ISO week) -> [seats offered, seats held, signed hours]."""
+    weeks = {(start + timedelta(days=i)).isoformat(): iso_week(start + timedelta(days=i))
+             for i in range((end - start).days + 1)}
     cells: dict[tuple, list[float]] = defaultdict(lambda: [0, 0, 0.0])
     where: dict[str, tuple] = {}
     for s in found:
         key = (s["site"], s.get("unit"), s["discipline"])
         where[s["id"]] = key
-        schedule = Schedule.parse(s["start_date"], s["end_date"], s["weekdays"],
-                                  s["shift_start"], s["shift_end"])
-        for week in {iso_week(d) for d in schedule.session_days(start, end)}:
+        first = max(start, date.fromisoformat(s["start_date"]))
+        last = min(end, date.fromisoformat(s["end_date"]))
+        for week in session_weeks(first, last, s["weekdays"], weeks):
             cell = cells[(*key, week)]
             cell[0] += s["capacity"] if s["status"] == "open" else 0
             cell[1] += s["held"]
     for slot, day, hours in signed:
         key = where.get(slot)
         if key is not None:  # hours lie inside their slot's dates, so it was found
-            cells[(*key, iso_week(date.fromisoformat(day)))][2] += hours
+            cells[(*key, weeks[day])][2] += hours
     return cells
+
+
+def session_weeks(first: date, last: date, weekdays: list[int], weeks: dict[str, str]
+                  ) -> list[str]:
+    """The ISO weeks in which a session (starting on one of `weekdays`) falls in [first, last]:
+    every week whose part inside the range contains one of the weekdays."""
+    out = []
+    monday = first - timedelta(days=first.weekday())
+    while monday <= last:
+        lo, hi = max(first, monday), min(last, monday + timedelta(days=6))
+        if any(lo.weekday() <= w <= hi.weekday() for w in weekdays):
+            out.append(weeks[lo.isoformat()])
+        monday += timedelta(days=7)
+    return out
