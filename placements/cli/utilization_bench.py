@@ -5,12 +5,13 @@ Built as the application builds it: the generated consortium's organisations, si
 preceptors, slots, students and requests through their commands (placements/problem_import.py),
 its dates moved two years back so the terms have passed (hours are never logged in the future);
 the first-come-first-served assignment asked for (`request_slot`) and accepted through the
-workflow's commands; then, for every accepted placement of the measured term, one entry per
-session day logged, four in five signed off, through the same domain methods and unit of work
-as the API's commands, BATCH students per transaction (one command per entry would take an
-hour); a day a student's other placement already fills is left out, as the log refuses it. A
-build stopped while logging hours resumes where it stopped. The reference, in the same run, is
-the report's own two queries with nothing folded: what the database alone costs.
+workflow's commands (BATCH to a unit of work); then, for every accepted placement of the
+measured term, one entry per session day logged, four in five signed off, through the same
+domain methods and unit of work as the API's commands, BATCH students per transaction (one
+command per entry would take an hour); a day a student's other placement already fills is left
+out, as the log refuses it. A build stopped after loading resumes where it stopped. The
+reference, in the same run, is the report's own two queries with nothing folded: what the
+database alone costs.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from sqlalchemy.engine import make_url
 from placements.cli.main import bench
 
 SHIFT = timedelta(days=-728)  # 104 weeks back: the generated 2027 terms end in 2025, same weekdays
-BATCH = 200  # students' hours logs per transaction while building
+BATCH = 200  # placements, or students' hours logs, per transaction while building
 
 
 def shifted(problem: dict) -> dict:
@@ -40,10 +41,34 @@ def shifted(problem: dict) -> dict:
     return problem
 
 
+def file_ids(app, problem: dict) -> dict[str, str]:
+    """The application's id of each of the file's colleges, employers, slots and requests, by
+    creation order (problem_import loads them in file order), so a stopped build resumes."""
+    from placements.capacity import slots
+    from placements.organizations import organizations
+    from placements.students import placement_requests
+
+    def ordered(table, *where) -> list[str]:
+        with app.engine.connect() as conn:
+            return list(conn.execute(select(table.c.id).where(*where).order_by(
+                table.c.seq)).scalars())
+
+    pairs = [([c["id"] for c in problem["colleges"]],
+              ordered(organizations, organizations.c.kind == "college")),
+             (sorted({s["employer"] for s in problem["sites"]}),
+              ordered(organizations, organizations.c.kind == "employer")),
+             ([s["id"] for s in problem["slots"]], ordered(slots)),
+             ([r["id"] for r in problem["requests"]], ordered(placement_requests))]
+    return {k: v for keys, values in pairs for k, v in zip(keys, values, strict=True)}
+
+
 def place(app, problem: dict, ids: dict[str, str]) -> int:
-    """Ask for and accept each first-come-first-served assignment; the number accepted."""
+    """Ask for and accept each first-come-first-served assignment not yet placed, through the
+    workflow's commands, BATCH of them per unit of work; the number accepted."""
     from domain.errors import DomainError
+    from placements.base import command
     from placements.principals import Principal
+    from placements.workflow import placements
     from solver.baseline import first_come_first_served
     from solver.instance import parse_problem
 
@@ -52,17 +77,24 @@ def place(app, problem: dict, ids: dict[str, str]) -> int:
     student = {r["id"]: r["student"] for r in problem["requests"]}
     employer = {s["id"]: s["employer"] for s in problem["sites"]}
     site = {s["id"]: s["site"] for s in problem["slots"]}
-    accepted = 0
-    for a in solution["assignments"]:
-        coordinator = Principal("coordinator", ids[college[student[a["request"]]]], "bench")
-        try:
-            p = app.request_slot(coordinator, ids[a["request"]], ids[a["slot"]])
-            app.accept_placement(Principal("employer", ids[employer[site[a["slot"]]]], "bench"),
-                                 p["id"])
-            accepted += 1
-        except DomainError:  # an assignment the API's own rules refuse: left out
-            continue
-    return accepted
+    with app.engine.connect() as conn:
+        placed = set(conn.execute(select(placements.c.request)).scalars())
+    todo = [a for a in solution["assignments"] if ids[a["request"]] not in placed]
+
+    def batch(_, assignments: list[dict]) -> int:
+        accepted = 0
+        for a in assignments:
+            coordinator = Principal("coordinator", ids[college[student[a["request"]]]], "bench")
+            try:
+                p = app.request_slot(coordinator, ids[a["request"]], ids[a["slot"]])
+                app.accept_placement(Principal("employer", ids[employer[site[a["slot"]]]],
+                                               "bench"), p["id"])
+                accepted += 1
+            except DomainError:  # refused before anything changed: left out
+                continue
+        return accepted
+
+    return sum(command(batch)(app, todo[i:i + BATCH]) for i in range(0, len(todo), BATCH))
 
 
 def log_hours(app, first: str, last: str) -> tuple[int, int]:
@@ -142,7 +174,9 @@ def median_s(fn, runs: int) -> float:
 @click.option("--requests", "n", default=20000, show_default=True)
 @click.option("--seed", default=1, show_default=True)
 @click.option("--runs", default=5, show_default=True)
-def utilization(database_url: str, n: int, seed: int, runs: int) -> None:
+@click.option("--measure-only", "skip_placing", is_flag=True,
+              help="Measure a database this bench built, without resuming its build.")
+def utilization(database_url: str, n: int, seed: int, runs: int, skip_placing: bool) -> None:
     """Time the utilisation report over one term of a generated consortium."""
     from placements import problem_import
     from placements.app import PlacementsApp
@@ -161,15 +195,19 @@ def utilization(database_url: str, n: int, seed: int, runs: int) -> None:
     if not built:
         problem = shifted(generate(n, seed))
         started = time.perf_counter()
-        ids = problem_import.load(app, problem)
+        problem_import.load(app, problem)
         click.echo(f"loaded {problem_import.commands(problem)} commands' worth of consortium "
                    f"({n} requests) in {time.perf_counter() - started:.0f} s")
+    if not skip_placing:
+        problem = shifted(generate(n, seed))
         started = time.perf_counter()
-        accepted = place(app, problem, ids)
-        click.echo(f"asked for and accepted {accepted} placements in "
-                   f"{time.perf_counter() - started:.0f} s")
+        accepted = place(app, problem, file_ids(app, problem))
+        if accepted:  # none when a database built before is measured again
+            click.echo(f"asked for and accepted {accepted} placements in "
+                       f"{time.perf_counter() - started:.0f} s")
     started = time.perf_counter()
-    entries, signed = log_hours(app, first.isoformat(), last.isoformat())
+    entries, signed = (0, 0) if skip_placing else log_hours(app, first.isoformat(),
+                                                            last.isoformat())
     if entries:  # none when a database built before is measured again
         click.echo(f"logged {entries} hours entries ({signed} signed off) in "
                    f"{time.perf_counter() - started:.0f} s")
