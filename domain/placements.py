@@ -18,9 +18,10 @@ from domain.base import Aggregate, require
 from domain.errors import Conflict
 
 LIVE = ("proposed", "requested", "confirmed", "accepted")
+HOLDING = ("confirmed", "accepted")  # the live states that hold a seat
+STATUSES = (*LIVE, "declined", "cancelled", "reopened", "superseded")
 # Why a facility declines (AB 1577 asks for written reasons per rotation type).
 REASON_CODES = ("no_capacity", "no_preceptor", "onboarding", "accreditation", "other")
-HOLDING = ("confirmed", "accepted")
 
 
 class Placement(Aggregate):

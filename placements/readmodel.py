@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from sqlalchemy import MetaData, Table, TextClause, bindparam, text
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 metadata = MetaData()
@@ -69,10 +69,6 @@ def project(conn: Session | Connection, aggregates: Iterable[Any]) -> dict[Table
     for table, rows in by_table.items():
         upsert(conn, table, rows)
     return by_table
-
-
-def create_tables(engine: Engine) -> None:
-    metadata.create_all(engine)
 
 
 def projected_tables() -> list[Table]:

@@ -20,8 +20,6 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from placements.cli.main import bench
-
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -60,21 +58,20 @@ def _load(port: int, paths: list[str], token: str, clients: int, seconds: float)
     return len(latencies) / elapsed, p(0.50), p(0.99)
 
 
-@bench.command("api")
+@click.command("api")
 @click.option("--seconds", default=10.0, show_default=True, help="load per measurement")
 @click.option("--clients", default=8, show_default=True, help="concurrent client processes")
 @click.option("--database-url", default=None, help="default: a fresh SQLite file")
 def bench_api(seconds: float, clients: int, database_url: str | None) -> None:
     """Reads/s and p99 under gunicorn (2 workers) on the demo; target ≥ 300/s at p99 ≤ 100 ms."""
-    from placements import demo
-    from placements.app import PlacementsApp
+    from bootstrap.app import build_app, demo
     from placements.principals import OPERATOR
     from placements.settings import Settings
 
     console = Console()
     tmp = tempfile.mkdtemp(prefix="placements-bench-")
     url = database_url or f"sqlite:///{tmp}/bench.db"
-    app = PlacementsApp(Settings(database_url=url))
+    app = build_app(Settings(database_url=url), with_jobs=False)
     data = demo.load(app) if not demo.has_data(app) else None
     token = app.issue_token(OPERATOR, "admin", None)[0]
     requests = data.requests if data else [r["id"] for r in app.placement_requests(
@@ -86,7 +83,7 @@ def bench_api(seconds: float, clients: int, database_url: str | None) -> None:
     env.pop("REDIS_URL", None)
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-w", "2", "--threads", "4", "-b",
-         f"127.0.0.1:{port}", "api.wsgi:app"], env=env, cwd=Path(__file__).parents[2],
+         f"127.0.0.1:{port}", "bootstrap.wsgi:app"], env=env, cwd=Path(__file__).parents[2],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         for _ in range(100):

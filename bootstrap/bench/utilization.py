@@ -24,8 +24,6 @@ import click
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
-from placements.cli.main import bench
-
 SHIFT = timedelta(days=-728)  # 104 weeks back: the generated 2027 terms end in 2025, same weekdays
 BATCH = 200  # placements, or students' hours logs, per transaction while building
 
@@ -167,7 +165,7 @@ def median_s(fn, runs: int) -> float:
     return statistics.median(samples)
 
 
-@bench.command("utilization")
+@click.command("utilization")
 @click.option("--database-url", required=True,
               help="An empty PostgreSQL database to build in (or one this bench built before, "
                    "to measure again without building).")
@@ -179,7 +177,7 @@ def median_s(fn, runs: int) -> float:
 def utilization(database_url: str, n: int, seed: int, runs: int, skip_placing: bool) -> None:
     """Time the utilisation report over one term of a generated consortium."""
     from placements import problem_import
-    from placements.app import PlacementsApp
+    from bootstrap.app import build_app
     from placements.capacity import slots
     from placements.clinical_hours import clinical_hours
     from placements.principals import OPERATOR
@@ -188,7 +186,7 @@ def utilization(database_url: str, n: int, seed: int, runs: int, skip_placing: b
 
     if make_url(database_url).get_backend_name() != "postgresql":
         raise click.UsageError("bench utilization measures PostgreSQL: give a postgresql URL")
-    app = PlacementsApp(Settings(database_url=database_url))
+    app = build_app(Settings(database_url=database_url), with_jobs=False)
     first, last = (d + SHIFT for d in TERMS[0])
     with app.engine.connect() as conn:
         built = conn.execute(select(func.count()).select_from(slots)).scalar()

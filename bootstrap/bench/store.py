@@ -23,9 +23,8 @@ from rich.table import Table as RichTable
 from sqlalchemy import Index, func, select, text
 from sqlalchemy.engine import Engine, make_url
 
+from bootstrap.cli.store import progress_bar
 from domain.errors import Conflict, InvalidInput
-from placements.cli.main import bench
-from placements.cli.store import progress_bar
 
 SCRATCH = "placements_bench"
 ADMIN_DSN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
@@ -35,7 +34,7 @@ DAY_PAIRS = [[0, 1], [2, 3], [1, 4], [5, 6]]
 def realistic_log(app) -> dict:
     """The demo consortium, then placements asked for, confirmed, accepted, declined and
     cancelled, and a slot withdrawn: every kind of aggregate with history behind it."""
-    from placements import demo
+    from bootstrap import demo
     from placements.principals import OPERATOR, Principal
 
     data = demo.load(app)
@@ -120,11 +119,12 @@ def measure_appends(app, employer, site: str, bare, seconds: float, rounds: int)
 def template(cipher_key: str | None) -> list[list]:
     """A realistic log (from the real commands, on a throwaway SQLite file), as domain events
     in position order: the pattern every generated copy repeats with fresh aggregate ids."""
-    from placements.app import PlacementsApp
+    from bootstrap.app import build_app
     from placements.settings import Settings
 
     with tempfile.TemporaryDirectory() as d:
-        app = PlacementsApp(Settings(database_url=f"sqlite:///{d}/t.db", cipher_key=cipher_key))
+        app = build_app(Settings(database_url=f"sqlite:///{d}/t.db", cipher_key=cipher_key),
+                        with_jobs=False)
         realistic_log(app)
         events = [e.event for e in app.log()]
         app.engine.dispose()
@@ -185,7 +185,7 @@ def event_count(engine: Engine) -> int:
         return conn.execute(select(func.count()).select_from(ledger.events_table())).scalar()
 
 
-@bench.command("store")
+@click.command("store")
 @click.option("--database-url", envvar="DATABASE_URL", default=None,
               help="PostgreSQL URL (default $DATABASE_URL; else a scratch database "
                    f"{SCRATCH} on 127.0.0.1, dropped and created afresh)")
@@ -194,8 +194,8 @@ def event_count(engine: Engine) -> int:
 @click.option("--rounds", default=3, show_default=True, help="alternating append phases")
 def store_bench(database_url: str | None, events: int, seconds: float, rounds: int) -> None:
     """Command appends vs bare INSERT transactions, and replay events/s, on PostgreSQL."""
+    from bootstrap.app import build_app
     from placements import ledger
-    from placements.app import PlacementsApp
     from placements.principals import OPERATOR, Principal
     from placements.replay import replay
     from placements.settings import Settings
@@ -208,7 +208,8 @@ def store_bench(database_url: str | None, events: int, seconds: float, rounds: i
     if make_url(database_url).get_backend_name() != "postgresql":
         raise click.UsageError("bench store measures PostgreSQL: give a postgresql+psycopg URL")
     cipher_key = os.environ.get("PLACEMENTS_CIPHER_KEY") or None
-    app = PlacementsApp(Settings(database_url=database_url, cipher_key=cipher_key))
+    app = build_app(Settings(database_url=database_url, cipher_key=cipher_key),
+                    with_jobs=False)
     if event_count(app.engine):
         raise click.UsageError("the database already holds events; the benchmark writes "
                                "synthetic ones: point it at an empty scratch database")
