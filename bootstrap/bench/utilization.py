@@ -176,8 +176,8 @@ def median_s(fn, runs: int) -> float:
               help="Measure a database this bench built, without resuming its build.")
 def utilization(database_url: str, n: int, seed: int, runs: int, skip_placing: bool) -> None:
     """Time the utilisation report over one term of a generated consortium."""
-    from placements import problem_import
     from bootstrap.app import build_app
+    from placements import problem_import
     from placements.capacity import slots
     from placements.clinical_hours import clinical_hours
     from placements.principals import OPERATOR
