@@ -104,36 +104,38 @@ class UtilizationReport(KnownAt):
 
 def fold_weeks(found: list[dict], signed: list[tuple], start: date, end: date
                ) -> dict[tuple, list[float]]:
-    """(site, unit, discipline, ISO week) -> [seats offered, seats held, signed hours]."""
-    weeks = {(start + timedelta(days=i)).isoformat(): iso_week(start + timedelta(days=i))
-             for i in range((end - start).days + 1)}
+    """(site, unit, discipline, ISO week) -> [seats offered, seats held, signed hours]. Days
+    are counted from the Monday of `start`'s week, so a week is an index and a day's weekday
+    its offset in it."""
+    monday = start - timedelta(days=start.weekday())
+    labels = [iso_week(monday + timedelta(weeks=w))
+              for w in range((end - monday).days // 7 + 1)]
     cells: dict[tuple, list[float]] = defaultdict(lambda: [0, 0, 0.0])
     where: dict[str, tuple] = {}
     for s in found:
         key = (s["site"], s.get("unit"), s["discipline"])
         where[s["id"]] = key
-        first = max(start, date.fromisoformat(s["start_date"]))
-        last = min(end, date.fromisoformat(s["end_date"]))
-        for week in session_weeks(first, last, s["weekdays"], weeks):
-            cell = cells[(*key, week)]
-            cell[0] += s["capacity"] if s["status"] == "open" else 0
+        first = (max(start, date.fromisoformat(s["start_date"])) - monday).days
+        last = (min(end, date.fromisoformat(s["end_date"])) - monday).days
+        offered = s["capacity"] if s["status"] == "open" else 0
+        for week in session_weeks(first, last, s["weekdays"]):
+            cell = cells[(*key, labels[week])]
+            cell[0] += offered
             cell[1] += s["held"]
     for slot, day, hours in signed:
         key = where.get(slot)
         if key is not None:  # hours lie inside their slot's dates, so it was found
-            cells[(*key, weeks[day])][2] += hours
+            week = (date.fromisoformat(day) - monday).days // 7
+            cells[(*key, labels[week])][2] += hours
     return cells
 
 
-def session_weeks(first: date, last: date, weekdays: list[int], weeks: dict[str, str]
-                  ) -> list[str]:
-    """The ISO weeks in which a session (starting on one of `weekdays`) falls in [first, last]:
-    every week whose part inside the range contains one of the weekdays."""
+def session_weeks(first: int, last: int, weekdays: list[int]) -> list[int]:
+    """The weeks (indices) in which a session starting on one of `weekdays` falls within the
+    days [first, last] (counted from a Monday): every week whose part in the range holds one."""
     out = []
-    monday = first - timedelta(days=first.weekday())
-    while monday <= last:
-        lo, hi = max(first, monday), min(last, monday + timedelta(days=6))
-        if any(lo.weekday() <= w <= hi.weekday() for w in weekdays):
-            out.append(weeks[lo.isoformat()])
-        monday += timedelta(days=7)
+    for week in range(first // 7, last // 7 + 1):
+        lo, hi = max(first - 7 * week, 0), min(last - 7 * week, 6)
+        if any(lo <= w <= hi for w in weekdays):
+            out.append(week)
     return out
