@@ -4,11 +4,11 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from api.apprenticeship import ComplianceQuery, EventRefSchema
 from api.common import IsoDate, app, principal
+from api.limits import Blueprint
 from domain.evaluations import SUBJECTS
 from placements.apprenticeship import aware
 

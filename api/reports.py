@@ -8,11 +8,11 @@ import io
 
 from flask import Response, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from api.apprenticeship import EventRefSchema
 from api.common import app, principal
+from api.limits import Blueprint
 from api.pages import ab1577_page, wants_html
 from domain.placements import REASON_CODES
 from placements.apprenticeship import aware

@@ -88,9 +88,8 @@ class Placement(Aggregate):
     def decline(self, actor: str, side: str, reason: str | None,
                 reason_code: str | None = None, reasons_required: bool = False) -> None:
         """`reasons_required`: a facility declining a rotation AB 1577 covers must say why."""
-        allowed = ("proposed", "confirmed") if side == "college" else ("proposed", "requested",
-                                                                        "confirmed")
-        self._expect(allowed, "decline")
+        # Either side declines a direct ask ("requested"): the college takes its own back.
+        self._expect(("proposed", "requested", "confirmed"), "decline")
         require(reason_code is None or reason_code in REASON_CODES, "reason_code",
                 f"must be one of {', '.join(REASON_CODES)}")
         if reasons_required:

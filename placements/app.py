@@ -14,10 +14,11 @@ from placements.reports.names import Names
 from placements.reports.utilization import UtilizationReport
 from placements.solves import Solves
 from placements.students import Students
+from placements.tokens import Tokens
 from placements.workflow import Workflow
 
 
-class PlacementsApp(Organizations, Capacity, Students, Workflow, Solves, SolvePieces,
+class PlacementsApp(Organizations, Tokens, Capacity, Students, Workflow, Solves, SolvePieces,
                     Apprenticeship, ClinicalRecord, UtilizationReport, AB1577Report, Names,
                     Audit):
     """One Application (one event table, one ledger); its areas live in their own modules."""

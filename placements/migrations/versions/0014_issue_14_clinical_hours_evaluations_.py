@@ -1,7 +1,7 @@
 """issue 14: clinical hours, evaluations, segment, reason_code, apprentice student
 
 Revision ID: 0014
-Revises: 0001
+Revises: 0012
 Create Date: 2026-11-30 16:23:30.037737
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0014"
-down_revision = "0001"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
