@@ -184,4 +184,5 @@ class Evaluations(MethodView):
 class EvaluationResource(MethodView):
     @blp.response(200, EvaluationSchema)
     def get(self, evaluation_id):
+        """One evaluation, for the placement's parties, compliance and admin."""
         return app().evaluation(principal(), evaluation_id)

@@ -22,7 +22,8 @@ def ccc(client, consortium):
                    {"name": "College of Marin Nursing", "kind": "college", "segment": "ccc"})
     assert college["segment"] == "ccc"
     c.tokens["ccc"] = post(client, c, "admin", "/v1/tokens",
-                           {"role": "coordinator", "org": college["id"]})["token"]
+                           {"role": "coordinator", "organization": college["id"],
+                            "label": "CCC coordinator"})["token"]
     return college["id"]
 
 
