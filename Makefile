@@ -3,7 +3,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PYTHON ?= python3
 
-.PHONY: run test lint services clean
+.PHONY: run test lint services browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,12 +19,19 @@ run: $(VENV)/.installed
 	$(BIN)/placements serve
 
 # The whole suite, against the real PostgreSQL and Redis on this machine (started if stopped).
-test: $(VENV)/.installed services
+test: $(VENV)/.installed services browser
 	$(BIN)/ruff check domain solver placements api workers bootstrap tests
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 services:
 	bash tests/services.sh
+
+# Debian's chromium for the report-page tests (tests/e2e/test_report_pages.py); installed only
+# where missing and where we may (root); elsewhere those tests skip and say why.
+browser:
+	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+	  && (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) \
+	  || echo "chromium not installed (needs root and apt-get): report-page tests will skip"; }
 
 clean:
 	rm -rf $(VENV) placements.db placements.db-wal placements.db-shm

@@ -13,6 +13,7 @@ from api import (
     audit,
     auth,
     capacity,
+    clinical_hours,
     errors,
     idempotency,
     initiatives,
@@ -22,6 +23,7 @@ from api import (
     outcomes,
     participants,
     placements,
+    reports,
     services,
     solves,
     students,
@@ -30,8 +32,8 @@ from api import (
 from placements.app import PlacementsApp
 
 BLUEPRINTS = (organizations.blp, tokens.blp, capacity.blp, students.blp, placements.blp,
-              solves.blp, apprenticeship.blp, audit.blp, participants.blp, outcomes.blp,
-              services.blp, initiatives.blp)
+              solves.blp, apprenticeship.blp, clinical_hours.blp, reports.blp, audit.blp,
+              participants.blp, outcomes.blp, services.blp, initiatives.blp)
 
 
 def create_app(application: PlacementsApp) -> Flask:

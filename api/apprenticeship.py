@@ -23,6 +23,7 @@ from api.common import (
 )
 from api.limits import Blueprint
 from api.openapi import conditional
+from api.pages import das_page, wants_html
 
 blp = Blueprint("apprenticeship", __name__, url_prefix="/v1",
                 description="Registered apprenticeships and DAS compliance")
@@ -73,6 +74,10 @@ class StandardsFields(Schema):
     ratio = fields.Nested(RatioSchema)
     probationary_hours = fields.Float(validate=NOT_NEGATIVE)
     probationary_rsi_hours = fields.Float(validate=NOT_NEGATIVE)
+    clinical_work_processes = fields.Dict(
+        keys=fields.String(), values=fields.String(), metadata={
+            "description": "optional: discipline -> work-process code under which an "
+            "apprentice's signed clinical hours count (default CLINICAL)"})
 
 
 class AmendmentEntrySchema(Schema):
@@ -92,7 +97,8 @@ class ProgramSchema(StandardsFields):
     @validates_schema
     def _required(self, data, **_):
         # On creation every standards field is required (an amendment names only what changes).
-        missing = [k for k in StandardsFields._declared_fields if k not in data]
+        missing = [k for k in StandardsFields._declared_fields
+                   if k not in data and k != "clinical_work_processes"]
         if missing:
             raise ValidationError({k: ["Missing data for required field."] for k in missing})
 
@@ -123,6 +129,9 @@ class ApprenticeSchema(Schema):
     registered_date = IsoDate(load_default=None, allow_none=True)
     participant = fields.String(load_default=None, allow_none=True, metadata={
         "description": "the partnership's participant record of the same person"})
+    student = fields.String(load_default=None, allow_none=True, metadata={
+        "description": "the student record the same person holds at a college: its signed "
+        "clinical hours under a journeyworker of the employer count as OJT"})
 
 
 class ApprenticeQuery(PageArgs):
@@ -430,7 +439,9 @@ class Cancellation(MethodView):
 @blp.route("/apprentices/<apprentice_id>/compliance")
 class ApprenticeCompliance(MethodView):
     @blp.arguments(ComplianceQuery, location="query")
-    @blp.response(200, ReportSchema)
+    @blp.response(200, ReportSchema, description="or text/html: a printable page")
     def get(self, args, apprentice_id):
         """The DAS compliance report as of a business date, as recorded at `known_at`."""
+        if wants_html():
+            return das_page(*app().printable_compliance(principal(), apprentice_id, **args))
         return app().apprentice_compliance(principal(), apprentice_id, **args)

@@ -7,7 +7,7 @@ from marshmallow import Schema, fields, validate
 
 from api.common import PageArgs, app, as_list, list_schema, principal
 from api.limits import Blueprint
-from domain.organizations import KINDS
+from domain.organizations import KINDS, SEGMENTS
 
 blp = Blueprint("organizations", __name__, url_prefix="/v1", description="Organisations")
 
@@ -17,6 +17,9 @@ class OrganizationSchema(Schema):
     version = fields.Integer(dump_only=True)
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     kind = fields.String(required=True, validate=validate.OneOf(KINDS))
+    segment = fields.String(load_default=None, allow_none=True,
+                            validate=validate.OneOf(SEGMENTS), metadata={
+                                "description": "a college's segment (AB 1577 counts ccc, csu)"})
 
 
 class OrganizationQuery(PageArgs):

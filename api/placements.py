@@ -17,7 +17,7 @@ from api.common import (
 )
 from api.limits import Blueprint
 from api.openapi import conditional
-from domain.placements import STATUSES
+from domain.placements import REASON_CODES, STATUSES
 
 blp = Blueprint("placements", __name__, url_prefix="/v1", description="Placements")
 
@@ -36,6 +36,7 @@ class PlacementSchema(Schema):
     status = fields.String(dump_only=True, metadata={"enum": list(STATUSES)})
     solve = fields.String(dump_only=True, allow_none=True)
     reason = fields.String(dump_only=True, allow_none=True)
+    reason_code = fields.String(dump_only=True, allow_none=True)
 
 
 class PlacementQuery(PageArgs):
@@ -85,15 +86,22 @@ class Accept(MethodView):
         return app().accept_placement(principal(), placement_id, if_match=if_match())
 
 
+class DeclineSchema(ReasonSchema):
+    reason_code = fields.String(load_default=None, allow_none=True,
+                                validate=validate.OneOf(REASON_CODES), metadata={
+                                    "description": "why the facility declines; required with a "
+                                    "written reason for CCC/CSU RN and LVN rotations (AB 1577)"})
+
+
 @blp.route("/placements/<placement_id>/decline")
 class Decline(MethodView):
     @conditional
-    @blp.arguments(ReasonSchema)
+    @blp.arguments(DeclineSchema)
     @blp.response(200, PlacementSchema)
     def post(self, body, placement_id):
         """Decline a placement (the college or the employer)."""
         return app().decline_placement(principal(), placement_id, body["reason"],
-                                       if_match=if_match())
+                                       if_match=if_match(), reason_code=body["reason_code"])
 
 
 @blp.route("/placements/<placement_id>/cancel")

@@ -23,7 +23,7 @@ TERM_TYPES = ("time", "competency", "hybrid")
 RATIO_BASES = ("journeyworker", "site", "employer")
 STANDARD_FIELDS = ("name", "occupation", "term_type", "ojt_hours", "work_processes",
                    "rsi_hours_per_year", "journeyworker_rate", "wage_steps", "ratio",
-                   "probationary_hours", "probationary_rsi_hours")
+                   "probationary_hours", "probationary_rsi_hours", "clinical_work_processes")
 MIN_TIME_BASED_HOURS = 2000  # 29 CFR 29.5(b)(2)
 ENTRY_KINDS = ("ojt", "rsi", "wages")
 
@@ -101,6 +101,14 @@ def check_standards(s: dict) -> dict:
     out["probationary_hours"] = _number(s.get("probationary_hours"), "probationary_hours")
     out["probationary_rsi_hours"] = _number(s.get("probationary_rsi_hours"),
                                             "probationary_rsi_hours")
+    # Optional: the work process a clinical discipline's bridged hours count under.
+    mapping = s.get("clinical_work_processes") or {}
+    require(isinstance(mapping, dict), "clinical_work_processes",
+            "must map disciplines to work-process codes")
+    for discipline, code in mapping.items():
+        require(code in codes, f"clinical_work_processes.{discipline}",
+                "not a work process of these standards")
+    out["clinical_work_processes"] = dict(mapping)
     return out
 
 
@@ -214,12 +222,18 @@ def _entry_date(value, field: str, signed_date: str) -> str:
 
 class Apprentice(Aggregate):
     """An apprentice's agreement and record. `entries` maps each entry's event id to
-    [kind, hours, provider]: enough to check corrections and keep the read model's totals."""
+    [kind, hours, provider]: enough to check corrections and keep the read model's totals.
+    `student`: the student record the same person holds at a college, if named (its signed
+    clinical hours under a journeyworker of the employer count as OJT: docs/APPRENTICESHIP.md)."""
+
+    student: str | None = None  # agreements and snapshots recorded before the field have none
 
     @event("AgreementSigned")
     def __init__(self, actor: str, event_id: str, program: str, employer: str, name: str,
                  signed_date: str, registration_number: str | None,
-                 registered_date: str | None, participant: str | None = None):
+                 registered_date: str | None, participant: str | None = None,
+                 student: str | None = None):
+        self.student = student
         self.program = program
         self.employer = employer
         self.name = name
@@ -236,13 +250,13 @@ class Apprentice(Aggregate):
     @classmethod
     def sign(cls, actor: str, event_id: str, program: ApprenticeshipProgram, employer: str,
              name: str, signed_date: str, registration_number: str | None = None,
-             registered_date: str | None = None, participant: str | None = None
-             ) -> Apprentice:
+             registered_date: str | None = None, participant: str | None = None,
+             student: str | None = None) -> Apprentice:
         signed = parse_date(signed_date, "signed_date").isoformat()
         number, registered = _registration(registration_number, registered_date, signed,
                                            optional=True)
         return cls(actor, event_id, str(program.id), employer, _text(name, "name"), signed,
-                   number, registered, participant)
+                   number, registered, participant, student)
 
     @property
     def ended_on(self) -> str | None:

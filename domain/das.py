@@ -26,6 +26,7 @@ MAX_PROBATION_HOURS = 1000
 MAX_PROBATION_RSI_HOURS = 72
 ENTRY_TYPES = {"OJTHoursLogged": "ojt", "RSIHoursLogged": "rsi", "WagesPaid": "wages"}
 EPSILON = 1e-9
+CLINICAL = "CLINICAL"  # the work process of bridged clinical hours the program does not map
 
 
 @dataclass(frozen=True)
@@ -162,13 +163,32 @@ class _OJT:
         return self.entries[i] if i < len(self.entries) else None
 
 
+def with_clinical(agreement: Agreement, entries: list[Entry], clinical: list[Entry],
+                  history: StandardsHistory) -> list[Entry]:
+    """The apprentice's entries plus its signed clinical hours that count as OJT (domain/
+    clinical_hours.py, `clinical_ojt`), those dated within the agreement, each under the work
+    process the standards in force that day map its discipline to (`CLINICAL` unless mapped)."""
+    end = agreement_end(agreement) or "9999-12-31"
+    out = list(entries)
+    for x in clinical:
+        d = x.data
+        if agreement.signed_date <= d["date"] <= end:
+            mapping = history.on(d["date"]).get("clinical_work_processes") or {}
+            out.append(Entry("ojt", {**d, "work_process": mapping.get(d["discipline"],
+                                                                      CLINICAL)}, x.refs))
+    return out
+
+
 def apprentice_report(apprentice: str, events: list[Recorded], program_events: list[Recorded],
-                      as_of: date, known_at: datetime | None = None) -> dict:
+                      as_of: date, known_at: datetime | None = None,
+                      clinical: list[Entry] = ()) -> dict:
     """The compliance report of one apprentice (every rule but the ratio, which is judged over
-    the program's apprentices together: `program_report`)."""
+    the program's apprentices together: `program_report`). `clinical`: its signed clinical
+    hours under a journeyworker of its employer, as known at `known_at`."""
     day = as_of.isoformat()
     history = standards_history(program_events, known_at)
     agreement, entries = agreement_and_entries(known(events, known_at))
+    entries = with_clinical(agreement, entries, clinical, history)
     ojt = _OJT(entries, day)
     now = history.on(day)
     by_wp = dict.fromkeys((wp["code"] for wp in now["work_processes"]), 0.0)
@@ -361,7 +381,8 @@ def _completion(ojt: _OJT, by_wp: dict, total: float, standards: dict, a: Agreem
 
 
 def ratio_violations(program_events: list[Recorded], apprentices: dict[str, list[Recorded]],
-                     as_of: date, known_at: datetime | None = None) -> list[dict]:
+                     as_of: date, known_at: datetime | None = None,
+                     clinical: dict[str, list[Entry]] | None = None) -> list[dict]:
     """RATIO_EXCEEDED: on a day, apprentices × ratio.journeyworkers > journeyworkers ×
     ratio.apprentices within one counting unit (a journeyworker, a site or an employer).
 
@@ -375,6 +396,8 @@ def ratio_violations(program_events: list[Recorded], apprentices: dict[str, list
         if not (seen := known(events, known_at)):
             continue
         agreement, entries = agreement_and_entries(seen)
+        entries = with_clinical(agreement, entries, (clinical or {}).get(apprentice, []),
+                                history)
         for x in entries:
             d = x.data
             if x.kind != "ojt" or d["date"] > day:
@@ -408,16 +431,18 @@ def ratio_violations(program_events: list[Recorded], apprentices: dict[str, list
 
 def program_report(program: str, program_events: list[Recorded],
                    apprentices: dict[str, list[Recorded]], as_of: date,
-                   known_at: datetime | None = None) -> dict:
+                   known_at: datetime | None = None,
+                   clinical: dict[str, list[Entry]] | None = None) -> dict:
     """Every apprentice's report, plus the program-wide violations: the ratio, and standards in
     force up to `as_of` whose probation is too long."""
     reports = []
     for ident, events in apprentices.items():
         if not known(events, known_at):
             continue  # signed after known_at: not in the record then
-        reports.append(apprentice_report(ident, events, program_events, as_of, known_at))
+        reports.append(apprentice_report(ident, events, program_events, as_of, known_at,
+                                         (clinical or {}).get(ident, [])))
     history = standards_history(program_events, known_at)
-    violations = ratio_violations(program_events, apprentices, as_of, known_at)
+    violations = ratio_violations(program_events, apprentices, as_of, known_at, clinical)
     violations += _probation(history, history.versions[0][0], as_of.isoformat())
     violations.sort(key=lambda v: (v["date"], v["code"]))
     return {"program": program, "as_of": as_of.isoformat(),

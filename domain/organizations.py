@@ -7,6 +7,10 @@ from eventsourcing.domain import event
 from domain.base import Aggregate, require
 
 KINDS = ("college", "employer", "union", "community", "workforce_board")
+# A college's segment of California education (AB 1577 counts requests from `ccc` and `csu`).
+SEGMENTS = ("ccc", "csu", "uc", "private", "adult_school", "k12")
+AB1577_SEGMENTS = ("ccc", "csu")
+AB1577_DISCIPLINES = ("RN", "LVN")  # the nursing rotation types AB 1577 covers
 ROLES = ("coordinator", "employer", "compliance", "admin", "partner")
 # A role bound to one organisation must name one of these kinds.
 ROLE_ORG_KINDS = {"coordinator": ("college",), "employer": ("employer",),
@@ -15,15 +19,20 @@ ROLE_ORG_KINDS = {"coordinator": ("college",), "employer": ("employer",),
 
 class Organization(Aggregate):
     @event("Registered")
-    def __init__(self, actor: str, name: str, kind: str):
+    def __init__(self, actor: str, name: str, kind: str, segment: str | None = None):
         self.name = name
         self.kind = kind
+        self.segment = segment  # events recorded before segments existed have none
 
     @classmethod
-    def register(cls, actor: str, name: str, kind: str) -> Organization:
+    def register(cls, actor: str, name: str, kind: str,
+                 segment: str | None = None) -> Organization:
         require(bool(name and name.strip()), "name", "must not be blank")
         require(kind in KINDS, "kind", f"must be one of {', '.join(KINDS)}")
-        return cls(actor, name.strip(), kind)
+        require(segment is None or kind == "college", "segment", "only a college has a segment")
+        require(segment is None or segment in SEGMENTS, "segment",
+                f"must be one of {', '.join(SEGMENTS)}")
+        return cls(actor, name.strip(), kind, segment)
 
 
 class ApiToken(Aggregate):

@@ -20,6 +20,8 @@ from domain.errors import Conflict
 LIVE = ("proposed", "requested", "confirmed", "accepted")
 HOLDING = ("confirmed", "accepted")  # the live states that hold a seat
 STATUSES = (*LIVE, "declined", "cancelled", "reopened", "superseded")
+# Why a facility declines (AB 1577 asks for written reasons per rotation type).
+REASON_CODES = ("no_capacity", "no_preceptor", "onboarding", "accreditation", "other")
 
 
 class Placement(Aggregate):
@@ -47,6 +49,7 @@ class Placement(Aggregate):
         self.status = status  # "proposed" (by a solve) or "requested" (directly by the college)
         self.solve = solve
         self.reason: str | None = None
+        self.reason_code: str | None = None
 
     @property
     def holds_seat(self) -> bool:
@@ -82,15 +85,28 @@ class Placement(Aggregate):
     def _accepted(self, actor: str) -> None:
         self.status = "accepted"
 
-    def decline(self, actor: str, side: str, reason: str | None) -> None:
+    def decline(self, actor: str, side: str, reason: str | None,
+                reason_code: str | None = None, reasons_required: bool = False) -> None:
+        """`reasons_required`: a facility declining a rotation AB 1577 covers must say why."""
         # Either side declines a direct ask ("requested"): the college takes its own back.
         self._expect(("proposed", "requested", "confirmed"), "decline")
-        self._declined(actor, side, reason)
+        require(reason_code is None or reason_code in REASON_CODES, "reason_code",
+                f"must be one of {', '.join(REASON_CODES)}")
+        if reasons_required:
+            require(reason_code is not None, "reason_code",
+                    "a facility declining a CCC or CSU nursing rotation gives a reason code "
+                    "(AB 1577)")
+            require(bool(reason and reason.strip()), "reason",
+                    "a facility declining a CCC or CSU nursing rotation gives written reasons "
+                    "(AB 1577)")
+        self._declined(actor, side, reason, reason_code)
 
     @event("Declined")
-    def _declined(self, actor: str, side: str, reason: str | None) -> None:
+    def _declined(self, actor: str, side: str, reason: str | None,
+                  reason_code: str | None = None) -> None:
         self.status = "declined"
         self.reason = reason
+        self.reason_code = reason_code
 
     def cancel(self, actor: str, reason: str) -> None:
         self._expect(HOLDING, "cancel")

@@ -6,10 +6,14 @@ from placements import idempotency  # noqa: F401  (its table is part of the sche
 from placements.apprenticeship import Apprenticeship
 from placements.audit import Audit
 from placements.capacity import Capacity
+from placements.clinical_hours import ClinicalRecord
 from placements.organizations import Organizations
 from placements.partnership.initiatives import Initiatives
 from placements.partnership.services import Services
 from placements.pieces import SolvePieces
+from placements.reports.ab1577 import AB1577Report
+from placements.reports.names import Names
+from placements.reports.utilization import UtilizationReport
 from placements.solves import Solves
 from placements.students import Students
 from placements.tokens import Tokens
@@ -17,5 +21,6 @@ from placements.workflow import Workflow
 
 
 class PlacementsApp(Organizations, Tokens, Capacity, Students, Workflow, Solves, SolvePieces,
-                    Apprenticeship, Initiatives, Services, Audit):
+                    Apprenticeship, ClinicalRecord, UtilizationReport, AB1577Report, Names,
+                    Initiatives, Services, Audit):
     """One Application (one event table, one ledger); its areas live in their own modules."""

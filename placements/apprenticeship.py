@@ -18,9 +18,11 @@ from datetime import UTC, date, datetime
 from sqlalchemy import JSON, Column, Float, Integer, String, Table, select
 
 from domain.apprenticeship import Apprentice, ApprenticeshipProgram
+from domain.clinical_hours import ClinicalHours, clinical_ojt
 from domain.das import Recorded, apprentice_report, program_report, standards_history
 from domain.errors import Forbidden, InvalidInput, NotFound
 from domain.organizations import Organization
+from domain.students import Student
 from placements.base import Base, check_version, command
 from placements.capacity import preceptors as preceptors_table
 from placements.capacity import sites as sites_table
@@ -63,6 +65,7 @@ apprentices = Table(
     Column("rsi_providers", String, nullable=False),  # ",p1,p2," for a coordinator's filter
     Column("corrections", Integer, nullable=False),
     Column("participant", String(36), index=True),
+    Column("student", String(36), index=True),  # the bridge to clinical hours
 )
 
 
@@ -89,7 +92,8 @@ def _apprentice_row(a: Apprentice):
                         "ojt_hours": totals["ojt_hours"], "rsi_hours": totals["rsi_hours"],
                         "rsi_by_provider": totals["rsi_by_provider"],
                         "rsi_providers": ",".join(["", *providers, ""]),
-                        "corrections": a.corrections, "participant": a.participant}
+                        "corrections": a.corrections, "participant": a.participant,
+                        "student": a.student}
 
 
 def program_view(row: dict) -> dict:
@@ -173,8 +177,11 @@ class Apprenticeship(Base):
     def sign_apprentice(self, principal: Principal, program: str, name: str, signed_date: str,
                         registration_number: str | None = None,
                         registered_date: str | None = None,
-                        participant: str | None = None) -> dict:
+                        participant: str | None = None,
+                        student: str | None = None) -> dict:
         principal.require("employer")
+        if student is not None:
+            self.referenced(Student, student, "student", "student")
         try:
             prog = self.referenced(ApprenticeshipProgram, program, "program",
                                    "apprenticeship program")
@@ -185,7 +192,7 @@ class Apprenticeship(Base):
             raise InvalidInput("program", "the program is another employer's")
         apprentice = Apprentice.sign(principal.actor, new_event_id(), prog, principal.org, name,
                                      signed_date, registration_number, registered_date,
-                                     partnership.link(self, principal, participant))
+                                     partnership.link(self, principal, participant), student)
         self.commit(apprentice)
         return self.apprentice(principal, str(apprentice.id))
 
@@ -362,9 +369,11 @@ class Apprenticeship(Base):
         principal.require("employer", "compliance", "admin")
         row = self._apprentice_row(principal, apprentice_id)
         events = self.recorded([row["id"], row["program"]])
+        known_at = aware(known_at)
+        clinical = self._clinical_ojt({row["id"]: (row["student"], row["employer"])}, known_at)
         report = apprentice_report(row["id"], events[row["id"]], events[row["program"]],
-                                   as_of or today(), aware(known_at))
-        return self._with_prior_learning(report, row, events[row["program"]], aware(known_at))
+                                   as_of or today(), known_at, clinical.get(row["id"], []))
+        return self._with_prior_learning(report, row, events[row["program"]], known_at)
 
     def _with_prior_learning(self, report: dict, row: dict, program_events: list[Recorded],
                              known_at: datetime | None) -> dict:
@@ -379,6 +388,16 @@ class Apprenticeship(Base):
             "required_ojt_hours": max(0.0, standards["ojt_hours"] - credit["hours"])}
         return report
 
+    def _clinical_ojt(self, bridged: dict[str, tuple[str | None, str]],
+                      known_at: datetime | None) -> dict[str, list]:
+        """Per apprentice naming a student: its signed clinical hours that count as OJT
+        (domain/clinical_hours.py, `clinical_ojt`), read from the student's hours log."""
+        logs = {a: str(ClinicalHours.create_id(student))
+                for a, (student, _) in bridged.items() if student}
+        events = self.recorded(sorted(set(logs.values())))
+        return {a: clinical_ojt(events[log], bridged[a][1], known_at)
+                for a, log in logs.items()}
+
     def program_compliance(self, principal: Principal, program_id: str,
                            as_of: date | None = None, known_at: datetime | None = None) -> dict:
         principal.require("employer", "compliance", "admin")
@@ -386,12 +405,16 @@ class Apprenticeship(Base):
         if principal.role == "employer" and row["sponsor"] != principal.org:
             raise NotFound(f"no such apprenticeship program of yours: {program_id}")
         with self.engine.connect() as conn:
-            names = {r.id: (r.name, r.employer) for r in conn.execute(
-                select(apprentices.c.id, apprentices.c.name, apprentices.c.employer).where(
-                    apprentices.c.program == row["id"]).order_by(apprentices.c.seq))}
+            found = conn.execute(
+                select(apprentices.c.id, apprentices.c.name, apprentices.c.employer,
+                       apprentices.c.student).where(
+                    apprentices.c.program == row["id"]).order_by(apprentices.c.seq)).all()
+        names = {r.id: (r.name, r.employer) for r in found}
         events = self.recorded([row["id"], *names])
+        known_at = aware(known_at)
+        clinical = self._clinical_ojt({r.id: (r.student, r.employer) for r in found}, known_at)
         report = program_report(row["id"], events.pop(row["id"]), events, as_of or today(),
-                                aware(known_at))
+                                known_at, clinical)
         for r in report["apprentices"]:
             r["name"], r["employer"] = names[r["apprentice"]]
         return report

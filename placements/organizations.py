@@ -18,6 +18,7 @@ organizations = Table(
     Column("version", Integer, nullable=False),
     Column("name", String, nullable=False),
     Column("kind", String(20), nullable=False),
+    Column("segment", String(20)),
 )
 
 def common(aggregate) -> dict:
@@ -28,25 +29,28 @@ def common(aggregate) -> dict:
 
 @projects(Organization)
 def _organization_row(o: Organization):
-    yield organizations, {**common(o), "name": o.name, "kind": o.kind}
+    yield organizations, {**common(o), "name": o.name, "kind": o.kind,
+                          "segment": o.segment}
 
 
 class Organizations(Base):
     @command
-    def register_organization(self, principal: Principal, name: str, kind: str) -> dict:
+    def register_organization(self, principal: Principal, name: str, kind: str,
+                              segment: str | None = None) -> dict:
         principal.require("admin")
-        org = Organization.register(principal.actor, name, kind)
+        org = Organization.register(principal.actor, name, kind, segment)
         self.commit(org)
         return self.organization(principal, str(org.id))
 
     def organization(self, principal: Principal, org_id: str) -> dict:
         org = self.load(Organization, org_id, "organization")
-        return {"id": str(org.id), "version": org.version, "name": org.name, "kind": org.kind}
+        return {"id": str(org.id), "version": org.version, "name": org.name, "kind": org.kind,
+                "segment": org.segment}
 
     def organizations(self, principal: Principal, limit: int, cursor: str | None,
                       kind: str | None = None) -> Page:
         q = select(organizations.c.id, organizations.c.seq, organizations.c.version,
-                   organizations.c.name, organizations.c.kind)
+                   organizations.c.name, organizations.c.kind, organizations.c.segment)
         if kind:
             q = q.where(organizations.c.kind == kind)
         return page(self.engine, organizations, q, limit, cursor)

@@ -13,6 +13,7 @@ from sqlalchemy import Column, Integer, String, Table, select
 
 from domain.capacity import Site, Slot
 from domain.errors import Conflict, InvalidInput
+from domain.organizations import AB1577_DISCIPLINES, AB1577_SEGMENTS, Organization
 from domain.placements import Placement
 from domain.schedule import Schedule, Window
 from domain.students import PlacementRequest, Student
@@ -41,6 +42,7 @@ placements = Table(
     Column("status", String(12), nullable=False, index=True),
     Column("solve", String(36)),
     Column("reason", String),
+    Column("reason_code", String(20)),
 )
 
 
@@ -49,7 +51,7 @@ def _placement_row(p: Placement):
     yield placements, {**common(p), "request": p.request, "student": p.student,
                        "college": p.college, "slot": p.slot, "site": p.site,
                        "employer": p.employer, "preceptor": p.preceptor, "status": p.status,
-                       "solve": p.solve, "reason": p.reason}
+                       "solve": p.solve, "reason": p.reason, "reason_code": p.reason_code}
 
 
 def placement_view(row: dict) -> dict:
@@ -144,12 +146,14 @@ class Workflow(Base):
 
     @command
     def decline_placement(self, principal: Principal, placement_id: str,
-                          reason: str | None = None, if_match: int | None = None) -> dict:
+                          reason: str | None = None, if_match: int | None = None,
+                          reason_code: str | None = None) -> dict:
         principal.require("coordinator", "employer")
         placement = self._own(principal, placement_id, if_match)
         held = placement.holds_seat
         side = "college" if principal.role == "coordinator" else "employer"
-        placement.decline(principal.actor, side, reason)
+        placement.decline(principal.actor, side, reason, reason_code,
+                          reasons_required=side == "employer" and self._ab1577(placement))
         freed = seats.release(self.load, principal.actor, placement) if held else []
         self.commit(placement, *freed)
         return self.placement(principal, placement_id)
@@ -162,6 +166,13 @@ class Workflow(Base):
         placement.cancel(principal.actor, reason)
         self.commit(placement, *seats.release(self.load, principal.actor, placement))
         return self.placement(principal, placement_id)
+
+    def _ab1577(self, placement: Placement) -> bool:
+        """Whether AB 1577 covers the placement: a nursing rotation (RN, LVN) a California
+        Community College or CSU asked for."""
+        college = self.load(Organization, placement.college, "organization")
+        slot = self.load(Slot, placement.slot, "slot")
+        return college.segment in AB1577_SEGMENTS and slot.discipline in AB1577_DISCIPLINES
 
     # Reads -------------------------------------------------------------------------------
 

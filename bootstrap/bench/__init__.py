@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from bootstrap.bench import api, compliance, jobs, outcomes, solver, store
+from bootstrap.bench import api, compliance, jobs, outcomes, solver, store, utilization
 
 
 @click.group()
@@ -14,5 +14,5 @@ def bench() -> None:
 
 
 for _command in (api.bench_api, compliance.compliance, jobs.bench_jobs, solver.bench_solver,
-                 store.store_bench, outcomes.outcomes_bench):
+                 store.store_bench, outcomes.outcomes_bench, utilization.utilization):
     bench.add_command(_command)

@@ -49,6 +49,16 @@ ROUTES = [
     ("GET", "/v1/solves", ("admin", "compliance", "coordinator")),
     ("POST", "/v1/solves", ("admin", "coordinator")),
     ("GET", "/v1/solves/<solve_id>", ("admin", "compliance", "coordinator")),
+    ("GET", "/v1/placements/<placement_id>/hours", ROLES),
+    ("POST", "/v1/placements/<placement_id>/hours", ("coordinator", "employer")),
+    ("POST", "/v1/placements/<placement_id>/hours/<entry_id>/sign-off", ("employer",)),
+    ("POST", "/v1/placements/<placement_id>/hours/<entry_id>/corrections",
+     ("coordinator", "employer")),
+    ("POST", "/v1/placements/<placement_id>/evaluations", ("coordinator", "employer")),
+    ("GET", "/v1/evaluations", ROLES),
+    ("GET", "/v1/evaluations/<evaluation_id>", ROLES),
+    ("GET", "/v1/reports/utilization", ("admin", "compliance", "employer")),
+    ("GET", "/v1/reports/ab1577", ("admin", "compliance", "employer")),
     ("GET", "/v1/audit/events", ("admin", "compliance")),
     ("GET", "/v1/audit/aggregates/<aggregate_id>", ("admin", "compliance")),
     ("GET", "/v1/audit/verify", ("admin", "compliance")),
@@ -90,7 +100,8 @@ def world(app, client, consortium):
             "student_id": st["id"], "request_id": rq["id"], "preceptor_id": pr["id"],
             "placement_id": str(placement.id), "aggregate_id": sl["id"],
             "solve_id": "00000000-0000-0000-0000-000000000000",
-            "token_id": app.principal_for(consortium.tokens["compliance"]).token}
+            "token_id": app.principal_for(consortium.tokens["compliance"]).token,
+            "entry_id": "00000000-0000-0000-0000-000000000000"}
 
 
 BODIES = {
@@ -104,7 +115,14 @@ BODIES = {
     "/v1/placements/<placement_id>/cancel": {"reason": "moved"},
     "/v1/placements/<placement_id>/decline": {"reason": "no"},
     "/v1/solves": {},
+    "/v1/placements/<placement_id>/hours": {"date": "2027-01-11", "hours": 4},
+    "/v1/placements/<placement_id>/hours/<entry_id>/sign-off": {"preceptor": "x"},
+    "/v1/placements/<placement_id>/hours/<entry_id>/corrections": {"reason": "x",
+                                                                    "replacement": None},
+    "/v1/placements/<placement_id>/evaluations": {"of": "site", "scores": {"teaching": 3}},
 }
+QUERIES = {"/v1/reports/utilization": "?from=2027-01-04&to=2027-03-28",
+           "/v1/reports/ab1577": "?year=2027"}
 
 
 def body_for(rule: str, w: dict) -> dict:
@@ -123,9 +141,10 @@ def body_for(rule: str, w: dict) -> dict:
 
 
 def path_for(rule: str, w: dict) -> str:
+    query = QUERIES.get(rule, "")
     for key, value in w.items():
         rule = rule.replace(f"<{key}>", value)
-    return rule
+    return rule + query
 
 
 @pytest.mark.parametrize(("method", "rule", "allowed"), ROUTES,
@@ -156,6 +175,14 @@ OTHER_ORG = [  # (method, rule, the role of the *other* organisation that must n
     ("POST", "/v1/placements/<placement_id>/decline", "other_coordinator"),
     ("POST", "/v1/placements/<placement_id>/decline", "other_employer"),
     ("POST", "/v1/placements/<placement_id>/cancel", "other_coordinator"),
+    ("GET", "/v1/placements/<placement_id>/hours", "other_coordinator"),
+    ("GET", "/v1/placements/<placement_id>/hours", "other_employer"),
+    ("POST", "/v1/placements/<placement_id>/hours", "other_coordinator"),
+    ("POST", "/v1/placements/<placement_id>/hours", "other_employer"),
+    ("POST", "/v1/placements/<placement_id>/hours/<entry_id>/sign-off", "other_employer"),
+    ("POST", "/v1/placements/<placement_id>/hours/<entry_id>/corrections", "other_employer"),
+    ("POST", "/v1/placements/<placement_id>/evaluations", "other_coordinator"),
+    ("POST", "/v1/placements/<placement_id>/evaluations", "other_employer"),
 ]
 
 

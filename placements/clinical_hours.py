@@ -1,0 +1,246 @@
+"""Clinical hours and end-of-placement evaluations: commands, read models and reads.
+
+Hours (domain/clinical_hours.py) are logged by the student's coordinator or the site's employer,
+signed off only by the site's employer naming one of the site's preceptors, and corrected by
+events citing the entry. `GET …/hours` is read from the log (like the DAS report), so it answers
+for any business date (`as_of`) and any instant of knowledge (`known_at`); the `clinical_hours`
+table (one row per entry as it stands) serves utilisation.
+
+Evaluations fall due when an accepted placement's slot has ended: of the student, owed by the
+site's employer; of the site, owed by the student's coordinator.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Column, Float, Integer, String, Table, and_, select
+
+from domain.capacity import Preceptor, Slot
+from domain.clinical_hours import ClinicalHours, PlacementFacts, hours_summary, recorded_hours
+from domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+from domain.evaluations import OWED_BY, Evaluation
+from domain.placements import Placement
+from domain.schedule import Schedule
+from placements.apprenticeship import new_event_id, today
+from placements.base import Base, command
+from placements.capacity import slots
+from placements.organizations import common
+from placements.principals import Principal
+from placements.readmodel import metadata, projects
+from placements.workflow import placements as placements_table
+
+clinical_hours = Table(
+    "clinical_hours", metadata,
+    Column("id", String(36), primary_key=True),  # the entry's event id
+    Column("student", String(36), nullable=False, index=True),
+    Column("placement", String(36), nullable=False, index=True),
+    Column("slot", String(36), nullable=False, index=True),
+    Column("site", String(36), nullable=False, index=True),
+    Column("discipline", String(20), nullable=False),
+    Column("date", String(10), nullable=False, index=True),
+    Column("hours", Float, nullable=False),
+    Column("status", String(10), nullable=False),  # unsigned, signed, void
+    Column("preceptor", String(36)),
+)
+
+evaluations = Table(
+    "evaluations", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("seq", String(40), nullable=False, index=True),
+    Column("version", Integer, nullable=False),
+    Column("placement", String(36), nullable=False, index=True),
+    Column("of", String(10), nullable=False),
+    Column("scores", JSON, nullable=False),
+    Column("comments", String),
+    Column("submitted_on", String(10), nullable=False),
+)
+
+
+@projects(ClinicalHours)
+def _hours_rows(h: ClinicalHours):
+    for entry_id, e in h.entries.items():
+        facts = h.placements[e["placement"]]
+        yield clinical_hours, {
+            "id": entry_id, "student": h.student, "placement": e["placement"],
+            "slot": facts["slot"], "site": facts["site"], "discipline": facts["discipline"],
+            "date": e["date"], "hours": e["hours"],
+            "status": "void" if e["void"] else ("signed" if e["signed_by"] else "unsigned"),
+            "preceptor": e["signed_by"]}
+
+
+@projects(Evaluation)
+def _evaluation_row(e: Evaluation):
+    yield evaluations, {**common(e), "placement": e.placement, "of": e.of, "scores": e.scores,
+                        "comments": e.comments, "submitted_on": e.submitted_on}
+
+
+class ClinicalRecord(Base):
+    """Commands and reads over clinical hours and evaluations."""
+
+    def _placement_of(self, principal: Principal, placement_id: str) -> Placement:
+        """The placement, if the caller is its college's coordinator or its site's employer."""
+        principal.require("coordinator", "employer")
+        placement = self.load(Placement, placement_id, "placement")
+        principal.require_org(placement.college if principal.role == "coordinator"
+                              else placement.employer, "placement")
+        return placement
+
+    def _facts(self, placement: Placement) -> PlacementFacts:
+        slot = self.load(Slot, placement.slot, "slot")
+        schedule = Schedule.parse(**slot.schedule)
+        journeyworker_of = None
+        if slot.preceptor:
+            preceptor = self.load(Preceptor, slot.preceptor, "preceptor")
+            journeyworker_of = preceptor.employer if preceptor.journeyworker else None
+        return PlacementFacts(str(placement.id), str(slot.id), slot.site, slot.employer,
+                              slot.discipline, slot.schedule["start_date"],
+                              slot.schedule["end_date"], sorted(schedule.weekdays),
+                              schedule.minutes / 60, float(slot.hours), slot.preceptor,
+                              journeyworker_of)
+
+    def _hours_of(self, placement: Placement, create: bool, actor: str) -> ClinicalHours:
+        ident = ClinicalHours.create_id(placement.student)
+        try:
+            return self.load(ClinicalHours, ident, "clinical hours")
+        except NotFound:
+            if not create:
+                raise NotFound("no hours are logged for this placement") from None
+            return ClinicalHours(actor, placement.student, placement.college)
+
+    def _answer(self, recordings: list, event_id: str, body: dict) -> dict:
+        found = next(r for r in recordings
+                     if getattr(r.domain_event, "event_id", None) == event_id)
+        return {"event_id": event_id, "position": found.notification.id,
+                "recorded_at": found.domain_event.timestamp.isoformat(), **body}
+
+    @command
+    def log_hours(self, principal: Principal, placement_id: str, entry: dict) -> dict:
+        """An entry of hours worked on one day of the placement (coordinator or employer)."""
+        placement = self._placement_of(principal, placement_id)
+        if placement.status != "accepted":
+            raise Conflict(f"hours are logged on accepted placements; this one is "
+                           f"{placement.status}", code="placement_not_accepted")
+        hours = self._hours_of(placement, True, principal.actor)
+        event_id = new_event_id()
+        logged = hours.log(principal.actor, event_id, self._facts(placement), entry, today())
+        return self._answer(self.commit(hours), event_id,
+                            {"id": event_id, "placement": placement_id, **logged,
+                             "status": "unsigned"})
+
+    @command
+    def sign_off_hours(self, principal: Principal, placement_id: str, entry_id: str,
+                       preceptor: str) -> dict:
+        """The site's employer signs an entry off, naming the preceptor who supervised it."""
+        principal.require("employer")
+        placement = self._placement_of(principal, placement_id)
+        who = self.referenced(Preceptor, preceptor, "preceptor", "preceptor")
+        if who.site != placement.site:
+            raise InvalidInput("preceptor", "not a preceptor of the placement's site")
+        hours = self._hours_of(placement, False, principal.actor)
+        event_id = new_event_id()
+        hours.sign_off(principal.actor, event_id, placement_id, entry_id, preceptor,
+                       who.employer if who.journeyworker else None)
+        return self._answer(self.commit(hours), event_id,
+                            {"entry": entry_id, "placement": placement_id,
+                             "preceptor": preceptor})
+
+    @command
+    def correct_hours(self, principal: Principal, placement_id: str, entry_id: str,
+                      reason: str, replacement: dict | None) -> dict:
+        """A correction citing the entry: its replacement (to be signed off again) or null to
+        void it. A signed entry is corrected only by the site's employer."""
+        placement = self._placement_of(principal, placement_id)
+        hours = self._hours_of(placement, False, principal.actor)
+        if hours.entry(placement_id, entry_id)["signed_by"] and principal.role != "employer":
+            raise Forbidden("a signed-off entry is corrected by the site's employer only")
+        event_id = new_event_id()
+        replaced = hours.correct(principal.actor, event_id, placement_id, entry_id, reason,
+                                 replacement, today())
+        return self._answer(self.commit(hours), event_id,
+                            {"corrects": entry_id, "placement": placement_id,
+                             "reason": reason.strip(), "replacement": replaced})
+
+    def placement_hours(self, principal: Principal, placement_id: str,
+                        as_of: date | None = None, known_at: datetime | None = None) -> dict:
+        """The placement's hours as of a business date, as recorded at `known_at`."""
+        principal.require("coordinator", "employer", "compliance", "admin")
+        row = self.placement(principal, placement_id)
+        ident = str(ClinicalHours.create_id(row["student"]))
+        facts, entries = recorded_hours(self.recorded([ident])[ident], known_at)
+        mine = [x for x in entries if x.placement == placement_id]
+        placement_facts = facts.get(placement_id) or self._facts(
+            self.load(Placement, placement_id)).as_dict()
+        return {"placement": placement_id, "as_of": (as_of or today()).isoformat(),
+                "known_at": known_at.isoformat() if known_at else None,
+                **hours_summary(placement_facts, mine, as_of or today())}
+
+    # Evaluations ---------------------------------------------------------------------------
+
+    @command
+    def submit_evaluation(self, principal: Principal, placement_id: str, of: str,
+                          scores: dict, comments: str | None) -> dict:
+        placement = self._placement_of(principal, placement_id)
+        if of in OWED_BY and OWED_BY[of] != principal.role:
+            raise Forbidden(f"the evaluation of the {of} is submitted by the "
+                            f"{OWED_BY[of]}")
+        if placement.status != "accepted":
+            raise Conflict(f"only an accepted placement is evaluated; this one is "
+                           f"{placement.status}", code="placement_not_accepted")
+        slot = self.read_row(slots, placement.slot, "slot")
+        if slot["end_date"] > today().isoformat():
+            raise Conflict(f"the evaluation falls due when the placement ends "
+                           f"({slot['end_date']})", code="evaluation_not_due")
+        try:
+            self.load(Evaluation, Evaluation.create_id(placement_id, of))
+        except NotFound:
+            pass
+        else:
+            raise Conflict(f"the {of} of this placement is already evaluated",
+                           code="already_evaluated")
+        evaluation = Evaluation.submit(principal.actor, placement_id, of, scores, comments,
+                                       today().isoformat())
+        self.commit(evaluation)
+        return self.evaluation(principal, str(evaluation.id))
+
+    def evaluation(self, principal: Principal, evaluation_id: str) -> dict:
+        row = self.read_row(evaluations, evaluation_id, "evaluation")
+        self.placement(principal, row["placement"])  # visible to the placement's parties
+        return {k: v for k, v in row.items() if k != "seq"}
+
+    def evaluations(self, principal: Principal, due: bool = False,
+                    as_of: date | None = None) -> list[dict]:
+        """Submitted evaluations the caller may read, or (`due`) those it owes: per accepted
+        placement ended by `as_of` (today), each subject not yet evaluated."""
+        p, s, e = placements_table, slots, evaluations
+        day = (as_of or today()).isoformat()
+        scope = []
+        if principal.role == "coordinator":
+            scope.append(p.c.college == principal.org)
+        elif principal.role == "employer":
+            scope.append(p.c.employer == principal.org)
+        else:
+            principal.require("admin", "compliance")
+        if not due:
+            q = select(e).join(p, p.c.id == e.c.placement).where(*scope).order_by(e.c.seq)
+            with self.engine.connect() as conn:
+                return [{k: v for k, v in r._mapping.items() if k != "seq"}
+                        for r in conn.execute(q)]
+        subjects = [of for of, role in OWED_BY.items()
+                    if principal.role in (role, "admin", "compliance")]
+        out = []
+        with self.engine.connect() as conn:
+            for of in subjects:
+                done = select(e.c.placement).where(e.c.of == of)
+                q = (select(p.c.id, p.c.student, p.c.college, p.c.site, p.c.employer,
+                            p.c.preceptor, s.c.end_date)
+                     .join(s, s.c.id == p.c.slot)
+                     .where(and_(p.c.status == "accepted", s.c.end_date <= day,
+                                 p.c.id.not_in(done), *scope))
+                     .order_by(s.c.end_date, p.c.id))
+                out += [{"placement": r.id, "of": of, "owed_by": OWED_BY[of],
+                         "student": r.student, "college": r.college, "site": r.site,
+                         "employer": r.employer, "preceptor": r.preceptor,
+                         "due_on": r.end_date} for r in conn.execute(q)]
+        out.sort(key=lambda x: (x["due_on"], x["placement"], x["of"]))
+        return out
