@@ -2,7 +2,8 @@
 
 Every event it appends is sealed into the audit ledger (placements/ledger.py) in the same
 transaction, so no path that saves events can leave them unsealed; on PostgreSQL one statement
-appends an event, seals it and notifies the log's subscribers. Otherwise it is the library's
+appends all of a transaction's events (one or twenty thousand), seals them and notifies the log's
+subscribers. Otherwise it is the library's
 recorder: the same table and unique index, the same lock (`LOCK TABLE … IN EXCLUSIVE MODE` on
 PostgreSQL, so positions are assigned in commit order, which the chain relies on), inside the
 library's transactions. Instead of the library's ORM flush and queries, which cost more per
@@ -50,7 +51,7 @@ class Recorder(SQLAlchemyApplicationRecorder):
         self._lock_table(session)
         conn = session.connection()
         if conn.dialect.name == "postgresql":
-            return [ledger.append_and_seal(conn, e) for e in stored_events]
+            return ledger.append_and_seal(conn, stored_events)
         positions = conn.execute(self._append, [
             {"originator_id": e.originator_id, "originator_version": e.originator_version,
              "topic": e.topic, "state": e.state} for e in stored_events]).scalars().all()
