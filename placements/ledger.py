@@ -5,8 +5,9 @@ id, version, topic and stored bytes, so it also covers encrypted payloads as sto
 log's recorder (placements/recorder.py) seals every event it appends, in the same transaction:
 on PostgreSQL in the very statement that appends them (`APPEND_AND_SEAL`, one statement for any
 number of events, the server computing the digests), elsewhere with `seal`; the append holds the
-event table's lock, so the chain is extended in log order by one writer at a time. Every CHECKPOINT_EVERY positions the digest is
-also written to `ledger_checkpoints`, small enough for an operator to copy off-site.
+event table's lock, so the chain is extended in log order by one writer at a time. Every
+CHECKPOINT_EVERY positions the digest is also written to `ledger_checkpoints`, small enough for
+an operator to copy off-site.
 docs/AUDIT.md says what this does and does not prove.
 """
 
@@ -118,7 +119,7 @@ def seal(conn: Connection, events: Iterable[tuple[int, str, int, str, bytes]]) -
 # hashes, which `verify` recomputes); `ledger_chain` folds it over rows in position order, so
 # used as a window aggregate it gives every appended event its digest in one pass, starting
 # from the ledger's head.
-CHAIN_FUNCTIONS = f"""
+CHAIN_FUNCTIONS = """
 CREATE OR REPLACE FUNCTION ledger_link(previous text, head text, pos bigint, oid uuid,
                                        version bigint, topic text, state bytea)
 RETURNS text LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$

@@ -1,0 +1,141 @@
+"""`placements bench store`, its first part: a state-scale solve's result recorded in one
+transaction, against a bare multi-row INSERT of the same rows in the same run.
+
+A consortium of N requests (one college, one employer, one site, slots of 50 seats, a student
+and a request each) is written in a few large transactions through `PlacementsApp.commit`; a
+solve is then recorded twice by `record_solution`, the command a worker runs: first every
+request proposed into a slot (N `Placement.Created`), then every request moved to another slot
+(N `Placement.Superseded` and N `Placement.Created`). Each is timed whole (loading the requests
+and slots, building the events, the read-model rows, the append, the commit) and by the span of
+its appending statement (the span the event table is locked). The reference inserts the same
+stored events (the second recording's) into a table of the event table's shape and unique
+index, in one multi-row INSERT in one transaction, through the same engine and driver.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from uuid import uuid4
+
+from sqlalchemy import event, text
+
+SEATS = 50  # per slot
+CHUNK = 5_000  # aggregates per transaction while building the consortium
+SCHEDULE = {"start_date": "2027-01-18", "end_date": "2027-04-30", "weekdays": [0, 1],
+            "shift_start": "07:00", "shift_end": "15:30"}
+
+
+@dataclass
+class Consortium:
+    problem: dict  # what record_solution reads of a solve's recorded input
+    slots: list[str]
+
+
+def consortium(app, requests: int) -> Consortium:
+    """N requests (and students) and enough 50-seat slots, written in large transactions."""
+    from domain.capacity import Site, Slot
+    from domain.organizations import Organization
+    from domain.students import PlacementRequest, Student
+
+    actor = "bench"
+    college = Organization.register(actor, "Bench College", "college")
+    employer = Organization.register(actor, "Bench Health", "employer")
+    site = Site.register(actor, str(employer.id), "Bench campus", {"lat": 37.8, "lon": -122.3},
+                         [])
+    slots = [Slot.publish(actor, site, "RN", SEATS, None, SCHEDULE, 120, None)
+             for _ in range(-(-requests // SEATS) + 1)]  # one to spare, to move requests into
+    app.commit(college, employer, site, *slots)
+    problem: dict = {"requests": [], "students": [],
+                     "sites": [{"id": str(site.id), "employer": str(employer.id)}],
+                     "slots": [{"id": str(s.id), "site": str(site.id), "preceptor": None}
+                               for s in slots]}
+    for start in range(0, requests, CHUNK):
+        batch = []
+        for i in range(start, min(requests, start + CHUNK)):
+            student = Student.register(actor, str(college.id), f"Student {i}",
+                                       {"lat": 37.9, "lon": -122.5}, None, [], [])
+            request = PlacementRequest.file(actor, student, "RN", 120, "2027-01-04",
+                                            "2027-05-28")
+            batch += [student, request]
+            problem["students"].append({"id": str(student.id), "college": str(college.id)})
+            problem["requests"].append({"id": str(request.id), "student": str(student.id)})
+        app.commit(*batch)
+    return Consortium(problem, [str(s.id) for s in slots])
+
+
+def solution(c: Consortium, shift: int) -> dict:
+    """Every request placed: the i-th into slot (i // SEATS + shift)."""
+    assignments = [{"request": r["id"], "slot": c.slots[i // SEATS + shift]}
+                   for i, r in enumerate(c.problem["requests"])]
+    return {"assignments": assignments, "unplaced": [], "status": "FEASIBLE",
+            "objective": len(assignments), "metrics": {"placed": len(assignments)},
+            "solve_seconds": 0.0}
+
+
+class Spans:
+    """When the recording transaction starts writing (its first INSERT: the read-model rows)
+    and when it locks the event table (the statement just before the appending one); the
+    command's return, right after its commit, ends both."""
+
+    def __init__(self, engine):
+        self.writing: float | None = None
+        self.locked: float | None = None
+        self.events = 0
+        event.listen(engine, "before_cursor_execute", self._before)
+
+    def _before(self, conn, cursor, statement, parameters, context, executemany):
+        if self.writing is None and statement.lstrip().startswith("INSERT"):
+            self.writing = time.perf_counter()
+        if statement.lstrip().startswith("LOCK TABLE"):
+            self.locked = time.perf_counter()
+        if "ledger_chain" in statement:
+            self.events += len(parameters["versions"])
+
+
+def record(app, c: Consortium, shift: int) -> dict:
+    """One solve's result recorded by the worker's command; its figures."""
+    from domain.solves import Solve
+
+    solve = Solve("bench", None, 60.0)
+    app.commit(solve)
+    spans = Spans(app.engine)
+    started = time.perf_counter()
+    try:
+        assert app.record_solution(str(solve.id), "bench", c.problem, solution(c, shift))
+    finally:
+        event.remove(app.engine, "before_cursor_execute", spans._before)
+    ended = time.perf_counter()
+    return {"events": spans.events, "seconds": ended - started,
+            "writing_seconds": ended - spans.writing, "locked_seconds": ended - spans.locked}
+
+
+def bare_insert(app, rows: list[dict]) -> float:
+    """The reference: the same stored events in one multi-row INSERT, one transaction."""
+    from placements.cli.store_bench import bare_table
+
+    table = bare_table(app)
+    started = time.perf_counter()
+    with app.engine.begin() as conn:
+        conn.execute(table.insert(), rows)
+    seconds = time.perf_counter() - started
+    table.drop(app.engine)
+    return seconds
+
+
+def measure_recording(app, requests: int) -> dict:
+    """Build the consortium, record the two solves, run the reference; all figures."""
+    built = time.perf_counter()
+    c = consortium(app, requests)
+    built = time.perf_counter() - built
+    first = record(app, c, 0)
+    with app.engine.connect() as conn:
+        after = conn.execute(text("SELECT max(id) FROM placements_events")).scalar()
+    second = record(app, c, 1)
+    with app.engine.connect() as conn:
+        rows = [{"originator_id": uuid4(), "originator_version": v, "topic": t,
+                 "state": bytes(s)} for v, t, s in conn.execute(text(
+                     "SELECT originator_version, topic, state FROM placements_events "
+                     "WHERE id > :after AND topic LIKE '%Placement.%'"), {"after": after})]
+    return {"built_seconds": built, "first": first, "second": second,
+            "bare_seconds": bare_insert(app, rows), "bare_events": len(rows)}
