@@ -17,7 +17,7 @@ from domain.organizations import Organization
 from domain.placements import Placement
 from domain.solves import Solve
 from domain.students import PlacementRequest
-from placements import pieces, solve_inputs
+from placements import faults, pieces, solve_inputs
 from placements import problem as problem_builder
 from placements.base import Base, command
 from placements.organizations import common
@@ -198,6 +198,7 @@ class Solves(Base):
                                                             "solve_seconds")}
                        | {"unplaced": unplaced, "assignments": len(assigned)})
         self.commit(solve, *changed)
+        faults.hold("record")
         return True
 
     @command

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from domain.errors import NotFound
+from placements import faults
 from placements.app import PlacementsApp
 from placements.settings import Settings
 from solver import Problem, parse_problem, solve
@@ -76,13 +77,6 @@ def when_committed(begin: Callable[[], T], what: str) -> T | None:
             time.sleep(0.2)
 
 
-def hold() -> None:
-    """Fault injection for failure drills and tests: hold a job just before it solves."""
-    delay = float(os.environ.get("PLACEMENTS_FAULT_SOLVE_DELAY") or 0)
-    if delay:
-        time.sleep(delay)
-
-
 def run_solve_in(app: PlacementsApp, worker: str, solve_id: str) -> str:
     begun = when_committed(lambda: app.begin_solve(solve_id, worker), f"solve {solve_id}")
     if begun is None:
@@ -93,7 +87,7 @@ def run_solve_in(app: PlacementsApp, worker: str, solve_id: str) -> str:
         if app.split_solve(solve_id, worker, begun.problem_hash, pieces):
             return f"split into {len(pieces)} pieces"
         return "nothing to do: another attempt finished, split or restarted the solve"
-    hold()
+    faults.hold("solve")
     solution = solve(problem, time_limit=begun.time_limit)
     recorded = app.record_solution(solve_id, worker, begun.problem, solution)
     return "recorded" if recorded else "already recorded by another attempt"
@@ -104,7 +98,7 @@ def run_piece_in(app: PlacementsApp, worker: str, solve_id: str, piece: int) -> 
                           f"the split of solve {solve_id}")
     if work is None:
         return "nothing to do: the solve is finished or the piece stored"
-    hold()
+    faults.hold("solve")
     result = solve_piece(parse_problem(work.problem), work.requests, work.time_limit)
     if app.store_piece(solve_id, piece, result):
         # Should this enqueue be lost (worker killed, Redis blinked), recovery enqueues the
