@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from sqlalchemy import MetaData, Table, TextClause, bindparam, text
+from sqlalchemy import JSON, MetaData, Table, TextClause, bindparam, text
 from sqlalchemy.engine import Connection, Engine
 
 metadata = MetaData()
@@ -64,9 +64,12 @@ def _conflict_action(table: Table) -> str:
 @functools.cache
 def _bulk_upsert_statement(table: Table, columns: tuple[str, ...]) -> str:
     """PostgreSQL's `json_populate_recordset` turns the JSON array into rows of the table's own
-    column types (a JSON null into SQL NULL), so the statement is the same for any number."""
+    column types, so the statement is the same for any number. It makes a JSON null SQL NULL;
+    a JSON column gets JSON `null` back, as SQLAlchemy's JSON type stores None (and replay)."""
     names = ", ".join(f'"{c}"' for c in columns)
-    return (f'INSERT INTO "{table.name}" ({names}) SELECT {names} FROM '
+    values = ", ".join(f"""COALESCE("{c}", 'null'::json)""" if isinstance(table.c[c].type, JSON)
+                       else f'"{c}"' for c in columns)
+    return (f'INSERT INTO "{table.name}" ({names}) SELECT {values} FROM '
             f'json_populate_recordset(NULL::"{table.name}", %(rows)s) {_conflict_action(table)}')
 
 
