@@ -17,19 +17,16 @@ from __future__ import annotations
 import http.client
 import json
 import multiprocessing
-import os
 import random
-import socket
-import subprocess
-import sys
 import time
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
 from threading import Thread
 
 from sqlalchemy import text
+
+from placements.cli.serving import gunicorn
 
 PROCESSES = 5  # client processes; each runs clients / PROCESSES threads
 ORGANIZATIONS = 5  # colleges, and employers
@@ -197,12 +194,6 @@ def unlogged(app, results: list) -> int:
     return sum(max(0, n - logged[key]) for key, n in wanted.items())
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def measure_latency(app, database_url: str, clients: int, seconds: float, think: float) -> dict:
     """Set up, serve with gunicorn, run /healthz then the commands; figures and checks."""
     from placements import ledger
@@ -210,27 +201,11 @@ def measure_latency(app, database_url: str, clients: int, seconds: float, think:
     proposals = int(seconds / think / len(KINDS)) + 5  # more cycles than a client can run
     people = consortium(app, clients + PROCESSES, proposals)
     warm, people = people[clients:], people[:clients]
-    port = _free_port()
-    env = {**os.environ, "DATABASE_URL": database_url}
-    env.pop("REDIS_URL", None)
-    server = subprocess.Popen(
-        # Keep-alive past the longest think time: a client's next command must not meet a
-        # connection the server closed while it thought.
-        [sys.executable, "-m", "gunicorn", "-w", "2", "--threads", "4", "--keep-alive", "600",
-         "-b", f"127.0.0.1:{port}", "api.wsgi:app"], env=env, cwd=Path(__file__).parents[2],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+    # Keep-alive past the longest think time: a client's next command must not meet a
+    # connection the server closed while it thought.
+    with gunicorn(database_url, "--keep-alive", "600") as port:
         warming, _ = _load(port, warm, 3.0, 0.02)  # both workers' connections and statements
         reference = figures(*_load(port, [None] * clients, seconds, think))
         results, elapsed = _load(port, people, seconds, think)
-    finally:
-        server.terminate()
-        server.wait(10)
     return {"reference": reference, "commands": figures(results, elapsed),
             "unlogged": unlogged(app, warming + results), "verified": ledger.verify(app.engine)}
