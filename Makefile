@@ -20,7 +20,7 @@ run: $(VENV)/.installed
 
 # The whole suite, against the real PostgreSQL and Redis on this machine (started if stopped).
 test: $(VENV)/.installed services
-	$(BIN)/ruff check domain solver placements api workers tests
+	$(BIN)/ruff check domain solver placements api workers bootstrap tests
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 services:

@@ -1,4 +1,8 @@
-"""The Flask app factory: one PlacementsApp per process, one blueprint per resource."""
+"""The Flask app factory: one blueprint per resource over the PlacementsApp it is given.
+
+The application (its settings, its job queue) is assembled by the composition root
+(bootstrap/), not here: the API knows the application's commands, not how jobs run.
+"""
 
 from __future__ import annotations
 
@@ -18,15 +22,12 @@ from api import (
     students,
 )
 from placements.app import PlacementsApp
-from placements.settings import Settings
-from workers import queue
 
 BLUEPRINTS = (organizations.blp, capacity.blp, students.blp, placements.blp, solves.blp,
               apprenticeship.blp, audit.blp)
 
 
-def create_app(application: PlacementsApp | None = None,
-               settings: Settings | None = None) -> Flask:
+def create_app(application: PlacementsApp) -> Flask:
     flask_app = Flask("placements")
     flask_app.config.update(
         API_TITLE="Clinical placements and apprenticeships",
@@ -38,9 +39,6 @@ def create_app(application: PlacementsApp | None = None,
         OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
         JSON_SORT_KEYS=False,
     )
-    if application is None:
-        application = PlacementsApp(settings or Settings.from_env())
-        application.jobs = queue.for_settings(application)
     flask_app.extensions["placements"] = application
     api = Api(flask_app, spec_kwargs={"security": [{"bearer": []}]})
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})

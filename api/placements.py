@@ -16,11 +16,10 @@ from api.common import (
     list_schema,
     principal,
 )
+from domain.placements import STATUSES
 
 blp = Blueprint("placements", __name__, url_prefix="/v1", description="Placements")
 
-STATUSES = ("proposed", "requested", "confirmed", "accepted", "declined", "cancelled",
-            "reopened", "superseded")
 
 
 class PlacementSchema(Schema):

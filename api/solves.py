@@ -7,6 +7,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from api.common import PageArgs, app, as_list, list_schema, principal
+from domain.solves import FINISHED, UNFINISHED
 
 blp = Blueprint("solves", __name__, url_prefix="/v1", description="Solves")
 
@@ -33,7 +34,7 @@ class SolvePiecesSchema(Schema):
 class SolveSchema(Schema):
     id = fields.String()
     version = fields.Integer()
-    status = fields.String(metadata={"enum": ["queued", "running", "done", "failed"]})
+    status = fields.String(metadata={"enum": [*UNFINISHED, *FINISHED]})
     college = fields.String(allow_none=True)
     attempts = fields.Integer()
     problem_hash = fields.String(allow_none=True)

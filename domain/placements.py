@@ -18,7 +18,8 @@ from domain.base import Aggregate, require
 from domain.errors import Conflict
 
 LIVE = ("proposed", "requested", "confirmed", "accepted")
-HOLDING = ("confirmed", "accepted")
+HOLDING = ("confirmed", "accepted")  # the live states that hold a seat
+STATUSES = (*LIVE, "declined", "cancelled", "reopened", "superseded")
 
 
 class Placement(Aggregate):

@@ -16,6 +16,9 @@ from eventsourcing.domain import event
 from domain.base import Aggregate
 from domain.errors import Conflict
 
+UNFINISHED = ("queued", "running")
+FINISHED = ("done", "failed")
+
 
 class Solve(Aggregate):
     @event("Requested")
@@ -32,7 +35,7 @@ class Solve(Aggregate):
 
     @property
     def finished(self) -> bool:
-        return self.status in ("done", "failed")
+        return self.status in FINISHED
 
     def start(self, actor: str, worker: str) -> None:
         if self.finished:

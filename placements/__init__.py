@@ -1,1 +1,2 @@
-"""The application: event-sourced commands, read models, settings, audit ledger, the CLI."""
+"""The application: event-sourced commands, read models, settings, audit ledger, the schema's
+migrations, and solving as one use case (solving.py)."""

@@ -88,6 +88,7 @@ def environment(settings: Settings) -> dict[str, str]:
     env = {
         "PERSISTENCE_MODULE": "placements.recorder:Factory",
         "SQLALCHEMY_URL": settings.database_url,
+        "CREATE_TABLE": "no",  # the schema is the migrations' (placements/schema.py)
     }
     if settings.cipher_key:
         env["CIPHER_TOPIC"] = "eventsourcing.cipher:AESCipher"
@@ -96,7 +97,7 @@ def environment(settings: Settings) -> dict[str, str]:
 
 
 class JobQueue(Protocol):
-    """Where solve jobs go (workers/queue.py: RQ on Redis, or a thread when REDIS_URL is unset)."""
+    """Where solve jobs go (workers/job_queue.py: RQ on Redis, or a thread without REDIS_URL)."""
 
     def check(self) -> None:
         """Raise domain.errors.Unavailable when jobs cannot be enqueued now."""
@@ -121,7 +122,6 @@ class Base(Application):
         self.settings = settings or Settings.from_env()
         self.jobs = jobs
         super().__init__(env=environment(self.settings))
-        readmodel.create_tables(self.engine)
         # Only the classes in snapshotting_intervals are ever snapshotted; the others are loaded
         # from their events without looking for a snapshot first.
         self.unsnapshotted = Repository(self.events)

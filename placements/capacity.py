@@ -6,12 +6,14 @@ from sqlalchemy import JSON, Boolean, Column, Float, Integer, String, Table, or_
 
 from domain.capacity import Preceptor, Site, Slot
 from domain.errors import InvalidInput, NotFound
-from domain.placements import Placement
+from domain.placements import LIVE, Placement
+from placements import seats
 from placements.base import Base, check_version, command
 from placements.organizations import common
 from placements.paging import Page, page
 from placements.principals import Principal
 from placements.readmodel import metadata, projects
+from placements.workflow import placements as placements_table
 
 sites = Table(
     "sites", metadata,
@@ -180,14 +182,11 @@ class Capacity(Base):
 
     def _reopen_live(self, principal: Principal, slot: Slot, reason: str) -> list:
         """Placements still live in the slot (held or merely proposed), re-opened."""
-        from placements.workflow import placements as placements_table
-
         with self.connection() as conn:
             ids = [r.id for r in conn.execute(
                 select(placements_table.c.id).where(
                     placements_table.c.slot == str(slot.id),
-                    placements_table.c.status.in_(("proposed", "requested", "confirmed",
-                                                   "accepted")))
+                    placements_table.c.status.in_(LIVE))
             )]
         return self._reopen(principal, ids, reason)
 
@@ -198,7 +197,8 @@ class Capacity(Base):
             placement = self.load(Placement, pid, "placement")
             if not placement.live:
                 continue
-            changed.extend(self.release_seat(principal, placement, from_slot=False))
+            changed.extend(seats.release(self.load, principal.actor, placement,
+                                         from_slot=False))
             placement.reopen(principal.actor, reason)
             changed.append(placement)
         return changed

@@ -20,7 +20,6 @@ from datetime import datetime
 
 from eventsourcing.persistence import StoredEvent
 from sqlalchemy import (
-    DDL,
     BigInteger,
     Column,
     DateTime,
@@ -30,7 +29,6 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    event,
     func,
     select,
 )
@@ -114,11 +112,11 @@ def seal(conn: Connection, events: Iterable[tuple[int, str, int, str, bytes]]) -
         conn.execute(checkpoints.insert(), marks)
 
 
-# On PostgreSQL the chain is extended by the server, in the statement that appends the events.
-# `ledger_link` is one step of the chain (PostgreSQL's sha256() over exactly the bytes `digest`
-# hashes, which `verify` recomputes); `ledger_chain` folds it over rows in position order, so
-# used as a window aggregate it gives every appended event its digest in one pass, starting
-# from the ledger's head.
+# On PostgreSQL the chain is extended by the server, in the statement that appends the events
+# (migration 0016 creates the functions). `ledger_link` is one step of the chain: PostgreSQL's
+# sha256() over exactly the bytes `digest` hashes, which `verify` recomputes. `ledger_chain`
+# folds it over rows in position order, so as a window aggregate it gives every appended event
+# its digest in one pass, starting from the ledger's head.
 CHAIN_FUNCTIONS = """
 CREATE OR REPLACE FUNCTION ledger_link(previous text, head text, pos bigint, oid uuid,
                                        version bigint, topic text, state bytea)
@@ -130,7 +128,6 @@ END $$;
 CREATE OR REPLACE AGGREGATE ledger_chain(text, bigint, uuid, bigint, text, bytea)
   (SFUNC = ledger_link, STYPE = text);
 """
-event.listen(ledger, "after_create", DDL(CHAIN_FUNCTIONS).execute_if(dialect="postgresql"))
 
 # One statement appends any number of events and seals them: the rows arrive as four arrays
 # (sent in binary), are inserted in their order, chained from the head in position order, their

@@ -4,7 +4,8 @@ A solve job that finds its problem large records `Solve.Split` and writes one ro
 (the request ids it settles) in the same transaction, enqueueing a job per piece just before
 the commit. Each piece job stores its result in its row; the first attempt to store wins, so a
 retried piece skips or is ignored. When the last piece is stored the join job reads them all
-and records the solution once, through `record_solution` (placements/solves.py).
+and records the solution once, through `record_solution` (placements/solves.py). The
+jobs' side of it all is placements/solving.py.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from domain.solves import Solve
 from placements import solve_inputs
 from placements.base import Base, command
 from placements.readmodel import metadata
+from placements.solving import piece_time_limit
+from solver import Problem, parse_problem
 
 # Job bookkeeping, not a projection: the log records the split (`Solve.Split`) and the joined
 # solution (`Solve.Completed`); these rows carry the work in between.
@@ -37,21 +40,11 @@ solve_pieces = Table(
 )
 
 
-# A piece's time limit is its share (by requests) of the solve's, so a split solve on one
-# worker takes about as long as solved whole, and on k workers about 1/k of it; never less than
-# this share, since every large part needs its LP and first neighbourhoods.
-MIN_PIECE_SHARE = 0.25
-
-
-def piece_time_limit(time_limit: float, requests: int, of: int) -> float:
-    return time_limit * min(1.0, max(MIN_PIECE_SHARE, requests / max(of, 1)))
-
-
 @dataclass(frozen=True)
 class Piece:
     """What a piece job solves: the whole recorded input, its share of the requests, the limit."""
 
-    problem: dict
+    problem: Problem
     requests: list[str]
     time_limit: float
 
@@ -60,7 +53,7 @@ class Piece:
 class PieceResults:
     """Everything the join needs: the recorded input, every piece's result, when they began."""
 
-    problem: dict
+    problem: Problem
     results: list[dict]
     started: float
 
@@ -114,8 +107,8 @@ class SolvePieces(Base):
             if requests is None:
                 return None
             problem = solve_inputs.load(conn, solve.problem_hash)
-        return Piece(problem, requests, piece_time_limit(solve.time_limit, len(requests),
-                                                         len(problem["requests"])))
+        return Piece(parse_problem(problem), requests,
+                     piece_time_limit(solve.time_limit, len(requests), len(problem["requests"])))
 
     def store_piece(self, solve_id: str, piece: int, result: dict) -> bool:
         """Keep a piece's result unless an earlier attempt's is kept; True when every piece of
@@ -149,4 +142,5 @@ class SolvePieces(Base):
             if len(pieces) != solve.pieces or any(p.finished is None for p in pieces):
                 return None
             problem = solve_inputs.load(conn, solve.problem_hash)
-        return PieceResults(problem, [p.result for p in pieces], min(p.started for p in pieces))
+        return PieceResults(parse_problem(problem), [p.result for p in pieces],
+                            min(p.started for p in pieces))

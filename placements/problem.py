@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
+from domain.placements import HOLDING, LIVE
 from placements.capacity import preceptors, sites, slots
 from placements.organizations import organizations
 from placements.students import placement_requests, students
@@ -28,8 +29,8 @@ def build(conn: Connection, college: str | None = None) -> dict:
         select(slots).where(slots.c.status == "open"))}
     live = {}  # request id -> (slot, locked)
     for p in conn.execute(select(placements).where(
-            placements.c.status.in_(("proposed", "requested", "confirmed", "accepted")))):
-        live[p.request] = (p.slot, p.status in ("confirmed", "accepted"), p.status, p.college)
+            placements.c.status.in_(LIVE))):
+        live[p.request] = (p.slot, p.status in HOLDING, p.status, p.college)
 
     requests, existing = [], []
     for r in conn.execute(select(placement_requests).order_by(placement_requests.c.seq)):

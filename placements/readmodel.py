@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from sqlalchemy import JSON, MetaData, Table, TextClause, bindparam, text
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection
 
 metadata = MetaData()
 
@@ -96,10 +96,6 @@ def project(conn: Connection, aggregates: Iterable[Any]) -> dict[Table, list[dic
     for table in sorted(by_table, key=lambda t: t.name):
         upsert(conn, table, by_table[table])
     return by_table
-
-
-def create_tables(engine: Engine) -> None:
-    metadata.create_all(engine)
 
 
 def projected_tables() -> list[Table]:

@@ -1,7 +1,7 @@
 """Solves: requesting one, the exact input a worker solved, and recording its proposals.
 
-The worker side (workers/jobs.py) calls `begin_solve`, runs the solver on the problem it
-returns (whole, or split into pieces: placements/pieces.py), and hands the solution to
+The jobs (placements/solving.py) call `begin_solve`, run the solver on the parsed problem it
+returns (whole, or split into pieces: placements/pieces.py), and hand the solution to
 `record_solution`, which writes every proposal, every unplaced reason and the solve's
 completion in one transaction, at most once per solve.
 """
@@ -14,17 +14,19 @@ from sqlalchemy import JSON, Column, Float, Integer, String, Table, Text, select
 
 from domain.errors import NotFound, Unavailable
 from domain.organizations import Organization
-from domain.placements import Placement
-from domain.solves import Solve
+from domain.placements import LIVE, Placement
+from domain.solves import UNFINISHED, Solve
 from domain.students import PlacementRequest
-from placements import faults, pieces, solve_inputs
+from placements import pieces, solve_inputs
 from placements import problem as problem_builder
 from placements.base import Base, command
 from placements.organizations import common
 from placements.paging import Page, page
 from placements.principals import Principal
 from placements.readmodel import metadata, projects
+from placements.solving import injected_delay
 from placements.workflow import placements as placements_table
+from solver import Problem, parse_problem
 
 solves = Table(
     "solves", metadata,
@@ -45,9 +47,9 @@ solves = Table(
 
 @dataclass(frozen=True)
 class SolveInput:
-    """What a solve job works on: the recorded problem, its hash, the solve's time limit."""
+    """What a solve job works on: the recorded problem (parsed), its hash, the time limit."""
 
-    problem: dict
+    problem: Problem
     problem_hash: str
     time_limit: float
 
@@ -121,10 +123,18 @@ class Solves(Base):
 
     # The worker's side ---------------------------------------------------------------------
 
-    @command
     def begin_solve(self, solve_id: str, worker: str) -> SolveInput | None:
-        """Mark the solve running, record the exact problem to solve and return it; None when
-        the solve is finished, or split (its pieces carry it)."""
+        """Mark the solve running, record the exact problem to solve and return it parsed;
+        None when the solve is finished, or split (its pieces carry it). Parsed after the
+        commit: the transaction holds the log's lock, parsing a large problem need not."""
+        begun = self._record_input(solve_id, worker)
+        if begun is None:
+            return None
+        problem, digest, time_limit = begun
+        return SolveInput(parse_problem(problem), digest, time_limit)
+
+    @command
+    def _record_input(self, solve_id: str, worker: str) -> tuple[dict, str, float] | None:
         solve = self.load(Solve, solve_id, "solve")
         if solve.finished or solve.pieces is not None:
             return None
@@ -136,7 +146,7 @@ class Solves(Base):
         solve.start(actor, worker)
         solve.record_input(actor, digest, position)
         self.commit(solve)
-        return SolveInput(problem, digest, solve.time_limit)
+        return problem, digest, solve.time_limit
 
     def solve_input(self, solve_id: str) -> dict:
         """The exact problem a solve ran on (to re-run it)."""
@@ -148,22 +158,21 @@ class Solves(Base):
         return problem
 
     @command
-    def record_solution(self, solve_id: str, worker: str, problem: dict, solution: dict) -> bool:
+    def record_solution(self, solve_id: str, worker: str, problem: Problem,
+                        solution: dict) -> bool:
         """Write proposals, unplaced reasons and completion together; False if already done."""
         solve = self.load(Solve, solve_id, "solve")
         if solve.finished:
             return False
         actor = f"worker:{worker}"
-        student_of = {r["id"]: r["student"] for r in problem["requests"]}
-        student_college = {s["id"]: s["college"] for s in problem["students"]}
+        student_of = {r.id: r.student for r in problem.requests.values()}
+        student_college = {s.id: s.college for s in problem.students.values()}
         assigned = {a["request"]: a["slot"] for a in solution["assignments"]}
         # A proposal's student, college, site, employer and preceptor are the solved input's
         # (fields that never change on those aggregates), so no request or slot is loaded.
-        slots = {s["id"]: s for s in problem["slots"]}
-        employer_of = {s["id"]: s["employer"] for s in problem["sites"]}
         with self.connection() as conn:
             live = {p.request: p for p in conn.execute(select(placements_table).where(
-                placements_table.c.status.in_(("proposed", "confirmed", "accepted"))))}
+                placements_table.c.status.in_(LIVE)))}
         moves = []  # (request, its proposal to supersede or None, its new slot or None)
         for request_id in student_of:
             current = live.get(request_id)
@@ -185,10 +194,10 @@ class Solves(Base):
                 old_proposal[old].supersede(actor, solve_id)
                 changed.append(old_proposal[old])
             if slot_id is not None:
-                student, slot = student_of[request_id], slots[slot_id]
+                student, slot = student_of[request_id], problem.slots[slot_id]
                 changed.append(Placement(
-                    actor, request_id, student, student_college[student], slot_id, slot["site"],
-                    employer_of[slot["site"]], slot["preceptor"], "proposed", solve_id))
+                    actor, request_id, student, student_college[student], slot_id, slot.site,
+                    problem.sites[slot.site].employer, slot.preceptor, "proposed", solve_id))
         unplaced = []
         for u, request in zip(reasons, unplaced_request, strict=True):
             request.record_unplaced(actor, solve_id, u["reason"], u.get("detail", ""))
@@ -198,7 +207,7 @@ class Solves(Base):
                                                             "solve_seconds")}
                        | {"unplaced": unplaced, "assignments": len(assigned)})
         self.commit(solve, *changed)
-        faults.hold("record")
+        injected_delay("record")
         return True
 
     @command
@@ -210,4 +219,4 @@ class Solves(Base):
     def unfinished_solves(self) -> list[str]:
         with self.engine.connect() as conn:
             return [r.id for r in conn.execute(select(solves.c.id).where(
-                solves.c.status.in_(("queued", "running"))).order_by(solves.c.seq))]
+                solves.c.status.in_(UNFINISHED)).order_by(solves.c.seq))]

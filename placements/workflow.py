@@ -11,12 +11,12 @@ from datetime import date
 
 from sqlalchemy import Column, Integer, String, Table, select
 
-from domain.base import Aggregate
-from domain.capacity import Preceptor, Site, Slot
+from domain.capacity import Site, Slot
 from domain.errors import Conflict, InvalidInput
 from domain.placements import Placement
 from domain.schedule import Schedule, Window
 from domain.students import PlacementRequest, Student
+from placements import seats
 from placements.base import Base, check_version, command
 from placements.organizations import common
 from placements.paging import Page, page
@@ -113,7 +113,7 @@ class Workflow(Base):
         principal.require("coordinator")
         placement = self._own(principal, placement_id, if_match)
         placement.confirm(principal.actor)
-        self.commit(placement, *self.hold_seat(principal, placement))
+        self.commit(placement, *seats.hold(self.load, principal.actor, placement))
         return self.placement(principal, placement_id)
 
     @command
@@ -123,7 +123,7 @@ class Workflow(Base):
         placement = self._own(principal, placement_id, if_match)
         held = placement.holds_seat
         placement.accept(principal.actor)
-        self.commit(placement, *([] if held else self.hold_seat(principal, placement)))
+        self.commit(placement, *([] if held else seats.hold(self.load, principal.actor, placement)))
         return self.placement(principal, placement_id)
 
     @command
@@ -134,7 +134,8 @@ class Workflow(Base):
         held = placement.holds_seat
         side = "college" if principal.role == "coordinator" else "employer"
         placement.decline(principal.actor, side, reason)
-        self.commit(placement, *(self.release_seat(principal, placement) if held else []))
+        freed = seats.release(self.load, principal.actor, placement) if held else []
+        self.commit(placement, *freed)
         return self.placement(principal, placement_id)
 
     @command
@@ -143,44 +144,8 @@ class Workflow(Base):
         principal.require("coordinator", "employer")
         placement = self._own(principal, placement_id, if_match)
         placement.cancel(principal.actor, reason)
-        self.commit(placement, *self.release_seat(principal, placement))
+        self.commit(placement, *seats.release(self.load, principal.actor, placement))
         return self.placement(principal, placement_id)
-
-    def hold_seat(self, principal: Principal, placement: Placement) -> list[Aggregate]:
-        """Book slot, preceptor and student for the placement; refuse (409) if any is full."""
-        slot = self.load(Slot, placement.slot, "slot")
-        student = self.load(Student, placement.student, "student")
-        request = self.load(PlacementRequest, placement.request, "placement request")
-        pid = str(placement.id)
-        slot.hold(principal.actor, pid)
-        student.book(principal.actor, pid, slot.schedule)
-        request.attach(principal.actor, pid)
-        changed: list[Aggregate] = [slot, student, request]
-        if slot.preceptor:
-            preceptor = self.load(Preceptor, slot.preceptor, "preceptor")
-            preceptor.book(principal.actor, pid, slot.schedule)
-            changed.append(preceptor)
-        return changed
-
-    def release_seat(self, principal: Principal, placement: Placement,
-                     from_slot: bool = True) -> list[Aggregate]:
-        """Undo `hold_seat`; `from_slot=False` when the slot itself already let the seat go."""
-        pid = str(placement.id)
-        changed: list[Aggregate] = []
-        if from_slot:
-            slot = self.load(Slot, placement.slot, "slot")
-            slot.release(principal.actor, pid)
-            changed.append(slot)
-        student = self.load(Student, placement.student, "student")
-        student.release(principal.actor, pid)
-        request = self.load(PlacementRequest, placement.request, "placement request")
-        request.detach(principal.actor, pid)
-        changed += [student, request]
-        if placement.preceptor:
-            preceptor = self.load(Preceptor, placement.preceptor, "preceptor")
-            preceptor.release(principal.actor, pid)
-            changed.append(preceptor)
-        return changed
 
     # Reads -------------------------------------------------------------------------------
 

@@ -7,13 +7,16 @@ afresh at the start of the run and emptied after each test. Redis tests use db 1
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import psycopg
 import pytest
 from sqlalchemy import text
 
+from placements import schema
 from placements.app import PlacementsApp
 from placements.settings import Settings
 
@@ -37,7 +40,25 @@ def pg_url(request: pytest.FixtureRequest) -> str:
             conn.execute(f'CREATE DATABASE "{name}"')
     except psycopg.OperationalError as e:
         pytest.fail(f"PostgreSQL is needed for this test and is not reachable: {e}")
-    return f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    schema.upgrade(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file brought to the newest revision once; each test gets a copy of it."""
+    path = tmp_path_factory.mktemp("schema") / "migrated.db"
+    schema.upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture
+def sqlite_url(migrated_sqlite: Path, tmp_path: Path) -> str:
+    """A fresh, migrated SQLite database of this test's own."""
+    path = tmp_path / "placements.db"
+    shutil.copyfile(migrated_sqlite, path)
+    return f"sqlite:///{path}"
 
 
 @pytest.fixture(scope="session")
@@ -54,18 +75,20 @@ def redis_url(request: pytest.FixtureRequest) -> str:
 
 
 def empty_database(app: PlacementsApp) -> None:
+    """Every row gone but the schema's revision."""
     with app.engine.begin() as conn:
         names = [r[0] for r in conn.execute(text(
-            "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"))]
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+            "AND tablename <> 'alembic_version'"))]
         if names:
             conn.execute(text(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE"))
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
-def app(request: pytest.FixtureRequest, tmp_path) -> Iterator[PlacementsApp]:
+def app(request: pytest.FixtureRequest) -> Iterator[PlacementsApp]:
     """The application on the embedded default and on PostgreSQL."""
     if request.param == "sqlite":
-        yield PlacementsApp(Settings(database_url=f"sqlite:///{tmp_path}/placements.db"))
+        yield PlacementsApp(Settings(database_url=request.getfixturevalue("sqlite_url")))
         return
     application = PlacementsApp(Settings(database_url=request.getfixturevalue("pg_url")))
     empty_database(application)
@@ -75,8 +98,8 @@ def app(request: pytest.FixtureRequest, tmp_path) -> Iterator[PlacementsApp]:
 
 
 @pytest.fixture
-def sqlite_app(tmp_path) -> PlacementsApp:
-    return PlacementsApp(Settings(database_url=f"sqlite:///{tmp_path}/placements.db"))
+def sqlite_app(sqlite_url: str) -> PlacementsApp:
+    return PlacementsApp(Settings(database_url=sqlite_url))
 
 
 @pytest.fixture

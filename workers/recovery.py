@@ -18,7 +18,7 @@ from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 
 from placements.app import PlacementsApp
-from workers.queue import RQJobs, join_job_id, piece_job_id
+from workers.job_queue import RQJobs, join_job_id, piece_job_id
 
 log = logging.getLogger(__name__)
 

@@ -15,12 +15,12 @@ import pytest
 from sqlalchemy import text
 
 from api.app import create_app
-from placements import demo
+from bootstrap import demo
 from placements.app import PlacementsApp
 from placements.principals import OPERATOR
 from placements.settings import Settings
 from tests.conftest import empty_database
-from workers.queue import RQJobs
+from workers.job_queue import RQJobs
 
 PLACEMENTS = str(Path(sys.executable).parent / "placements")  # the installed console script
 

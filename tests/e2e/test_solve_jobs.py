@@ -12,7 +12,8 @@ from placements import ledger
 from placements.principals import OPERATOR, Principal
 from tests.e2e.conftest import PLACEMENTS, bearer, events, solve_done, wait_for
 
-pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.xdist_group("workers")]
+pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow,
+              pytest.mark.xdist_group("workers")]
 
 
 def test_solve_proposes_and_explains(rq_app, workers, loaded):
@@ -100,7 +101,7 @@ def test_idempotent_solve_request_enqueues_once(rq_app, workers, loaded):
 
 def test_redis_down_gives_503_and_writes_nothing(rq_app, loaded):
     from placements.settings import Settings
-    from workers.queue import RQJobs
+    from workers.job_queue import RQJobs
 
     client, tokens, _ = loaded
     rq_app.jobs = RQJobs(Settings(database_url=rq_app.settings.database_url,

@@ -15,9 +15,10 @@ from sqlalchemy import select
 
 from placements.pieces import solve_pieces
 from tests.e2e.conftest import PLACEMENTS, bearer, events, solve_done, wait_for
-from workers.queue import piece_job_id
+from workers.job_queue import piece_job_id
 
-pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.xdist_group("workers")]
+pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow,
+              pytest.mark.xdist_group("workers")]
 
 SPLIT = {"PLACEMENTS_SOLVE_SPLIT_ABOVE": "10", "PLACEMENTS_SOLVE_PIECE_REQUESTS": "20"}
 

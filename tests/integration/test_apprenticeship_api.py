@@ -222,10 +222,12 @@ def test_program_compliance_with_ratio_and_csv(client, consortium, world):
 
 
 
+@pytest.mark.slow
 def test_the_demo_apprenticeship_has_its_planted_violations(sqlite_app):
     from datetime import date
 
-    from placements import demo, demo_apprenticeship
+    from bootstrap import demo
+    from bootstrap.demo import apprenticeship as demo_apprenticeship
     from placements.principals import Principal
 
     demo.load(sqlite_app)

@@ -16,10 +16,10 @@ from eventsourcing.cipher import AESCipher
 from sqlalchemy import String, cast, select, text
 
 from api.app import create_app
+from bootstrap.bench.store import realistic_log
+from bootstrap.cli.main import main
 from placements import ledger, readmodel
 from placements.app import PlacementsApp
-from placements.cli.main import main
-from placements.cli.store_bench import realistic_log
 from placements.principals import OPERATOR, Principal
 from placements.replay import replay
 from placements.settings import Settings
@@ -127,6 +127,7 @@ def snapshot(app) -> dict[str, list[tuple]]:
             for t in readmodel.projected_tables()}
 
 
+@pytest.mark.slow
 def test_realistic_scenario_verifies_and_replays_to_equal_tables(app, monkeypatch):
     realistic_log(app)
     live = snapshot(app)
@@ -242,10 +243,11 @@ WAGES = {"period_start": "2027-01-04", "period_end": "2027-01-17", "hours": 80,
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
-def ciphered(request, tmp_path):
+def ciphered(request):
     key = AESCipher.create_key(32)
     if request.param == "sqlite":
-        yield PlacementsApp(Settings(database_url=f"sqlite:///{tmp_path}/p.db", cipher_key=key))
+        url = request.getfixturevalue("sqlite_url")
+        yield PlacementsApp(Settings(database_url=url, cipher_key=key))
         return
     app = PlacementsApp(Settings(database_url=request.getfixturevalue("pg_url"), cipher_key=key))
     empty_database(app)

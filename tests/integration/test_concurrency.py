@@ -36,6 +36,7 @@ def post(base, path, token, json=None):
                          headers={"Authorization": f"Bearer {token}"})
 
 
+@pytest.mark.slow
 def test_fifty_clients_never_overfill(app, consortium, server):
     t = consortium.tokens
     site = post(server, "/v1/sites", t["employer"], {

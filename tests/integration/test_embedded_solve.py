@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from api.app import create_app
-from placements import demo
+import pytest
+
+from bootstrap import demo
+from bootstrap.app import create_wsgi_app
 from placements.principals import OPERATOR
 from placements.settings import Settings
 from tests.e2e.conftest import wait_for
+
+pytestmark = pytest.mark.slow
 
 
 def solved_in_the_thread(settings: Settings):
     """The demo consortium on SQLite, one consortium-wide solve through the API: the app, the
     demo's data and the finished solve as GET /v1/solves/{id} shows it."""
-    flask_app = create_app(settings=settings)
+    flask_app = create_wsgi_app(settings)
     app = flask_app.extensions["placements"]
     data = demo.load(app)
     token = app.issue_token(OPERATOR, "admin", None)[0]

@@ -3,12 +3,15 @@ problem: the same counts, and the same proven optimum."""
 
 from __future__ import annotations
 
+import pytest
+
 from placements import problem_import
 from placements.problem import build
 from solver import parse_problem, solve
 from solver.synthetic import generate
 
 
+@pytest.mark.slow
 def test_a_loaded_problem_is_built_back_the_same(sqlite_app):
     original = generate(200, seed=3)
     calls = []

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
+from bootstrap import demo
 from domain.errors import InvalidInput
-from placements import demo, readmodel
+from placements import readmodel
 from placements.principals import OPERATOR, Principal
 from placements.replay import replay
 
@@ -17,6 +19,7 @@ def snapshot(app) -> dict[str, list[dict]]:
                 for t in readmodel.projected_tables()}
 
 
+@pytest.mark.slow
 def test_replay_rebuilds_tables_equal_to_the_live_ones(app):
     data = demo.load(app)
     # Move a placement through its life so the tables have history behind them.

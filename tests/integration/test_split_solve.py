@@ -14,7 +14,7 @@ from placements.pieces import solve_pieces
 from placements.principals import OPERATOR
 from placements.settings import Settings
 from tests.conftest import empty_database
-from workers.queue import RQJobs, piece_job_id
+from workers.job_queue import RQJobs, piece_job_id
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 

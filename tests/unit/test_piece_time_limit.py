@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from placements.pieces import piece_time_limit
+from placements.solving import piece_time_limit
 
 
 @pytest.mark.parametrize(("requests", "of", "expected"), [

@@ -61,6 +61,7 @@ def schedules(draw) -> Schedule:
     return Schedule(start, end, draw(weekdays), draw(times), draw(times))
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(schedules(), schedules())
 def test_simultaneous_matches_oracle(a: Schedule, b: Schedule) -> None:
@@ -68,6 +69,7 @@ def test_simultaneous_matches_oracle(a: Schedule, b: Schedule) -> None:
     assert simultaneous(a, b) == simultaneous(b, a)
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(schedules(), weekdays, times, times)
 def test_intersects_window_matches_oracle(s: Schedule, days, start, end) -> None:
@@ -75,6 +77,7 @@ def test_intersects_window_matches_oracle(s: Schedule, days, start, end) -> None
     assert intersects_window(s, w) == bool(minutes(s) & window_minutes(w))
 
 
+@pytest.mark.slow
 @settings(max_examples=120, deadline=None)
 @given(st.lists(schedules(), min_size=0, max_size=5))
 def test_peak_overlap_and_cliques_match_oracle(ss: list[Schedule]) -> None:

@@ -72,6 +72,7 @@ def test_l1_and_l2_match_brute_force(seed):
     assert sorted(accounted) == sorted(r["id"] for r in p["requests"])  # each exactly once
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", [1, 2])
 def test_generated_instances_are_feasible_and_beat_fcfs(seed):
     p = generate(400, seed)

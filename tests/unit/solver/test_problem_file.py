@@ -7,7 +7,7 @@ import json
 
 from click.testing import CliRunner
 
-from placements.cli.main import main
+from bootstrap.cli.main import main
 from tests.unit.solver.instances import problem, request, slot, student
 
 

@@ -51,6 +51,7 @@ def assert_same_as_definition(p: Problem) -> None:
         assert why_no_slot(p, r) == plain_why_no_slot(p, r), r.id
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size,seed", [(200, 1), (200, 2), (200, 3), (1000, 4), (2000, 5)])
 def test_generated_instances_agree_with_the_definition(size, seed):
     assert_same_as_definition(parse_problem(generate(size, seed)))

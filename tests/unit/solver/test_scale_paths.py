@@ -41,6 +41,7 @@ def test_neighbourhoods_are_feasible_and_their_bound_holds(neighbourhoods, seed)
         assert l1(p, solution) == best_l1
 
 
+@pytest.mark.slow
 def test_neighbourhoods_on_a_generated_instance_reach_the_lp_bound(neighbourhoods):
     p = generate(1500, 3)
     parsed = parse_problem(p)
@@ -52,6 +53,7 @@ def test_neighbourhoods_on_a_generated_instance_reach_the_lp_bound(neighbourhood
     assert placed >= 0.995 * lp_bound(parsed)
 
 
+@pytest.mark.slow
 def test_a_stage_without_a_solution_proves_nothing(monkeypatch):
     """CP-SAT cut off before any solution: the L1 bound falls back to the LP's, never to the
     bound CP-SAT reports without a solution, and OPTIMAL is claimed only if L1 reaches it."""
@@ -69,6 +71,7 @@ def test_a_stage_without_a_solution_proves_nothing(monkeypatch):
         assert solution["objective"]["weighted_placed"] == bound
 
 
+@pytest.mark.slow
 def test_pieces_cover_every_request_once_and_join_into_a_feasible_solution():
     p = generate(600, 4)
     parsed = parse_problem(p)

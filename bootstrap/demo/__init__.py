@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from placements import demo_apprenticeship
+from bootstrap.demo import apprenticeship as demo_apprenticeship
 from placements.app import PlacementsApp
 from placements.principals import OPERATOR, Principal
 

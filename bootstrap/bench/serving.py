@@ -26,7 +26,7 @@ def gunicorn(database_url: str, *options: str) -> Iterator[int]:
     env.pop("REDIS_URL", None)
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-w", "2", "--threads", "4", *options,
-         "-b", f"127.0.0.1:{port}", "api.wsgi:app"], env=env, cwd=Path(__file__).parents[2],
+         "-b", f"127.0.0.1:{port}", "bootstrap.wsgi:app"], env=env, cwd=Path(__file__).parents[2],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         for _ in range(100):

@@ -8,14 +8,12 @@ import threading
 
 import click
 
-from placements.cli.main import main
-
 RECOVERY_INTERVAL = 60.0
 
 
 def _rq_jobs():
     from placements.settings import Settings
-    from workers.queue import RQJobs
+    from workers.job_queue import RQJobs
 
     settings = Settings.from_env()
     if not settings.redis_url:
@@ -24,18 +22,20 @@ def _rq_jobs():
     return RQJobs(settings)
 
 
-@main.command()
+@click.command()
 @click.option("--burst", is_flag=True, help="stop when the queue is empty")
 @click.option("--name", default=None, help="worker name (default: host and process id)")
 def worker(burst: bool, name: str | None) -> None:
     """Run solve jobs (solves, pieces, joins) from Redis; any number, on any number of hosts."""
     from rq import Worker
 
+    from placements import schema
     from workers.jobs import application
     from workers.recovery import requeue
 
     jobs = _rq_jobs()
     jobs.check()
+    schema.upgrade(jobs.settings.database_url)
     app = application()
     requeued = requeue(app, jobs)
     if requeued:
@@ -60,7 +60,7 @@ def worker(burst: bool, name: str | None) -> None:
         stop.set()
 
 
-@main.command()
+@click.command()
 def requeue() -> None:
     """Enqueue again every job of an unfinished solve that vanished or whose worker died."""
     from workers.jobs import application

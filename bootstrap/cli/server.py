@@ -4,21 +4,20 @@ from __future__ import annotations
 
 import click
 
-from placements.cli.main import main
 from placements.principals import OPERATOR
 
 
-@main.command()
+@click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 def serve(host: str, port: int) -> None:
     """Serve the HTTP API with Flask's server (use gunicorn in production: see docker/)."""
-    from api.app import create_app
+    from bootstrap.app import create_wsgi_app
 
-    create_app().run(host=host, port=port, threaded=True)
+    create_wsgi_app().run(host=host, port=port, threaded=True)
 
 
-@main.group()
+@click.group()
 def token() -> None:
     """API tokens."""
 
@@ -29,11 +28,11 @@ def token() -> None:
 @click.option("--org", default=None, help="organisation id (coordinator and employer roles)")
 def token_create(role: str, org: str | None) -> None:
     """Issue a token; prints the token alone on stdout (it is stored hashed, shown only now)."""
+    from bootstrap.app import build_app
     from domain.errors import DomainError
-    from placements.app import PlacementsApp
 
     try:
-        secret, _ = PlacementsApp().issue_token(OPERATOR, role, org)
+        secret, _ = build_app(with_jobs=False).issue_token(OPERATOR, role, org)
     except DomainError as e:
         raise click.ClickException(e.message) from None
     click.echo(secret)

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import click
 
-from placements.cli.main import main
 
-
-@main.command()
+@click.command()
 def demo() -> None:
     """Load a Bay Area demo consortium into an empty database; print a fresh token per role."""
-    from placements import demo as demo_data
-    from placements.app import PlacementsApp
+    from bootstrap import demo as demo_data
+    from bootstrap.app import build_app
     from placements.principals import OPERATOR
 
-    app = PlacementsApp()
+    app = build_app(with_jobs=False)
     if demo_data.has_data(app):
         click.echo("The database already holds a consortium; issuing fresh tokens only.")
     else:

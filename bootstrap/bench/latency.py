@@ -26,7 +26,7 @@ from threading import Thread
 
 from sqlalchemy import text
 
-from placements.cli.serving import gunicorn
+from bootstrap.bench.serving import gunicorn
 
 PROCESSES = 5  # client processes; each runs clients / PROCESSES threads
 ORGANIZATIONS = 5  # colleges, and employers
@@ -50,9 +50,9 @@ class Client:
 def consortium(app, clients: int, proposals: int) -> list[Client]:
     """Colleges and employers, each employer with a site and a CHW program; per client an
     apprentice, students and proposed placements (as a solve would leave them) in a slot."""
+    from bootstrap.demo.apprenticeship import STANDARDS
     from domain.placements import Placement
     from domain.students import PlacementRequest, Student
-    from placements.demo_apprenticeship import STANDARDS
     from placements.principals import OPERATOR, Principal
 
     colleges = [app.register_organization(OPERATOR, f"College {i}", "college")["id"]

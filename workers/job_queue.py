@@ -1,7 +1,8 @@
 """Where solve jobs run: RQ on Redis when REDIS_URL is set, else a thread of this process.
 
-Three kinds of job, the same functions either way (workers/jobs.py): a solve, a piece of a
-split solve, and the join of a split solve's pieces.
+Three kinds of job, the same use case either way (placements/solving.py): a solve, a piece of a
+split solve, and the join of a split solve's pieces. RQ is handed the entry points of
+workers/jobs.py by dotted name, so this module does not import them.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from redis.exceptions import RedisError
 from rq import Callback, Queue, Retry
 
 from domain.errors import Unavailable
+from placements import solving
 from placements.app import PlacementsApp
 from placements.settings import Settings
 
@@ -24,6 +26,11 @@ log = logging.getLogger(__name__)
 QUEUE_NAME = "solves"
 RETRY = Retry(max=3, interval=[2, 10, 30])
 JOB_SLACK = 120  # seconds a job may run past its solver time limit (building input, writing)
+# The RQ entry points (workers/jobs.py), by the dotted names a worker imports them by.
+RUN_SOLVE = "workers.jobs.run_solve"
+RUN_PIECE = "workers.jobs.run_piece"
+RUN_JOIN = "workers.jobs.run_join"
+ON_FAILURE = "workers.jobs.on_solve_failure"
 
 
 def redis_connection(url: str) -> Redis:
@@ -59,28 +66,20 @@ class RQJobs:
                               "recorded, try again later") from None
 
     def enqueue_solve(self, solve_id: str) -> None:
-        from workers import jobs
-
-        self._enqueue(jobs.run_solve, solve_id, job_id=solve_id)
+        self._enqueue(RUN_SOLVE, solve_id, job_id=solve_id)
 
     def enqueue_piece(self, solve_id: str, piece: int) -> None:
-        from workers import jobs
-
-        self._enqueue(jobs.run_piece, solve_id, piece, job_id=piece_job_id(solve_id, piece))
+        self._enqueue(RUN_PIECE, solve_id, piece, job_id=piece_job_id(solve_id, piece))
 
     def enqueue_join(self, solve_id: str) -> None:
-        from workers import jobs
+        self._enqueue(RUN_JOIN, solve_id, job_id=join_job_id(solve_id))
 
-        self._enqueue(jobs.run_join, solve_id, job_id=join_job_id(solve_id))
-
-    def _enqueue(self, function: Callable, *args, job_id: str) -> None:
-        from workers import jobs
-
+    def _enqueue(self, function: str, *args, job_id: str) -> None:
         try:
             self.queue.enqueue(
                 function, *args, job_id=job_id,
                 job_timeout=int(self.settings.solve_time_limit) + JOB_SLACK,
-                retry=RETRY, on_failure=Callback(jobs.on_solve_failure), result_ttl=86400,
+                retry=RETRY, on_failure=Callback(ON_FAILURE), result_ttl=86400,
                 failure_ttl=7 * 86400,
             )
         except RedisError as e:
@@ -100,27 +99,19 @@ class ThreadJobs:
         """A thread of this process is always there."""
 
     def enqueue_solve(self, solve_id: str) -> None:
-        from workers import jobs
-
-        self.pending.put((jobs.run_solve_in, (solve_id,)))
+        self.pending.put((solving.run_solve, (solve_id,)))
 
     def enqueue_piece(self, solve_id: str, piece: int) -> None:
-        from workers import jobs
-
-        self.pending.put((jobs.run_piece_in, (solve_id, piece)))
+        self.pending.put((solving.run_piece, (solve_id, piece)))
 
     def enqueue_join(self, solve_id: str) -> None:
-        from workers import jobs
-
-        self.pending.put((jobs.run_join_in, (solve_id,)))
+        self.pending.put((solving.run_join, (solve_id,)))
 
     def _loop(self) -> None:
-        from workers import jobs
-
         while True:
             function, args = self.pending.get()
             try:
-                jobs.run_embedded(self.app, function, *args)
+                solving.run_or_fail(self.app, function, "embedded", *args)
             except Exception:  # even recording the failure failed: log it, keep serving
                 log.exception("solve job %s%s failed", function.__name__, args)
 

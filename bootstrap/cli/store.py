@@ -16,22 +16,20 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from placements.cli.main import main
-
 
 def progress_bar(label: str) -> Progress:
     return Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                     TimeRemainingColumn(), transient=False)
 
 
-@main.command()
+@click.command()
 def replay() -> None:
     """Rebuild every read model from the event log alone (streaming, one transaction)."""
-    from placements.app import PlacementsApp
+    from bootstrap.app import build_app
     from placements.replay import count_events
     from placements.replay import replay as run_replay
 
-    app = PlacementsApp()
+    app = build_app(with_jobs=False)
     total = count_events(app)
     start = time.perf_counter()
     with progress_bar("replaying events") as progress:
@@ -42,7 +40,7 @@ def replay() -> None:
                f"in {seconds:.1f} s ({total / max(seconds, 1e-9):,.0f} events/s)")
 
 
-@main.command("verify-log")
+@click.command("verify-log")
 @click.option("--json", "as_json", is_flag=True, help="print the same JSON as GET /v1/audit/verify")
 @click.option("--checkpoint", metavar="POSITION:SHA256",
               help="a checkpoint kept off-site; the chain must reach that digest there")
@@ -52,15 +50,15 @@ def verify_log(as_json: bool, checkpoint: str | None) -> None:
     Prints `ok: N events, head <sha256>` and the latest checkpoint (copy it off-site), or the
     first failing position, what failed there and the last checkpoint that still holds.
     """
+    from bootstrap.app import build_app
     from placements import ledger
-    from placements.app import PlacementsApp
     from placements.principals import OPERATOR
 
     try:
         offsite = ledger.Checkpoint.parse(checkpoint) if checkpoint else None
     except ValueError as e:
         raise click.BadParameter(str(e), param_hint="--checkpoint") from None
-    result = PlacementsApp().verify_log(OPERATOR, offsite)
+    result = build_app(with_jobs=False).verify_log(OPERATOR, offsite)
     if as_json:
         click.echo(json.dumps(result.as_dict()))
     elif result.ok:

@@ -16,8 +16,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from placements.cli.main import bench
-from placements.cli.serving import gunicorn
+from bootstrap.bench.serving import gunicorn
 
 
 def _client(args: tuple[int, list[str], str, float]) -> list[float]:
@@ -51,21 +50,20 @@ def _load(port: int, paths: list[str], token: str, clients: int, seconds: float)
     return len(latencies) / elapsed, p(0.50), p(0.99)
 
 
-@bench.command("api")
+@click.command("api")
 @click.option("--seconds", default=10.0, show_default=True, help="load per measurement")
 @click.option("--clients", default=8, show_default=True, help="concurrent client processes")
 @click.option("--database-url", default=None, help="default: a fresh SQLite file")
 def bench_api(seconds: float, clients: int, database_url: str | None) -> None:
     """Reads/s and p99 under gunicorn (2 workers) on the demo; target ≥ 300/s at p99 ≤ 100 ms."""
-    from placements import demo
-    from placements.app import PlacementsApp
+    from bootstrap.app import build_app, demo
     from placements.principals import OPERATOR
     from placements.settings import Settings
 
     console = Console()
     tmp = tempfile.mkdtemp(prefix="placements-bench-")
     url = database_url or f"sqlite:///{tmp}/bench.db"
-    app = PlacementsApp(Settings(database_url=url))
+    app = build_app(Settings(database_url=url), with_jobs=False)
     data = demo.load(app) if not demo.has_data(app) else None
     token = app.issue_token(OPERATOR, "admin", None)[0]
     requests = data.requests if data else [r["id"] for r in app.placement_requests(

@@ -2,14 +2,17 @@
 transaction, against a bare multi-row INSERT of the same rows in the same run.
 
 A consortium of N requests (one college, one employer, one site, slots of 50 seats, a student
-and a request each) is written in a few large transactions through `PlacementsApp.commit`; a
-solve is then recorded twice by `record_solution`, the command a worker runs: first every
-request proposed into a slot (N `Placement.Created`), then every request moved to another slot
-(N `Placement.Superseded` and N `Placement.Created`). Each is timed whole (loading the requests
-and slots, building the events, the read-model rows, the append, the commit) and by the span of
-its appending statement (the span the event table is locked). The reference inserts the same
-stored events (the second recording's) into a table of the event table's shape and unique
-index, in one multi-row INSERT in one transaction, through the same engine and driver.
+and a request each) is written in a few large transactions through `PlacementsApp.commit`. Two
+solves are then begun (the input built from the read models and recorded, as a worker does) and
+recorded by `record_solution`, the command a worker runs: the first proposes every request into
+a slot (N `Placement.Created`), the second moves every request to another slot (N
+`Placement.Superseded` and N `Placement.Created`). Each recording is timed whole (the command:
+building the events and rows, loading the proposals it supersedes, writing, committing), from
+its first write to its commit (the read-model rows, the append, the commit), and from its lock
+to its commit (the span the event table is locked: the appending statement and the commit).
+The reference inserts the same stored events as the second recording into a table of the event
+table's shape and unique index, in one multi-row INSERT (sent as the appending statement sends
+its rows) in one transaction, through the same engine and driver.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ SCHEDULE = {"start_date": "2027-01-18", "end_date": "2027-04-30", "weekdays": [0
 
 @dataclass
 class Consortium:
-    problem: dict  # what record_solution reads of a solve's recorded input
+    requests: list[str]
     slots: list[str]
 
 
@@ -46,10 +49,7 @@ def consortium(app, requests: int) -> Consortium:
     slots = [Slot.publish(actor, site, "RN", SEATS, None, SCHEDULE, 120, None)
              for _ in range(-(-requests // SEATS) + 1)]  # one to spare, to move requests into
     app.commit(college, employer, site, *slots)
-    problem: dict = {"requests": [], "students": [],
-                     "sites": [{"id": str(site.id), "employer": str(employer.id)}],
-                     "slots": [{"id": str(s.id), "site": str(site.id), "preceptor": None}
-                               for s in slots]}
+    filed = []
     for start in range(0, requests, CHUNK):
         batch = []
         for i in range(start, min(requests, start + CHUNK)):
@@ -58,16 +58,15 @@ def consortium(app, requests: int) -> Consortium:
             request = PlacementRequest.file(actor, student, "RN", 120, "2027-01-04",
                                             "2027-05-28")
             batch += [student, request]
-            problem["students"].append({"id": str(student.id), "college": str(college.id)})
-            problem["requests"].append({"id": str(request.id), "student": str(student.id)})
+            filed.append(str(request.id))
         app.commit(*batch)
-    return Consortium(problem, [str(s.id) for s in slots])
+    return Consortium(filed, [str(s.id) for s in slots])
 
 
 def solution(c: Consortium, shift: int) -> dict:
     """Every request placed: the i-th into slot (i // SEATS + shift)."""
-    assignments = [{"request": r["id"], "slot": c.slots[i // SEATS + shift]}
-                   for i, r in enumerate(c.problem["requests"])]
+    assignments = [{"request": r, "slot": c.slots[i // SEATS + shift]}
+                   for i, r in enumerate(c.requests)]
     return {"assignments": assignments, "unplaced": [], "status": "FEASIBLE",
             "objective": len(assignments), "metrics": {"placed": len(assignments)},
             "solve_seconds": 0.0}
@@ -99,10 +98,11 @@ def record(app, c: Consortium, shift: int) -> dict:
 
     solve = Solve("bench", None, 60.0)
     app.commit(solve)
+    begun = app.begin_solve(str(solve.id), "bench")  # the recorded input, as a worker has it
     spans = Spans(app.engine)
     started = time.perf_counter()
     try:
-        assert app.record_solution(str(solve.id), "bench", c.problem, solution(c, shift))
+        assert app.record_solution(str(solve.id), "bench", begun.problem, solution(c, shift))
     finally:
         event.remove(app.engine, "before_cursor_execute", spans._before)
     ended = time.perf_counter()

@@ -24,8 +24,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy.engine import make_url
 
-from placements.cli.main import bench
-from placements.cli.store import progress_bar
+from bootstrap.cli.store import progress_bar
 
 DEFAULT_DATABASE = "postgresql+psycopg://postgres@127.0.0.1:5432/placements_bench_jobs"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/3"
@@ -42,8 +41,8 @@ def _admin(url: str) -> psycopg.Connection:
 
 def _template(url: str, requests: int, seed: int, reload: bool, console: Console) -> None:
     """The loaded consortium in database `url`: reused when it holds this size and seed."""
+    from bootstrap.app import build_app
     from placements import problem_import
-    from placements.app import PlacementsApp
     from placements.settings import Settings
     from solver.synthetic import generate
 
@@ -58,7 +57,7 @@ def _template(url: str, requests: int, seed: int, reload: bool, console: Console
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
     problem = generate(requests, seed)
-    app = PlacementsApp(Settings(database_url=url))
+    app = build_app(Settings(database_url=url), with_jobs=False)
     started = time.perf_counter()
     with progress_bar(f"loading {requests:,} requests through the commands") as progress:
         task = progress.add_task("load", total=problem_import.commands(problem))
@@ -89,17 +88,16 @@ def _run(url: str, redis_url: str, workers: int, env: dict[str, str]) -> dict:
     from rq import Worker
     from sqlalchemy import select
 
-    from placements.app import PlacementsApp
+    from bootstrap.app import build_app
+    from domain.solves import FINISHED
     from placements.pieces import solve_pieces
     from placements.principals import OPERATOR
     from placements.settings import Settings
-    from workers.queue import RQJobs
 
     Redis.from_url(redis_url).flushdb()
     env = {**os.environ, **env, "DATABASE_URL": url, "REDIS_URL": redis_url}
     settings = Settings.from_env(env)
-    app = PlacementsApp(settings)
-    app.jobs = RQJobs(settings)
+    app = build_app(settings)  # REDIS_URL is set: its jobs go to RQ
     procs = [subprocess.Popen([PLACEMENTS, "worker", "--name", f"bench-{workers}w-{i}"], env=env,
                               start_new_session=True, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL) for i in range(workers)]
@@ -108,7 +106,7 @@ def _run(url: str, redis_url: str, workers: int, env: dict[str, str]) -> dict:
             time.sleep(0.2)
         started = time.time()
         solve = app.request_solve(OPERATOR)
-        while (solve := app.solve(OPERATOR, solve["id"]))["status"] not in ("done", "failed"):
+        while (solve := app.solve(OPERATOR, solve["id"]))["status"] not in FINISHED:
             time.sleep(0.5)
         ended = time.time()
     finally:
@@ -128,7 +126,7 @@ def _run(url: str, redis_url: str, workers: int, env: dict[str, str]) -> dict:
             "pieces": last - first, "join": ended - last}
 
 
-@bench.command("jobs")
+@click.command("jobs")
 @click.option("--requests", default=8000, show_default=True, help="size of the generated problem")
 @click.option("--seed", default=1, show_default=True)
 @click.option("--time-limit", default=25.0, show_default=True,

@@ -15,16 +15,14 @@ from pathlib import Path
 
 import click
 
-from placements.cli.main import bench
-
 BATCH = 500  # events per unit of work while building (one commit per batch)
 
 
 def build(app, events: int) -> tuple[object, str]:
     """An employer, a journeyworker, a program and one apprentice with `events` events."""
+    from bootstrap.demo.apprenticeship import STANDARDS
     from domain.apprenticeship import Apprentice, ApprenticeshipProgram
     from placements.apprenticeship import new_event_id
-    from placements.demo_apprenticeship import STANDARDS
     from placements.principals import OPERATOR, Principal
 
     org = app.register_organization(OPERATOR, "Bench Clinics", "employer")["id"]
@@ -77,7 +75,7 @@ def median_ms(fn, runs: int) -> float:
     return statistics.median(samples)
 
 
-@bench.command("compliance")
+@click.command("compliance")
 @click.option("--database-url", default=None,
               help="Where to build the apprentice (default: SQLite in a temporary directory).")
 @click.option("--events", default=5000, show_default=True)
@@ -86,12 +84,12 @@ def compliance(database_url: str | None, events: int, runs: int) -> None:
     """Time the compliance report over one apprentice with many events."""
     from uuid import UUID
 
-    from placements.app import PlacementsApp
+    from bootstrap.app import build_app
     from placements.settings import Settings
 
     with tempfile.TemporaryDirectory() as tmp:
         url = database_url or f"sqlite:///{Path(tmp) / 'bench.db'}"
-        app = PlacementsApp(Settings(database_url=url))
+        app = build_app(Settings(database_url=url), with_jobs=False)
         started = time.perf_counter()
         employer, ident = build(app, events)
         click.echo(f"built an apprentice with {events} events in "

@@ -1,0 +1,1 @@
+"""Alembic migrations of the application's schema (placements/schema.py runs them)."""
