@@ -8,7 +8,7 @@ import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, text
 
-from placements import schema
+from placements import ledger, schema
 from placements.app import PlacementsApp
 from placements.principals import OPERATOR
 from placements.settings import Settings
@@ -67,6 +67,11 @@ def test_a_database_made_by_create_all_is_stamped_and_kept(empty_url):
     engine = create_engine(empty_url)
     for metadata in schema.models():  # what every start ran before there were migrations
         metadata.create_all(engine)
+    if engine.dialect.name == "postgresql":
+        # The application of that time appended without the ledger's chain functions; this one
+        # needs them (migration 0016, which the upgrade below runs again) to stand in for it.
+        with engine.begin() as conn:
+            conn.exec_driver_sql(ledger.CHAIN_FUNCTIONS)
     engine.dispose()
     before = PlacementsApp(Settings(database_url=empty_url))
     college = before.register_organization(OPERATOR, "College of Marin", "college")["id"]
