@@ -2,15 +2,15 @@
 
 Every event it appends is sealed into the audit ledger (placements/ledger.py) in the same
 transaction, so no path that saves events can leave them unsealed; on PostgreSQL one statement
-appends all of a transaction's events (one or twenty thousand), seals them and notifies the log's
-subscribers. Otherwise it is the library's
-recorder: the same table and unique index, the same lock (`LOCK TABLE … IN EXCLUSIVE MODE` on
-PostgreSQL, so positions are assigned in commit order, which the chain relies on), inside the
-library's transactions. Instead of the library's ORM flush and queries, which cost more per
-command than the database work itself (docs/BENCHMARKS.md, "Event store"), it reads and writes
-with SQLAlchemy Core on the session's connection, the PostgreSQL-only statements (the lock, the
-append) as plain SQL (`exec_driver_sql`, so driver errors still arrive as SQLAlchemy's, which the
-library turns into its IntegrityError for the commands' retry). The application selects it with
+appends all of a transaction's events (one or twenty thousand), seals them and notifies the
+log's subscribers. Otherwise it is the library's recorder: the same table and unique index, the
+same lock (`LOCK TABLE … IN EXCLUSIVE MODE` on PostgreSQL, so positions are assigned in commit
+order, which the chain relies on), inside the library's transactions. Instead of the library's
+ORM flush and queries, which cost more per command than the database work itself
+(docs/BENCHMARKS.md, "Event store"), it reads and writes with SQLAlchemy Core on the session's
+connection, the PostgreSQL-only statements (the lock, the append) as plain SQL
+(`exec_driver_sql`, so driver errors still arrive as SQLAlchemy's, which the library turns into
+its IntegrityError for the commands' retry). The application selects it with
 PERSISTENCE_MODULE=placements.recorder:Factory.
 """
 
@@ -89,7 +89,6 @@ class Recorder(SQLAlchemyApplicationRecorder):
             rows = session.connection().execute(q, {"originator_id": originator_id}).all()
         return [StoredEvent(oid, version, topic, bytes(state))
                 for oid, version, topic, state in rows]
-
 
     def select_aggregates(self, originator_ids: Sequence[UUID]) -> list[StoredEvent]:
         """Every event of the given aggregates, by aggregate and version: many aggregates loaded

@@ -38,4 +38,8 @@ def gunicorn(database_url: str, *options: str) -> Iterator[int]:
         yield port
     finally:
         server.terminate()
-        server.wait(10)
+        try:
+            server.wait(30)
+        except subprocess.TimeoutExpired:  # a graceful stop that a busy machine made too slow
+            server.kill()
+            server.wait(10)

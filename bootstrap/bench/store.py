@@ -181,11 +181,14 @@ def store_bench(database_url: str | None, requests: int, clients: int, seconds: 
     if event_count(app.engine):
         raise click.UsageError("the database already holds events; the benchmark writes "
                                "synthetic ones: point it at an empty scratch database")
-    out = RichTable(title=f"event store on PostgreSQL ({os.cpu_count()} cores)")
-    for column in ("measure", "figure", "reference (same run)", "ratio", "target"):
-        out.add_column(column, justify="right" if column != "measure" else "left")
+    def table(part: str) -> RichTable:
+        out = RichTable(title=f"event store on PostgreSQL ({os.cpu_count()} cores): {part}")
+        for column in ("measure", "figure", "reference (same run)", "ratio", "target"):
+            out.add_column(column, justify="right" if column != "measure" else "left")
+        return out
 
     if "record" not in skip:
+        out = table("a solve's result")
         console.print(f"recording a solve of {requests:,} requests, twice")
         r = measure_recording(app, requests)
         bare = r["bare_events"] / r["bare_seconds"]
@@ -200,8 +203,10 @@ def store_bench(database_url: str | None, requests: int, clients: int, seconds: 
                 out.add_row(f"{label} ({f['events']:,} events): {part}",
                             f"{rate:,.0f} events/s ({f[key]:.2f} s)", "bare INSERT",
                             f"{rate / bare:.0%}", "≥ 10,000 events/s")
+        console.print(out)
 
     if "clients" not in skip:
+        out = table("many clients")
         console.print(f"{clients} clients for {seconds:g} s: /healthz, then commands "
                       f"(think time {think:g} s)")
         c = measure_latency(app, database_url, clients, seconds, think)
@@ -220,8 +225,10 @@ def store_bench(database_url: str | None, requests: int, clients: int, seconds: 
         out.add_row("  accepted writes missing from the log; chain",
                     f"{c['unlogged']}; {'ok' if verified.ok else 'FAILED'} "
                     f"({verified.events:,} events)", "", "", "0; ok")
+        console.print(out)
 
     if "replay" not in skip:
+        out = table("replay")
         with progress_bar("generating events") as progress:
             generate(app, events, cipher_key, progress)
         total = event_count(app.engine)
@@ -239,4 +246,4 @@ def store_bench(database_url: str | None, requests: int, clients: int, seconds: 
         out.add_row(f"verify-log over {verified.events:,} events",
                     f"{verified.events / verify_s:,.0f} events/s ({verify_s:.1f} s)", "", "",
                     "ok" if verified.ok else f"FAILED at {verified.failed_position}")
-    console.print(out)
+        console.print(out)
