@@ -9,16 +9,29 @@ from datetime import date
 
 from flask import Response, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from api.common import IsoDate, PageArgs, app, as_list, if_match, list_schema, principal
+from api.common import (
+    IsoDate,
+    PageArgs,
+    app,
+    as_list,
+    if_match,
+    instant_in_range,
+    list_schema,
+    principal,
+)
+from api.limits import Blueprint
+from api.openapi import conditional
 
 blp = Blueprint("apprenticeship", __name__, url_prefix="/v1",
                 description="Registered apprenticeships and DAS compliance")
 
 HOURS = validate.Range(min=0, max=24, min_inclusive=False)
-NOT_NEGATIVE = validate.Range(min=0)
+# Documented ranges (docs/WORKFLOW.md, "Input limits"): hours a program or a period may count,
+# and money per hour.
+NOT_NEGATIVE = validate.Range(min=0, max=100_000)
+MONEY = validate.Range(min=0, max=10_000)
 TEXT = validate.Length(min=1, max=200)
 
 
@@ -35,7 +48,7 @@ class WorkProcessSchema(Schema):
 
 class WageStepSchema(Schema):
     after_ojt_hours = fields.Float(required=True, validate=NOT_NEGATIVE)
-    hourly_rate = fields.Float(validate=NOT_NEGATIVE)
+    hourly_rate = fields.Float(validate=MONEY)
     percent_of_journeyworker = fields.Float(validate=validate.Range(min=0, max=100))
 
     @validates_schema
@@ -46,8 +59,8 @@ class WageStepSchema(Schema):
 
 
 class RatioSchema(Schema):
-    apprentices = fields.Integer(required=True, validate=validate.Range(min=1))
-    journeyworkers = fields.Integer(required=True, validate=validate.Range(min=1))
+    apprentices = fields.Integer(required=True, validate=validate.Range(min=1, max=1000))
+    journeyworkers = fields.Integer(required=True, validate=validate.Range(min=1, max=1000))
     basis = fields.String(required=True,
                           validate=validate.OneOf(("journeyworker", "site", "employer")))
 
@@ -59,7 +72,8 @@ class StandardsFields(Schema):
     ojt_hours = fields.Float(validate=NOT_NEGATIVE)
     work_processes = fields.List(fields.Nested(WorkProcessSchema), validate=validate.Length(min=1))
     rsi_hours_per_year = fields.Float(validate=NOT_NEGATIVE)
-    journeyworker_rate = fields.Float(validate=validate.Range(min=0, min_inclusive=False))
+    journeyworker_rate = fields.Float(validate=validate.Range(min=0, max=10_000,
+                                                              min_inclusive=False))
     wage_steps = fields.List(fields.Nested(WageStepSchema), validate=validate.Length(min=1))
     ratio = fields.Nested(RatioSchema)
     probationary_hours = fields.Float(validate=NOT_NEGATIVE)
@@ -144,7 +158,7 @@ class WagesSchema(Schema):
     period_start = IsoDate(required=True)
     period_end = IsoDate(required=True)
     hours = fields.Float(required=True, validate=NOT_NEGATIVE)
-    hourly_rate = fields.Float(required=True, validate=NOT_NEGATIVE)
+    hourly_rate = fields.Float(required=True, validate=MONEY)
 
 
 class CorrectionSchema(Schema):
@@ -166,6 +180,14 @@ class CancellationSchema(Schema):
 class EntrySchema(Schema):
     """A recorded entry: its event id (what a correction cites), log position, and fields."""
 
+    @staticmethod
+    def _journeyworker_employer(entry: dict) -> str | None:
+        employer = entry.get("journeyworker_employer")
+        caller = principal()
+        if employer is None or caller.role in ("admin", "compliance") or employer == caller.org:
+            return employer
+        return "another employer"  # no other tenant's ids in answers
+
     event_id = fields.String()
     position = fields.Integer()
     recorded_at = fields.String()
@@ -175,7 +197,9 @@ class EntrySchema(Schema):
     work_process = fields.String()
     hours = fields.Float()
     journeyworker = fields.String(allow_none=True)
-    journeyworker_employer = fields.String(allow_none=True)
+    journeyworker_employer = fields.Method("_journeyworker_employer", allow_none=True, metadata={
+        "description": "the journeyworker's employer; to an employer, another employer's id is "
+                       "never shown: it reads \"another employer\""})
     site = fields.String()
     course = fields.String()
     provider = fields.String()
@@ -188,8 +212,8 @@ class EntrySchema(Schema):
 
 
 class ComplianceQuery(Schema):
-    as_of = fields.Date(load_default=None, metadata={"description": "business date; today"})
-    known_at = fields.DateTime(load_default=None, metadata={
+    as_of = IsoDate(load_default=None, metadata={"description": "business date; today"})
+    known_at = fields.DateTime(load_default=None, validate=instant_in_range, metadata={
         "description": "what the record showed at this instant (UTC if no zone); now"})
 
 
@@ -253,6 +277,7 @@ class Programs(MethodView):
     @blp.arguments(ProgramQuery, location="query")
     @blp.response(200, list_schema(ProgramSchema))
     def get(self, args):
+        """List apprenticeship programs."""
         return as_list(app().programs(principal(), **args))
 
     @blp.arguments(ProgramSchema)
@@ -267,11 +292,13 @@ class Programs(MethodView):
 class Program(MethodView):
     @blp.response(200, ProgramSchema)
     def get(self, program_id):
+        """Read a program's standards and amendments."""
         return app().program(principal(), program_id)
 
 
 @blp.route("/apprenticeship-programs/<program_id>/amendments")
 class Amendments(MethodView):
+    @conditional
     @blp.arguments(AmendmentSchema)
     @blp.response(201, ProgramSchema)
     def post(self, body, program_id):
@@ -285,6 +312,7 @@ class ProgramCompliance(MethodView):
     @blp.arguments(ComplianceQuery, location="query")
     @blp.response(200, ProgramReportSchema, description="or text/csv: one row per pay period")
     def get(self, args, program_id):
+        """A program's compliance: its apprentices and the ratio, as JSON or CSV."""
         report = app().program_compliance(principal(), program_id, **args)
         best = request.accept_mimetypes.best_match(["application/json", "text/csv"])
         if best == "text/csv":
@@ -297,6 +325,7 @@ class Apprentices(MethodView):
     @blp.arguments(ApprenticeQuery, location="query")
     @blp.response(200, list_schema(ApprenticeSchema))
     def get(self, args):
+        """List apprentices (an employer its own)."""
         return as_list(app().apprentices(principal(), **args))
 
     @blp.arguments(ApprenticeSchema)
@@ -310,23 +339,28 @@ class Apprentices(MethodView):
 class ApprenticeResource(MethodView):
     @blp.response(200, ApprenticeSchema)
     def get(self, apprentice_id):
+        """Read an apprentice's record."""
         return app().apprentice(principal(), apprentice_id)
 
 
 @blp.route("/apprentices/<apprentice_id>/registration")
 class Registration(MethodView):
+    @conditional
     @blp.arguments(RegistrationSchema)
     @blp.response(200, ApprenticeSchema)
     def post(self, body, apprentice_id):
+        """Record the apprentice's DAS registration."""
         return app().register_apprentice(principal(), apprentice_id, **iso(body),
                                          if_match=if_match())
 
 
 @blp.route("/apprentices/<apprentice_id>/ojt-hours")
 class OJTHours(MethodView):
+    @conditional
     @blp.arguments(OJTSchema)
     @blp.response(201, EntrySchema)
     def post(self, body, apprentice_id):
+        """Log on-the-job hours under a journeyworker."""
         return app().log_ojt_hours(principal(), apprentice_id, iso(body), if_match=if_match())
 
 
@@ -337,22 +371,27 @@ class RSIHours(MethodView):
         """RSI entries as they stand; a coordinator sees those its college provided."""
         return app().rsi_hours(principal(), apprentice_id)
 
+    @conditional
     @blp.arguments(RSISchema)
     @blp.response(201, EntrySchema)
     def post(self, body, apprentice_id):
+        """Log related supplemental instruction hours."""
         return app().log_rsi_hours(principal(), apprentice_id, iso(body), if_match=if_match())
 
 
 @blp.route("/apprentices/<apprentice_id>/wages")
 class Wages(MethodView):
+    @conditional
     @blp.arguments(WagesSchema)
     @blp.response(201, EntrySchema)
     def post(self, body, apprentice_id):
+        """Log wages paid for a period."""
         return app().log_wages(principal(), apprentice_id, iso(body), if_match=if_match())
 
 
 @blp.route("/apprentices/<apprentice_id>/corrections")
 class Corrections(MethodView):
+    @conditional
     @blp.arguments(CorrectionSchema)
     @blp.response(201, EntrySchema)
     def post(self, body, apprentice_id):
@@ -362,18 +401,22 @@ class Corrections(MethodView):
 
 @blp.route("/apprentices/<apprentice_id>/completion")
 class Completion(MethodView):
+    @conditional
     @blp.arguments(CompletionSchema)
     @blp.response(200, ApprenticeSchema)
     def post(self, body, apprentice_id):
+        """Record the apprentice's completion."""
         return app().complete_apprenticeship(principal(), apprentice_id, body["date"].isoformat(),
                                              if_match=if_match())
 
 
 @blp.route("/apprentices/<apprentice_id>/cancellation")
 class Cancellation(MethodView):
+    @conditional
     @blp.arguments(CancellationSchema)
     @blp.response(200, ApprenticeSchema)
     def post(self, body, apprentice_id):
+        """Record the cancellation of the agreement."""
         return app().cancel_apprenticeship(principal(), apprentice_id, body["date"].isoformat(),
                                            body["reason"], if_match=if_match())
 

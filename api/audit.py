@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from api.common import app, principal
+from api.common import app, instant_in_range, principal
+from api.limits import Blueprint
 from placements import ledger
 
 blp = Blueprint("audit", __name__, url_prefix="/v1/audit",
@@ -14,12 +14,13 @@ blp = Blueprint("audit", __name__, url_prefix="/v1/audit",
 
 
 class EventsQuery(Schema):
-    after = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    after = fields.Integer(load_default=0, validate=validate.Range(min=0, max=2**63 - 1))
     limit = fields.Integer(load_default=100, validate=validate.Range(1, 1000))
 
 
 class AggregateQuery(Schema):
-    known_at = fields.AwareDateTime(load_default=None, default_timezone=None)
+    known_at = fields.AwareDateTime(load_default=None, default_timezone=None,
+                                    validate=instant_in_range)
 
 
 class EventSchema(Schema):
@@ -64,9 +65,12 @@ class VerifySchema(Schema):
     ok = fields.Boolean()
     events = fields.Integer(metadata={"description": "events verified"})
     head = fields.String(metadata={"description": "digest after the last verified event"})
+    head_position = fields.Integer(metadata={
+        "description": "that event's position: keep POSITION:HEAD off-site, check against it "
+                       "later with ?checkpoint="})
     checkpoints = fields.Integer(metadata={"description": "checkpoints that still hold"})
     last_checkpoint = fields.Nested(CheckpointSchema, allow_none=True,
-                                    metadata={"description": "the one to copy off-site"})
+                                    metadata={"description": "the latest stored checkpoint"})
     failed_position = fields.Integer()
     problem = fields.String(metadata={"description": "altered, broken_link, missing_event, "
                                                      "unsealed_event, checkpoint_mismatch or "

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from api.common import (
@@ -16,6 +15,8 @@ from api.common import (
     list_schema,
     principal,
 )
+from api.limits import Blueprint
+from api.openapi import conditional
 
 blp = Blueprint("capacity", __name__, url_prefix="/v1", description="Sites, preceptors, slots")
 
@@ -96,11 +97,13 @@ class Sites(MethodView):
     @blp.arguments(PageArgs, location="query")
     @blp.response(200, list_schema(SiteSchema))
     def get(self, args):
+        """List sites (an employer its own)."""
         return as_list(app().sites(principal(), **args))
 
     @blp.arguments(SiteSchema)
     @blp.response(201, SiteSchema)
     def post(self, body):
+        """Register a site of the caller's employer."""
         return app().register_site(principal(), **body)
 
 
@@ -108,6 +111,7 @@ class Sites(MethodView):
 class Site(MethodView):
     @blp.response(200, SiteSchema)
     def get(self, site_id):
+        """Read a site."""
         return app().site(principal(), site_id)
 
 
@@ -116,11 +120,13 @@ class Preceptors(MethodView):
     @blp.arguments(PreceptorQuery, location="query")
     @blp.response(200, list_schema(PreceptorSchema))
     def get(self, args):
+        """List preceptors (an employer its own)."""
         return as_list(app().preceptors(principal(), **args))
 
     @blp.arguments(PreceptorSchema)
     @blp.response(201, PreceptorSchema)
     def post(self, body):
+        """Register a preceptor at one of the caller's sites."""
         return app().register_preceptor(principal(), **body)
 
 
@@ -128,6 +134,7 @@ class Preceptors(MethodView):
 class Preceptor(MethodView):
     @blp.response(200, PreceptorSchema)
     def get(self, preceptor_id):
+        """Read a preceptor."""
         return app().preceptor(principal(), preceptor_id)
 
 
@@ -136,11 +143,13 @@ class Slots(MethodView):
     @blp.arguments(SlotQuery, location="query")
     @blp.response(200, list_schema(SlotSchema))
     def get(self, args):
+        """List slots (a coordinator those open to its college)."""
         return as_list(app().slots(principal(), **args))
 
     @blp.arguments(SlotSchema)
     @blp.response(201, SlotSchema)
     def post(self, body):
+        """Publish a clinical slot."""
         body["start_date"] = body["start_date"].isoformat()
         body["end_date"] = body["end_date"].isoformat()
         return app().publish_slot(principal(), **body)
@@ -150,11 +159,13 @@ class Slots(MethodView):
 class Slot(MethodView):
     @blp.response(200, SlotSchema)
     def get(self, slot_id):
+        """Read a slot."""
         return app().slot(principal(), slot_id)
 
 
 @blp.route("/slots/<slot_id>/withdraw")
 class SlotWithdrawal(MethodView):
+    @conditional
     @blp.arguments(RequiredReasonSchema)
     @blp.response(200, SlotSchema)
     def post(self, body, slot_id):
@@ -164,6 +175,7 @@ class SlotWithdrawal(MethodView):
 
 @blp.route("/slots/<slot_id>/capacity")
 class SlotCapacity(MethodView):
+    @conditional
     @blp.arguments(CapacityChangeSchema)
     @blp.response(200, SlotSchema)
     def post(self, body, slot_id):

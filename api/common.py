@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
-from flask import current_app, g, request
-from marshmallow import Schema, fields, validate
+import re
+from datetime import datetime, time
 
+from flask import current_app, g, request
+from marshmallow import Schema, ValidationError, fields, validate
+
+from domain.base import DATE_MAX, DATE_MIN
 from domain.errors import InvalidInput
 from placements.app import PlacementsApp
 from placements.paging import MAX_LIMIT, Page
 from placements.principals import Principal
+
+VERSION = re.compile(r"^[0-9]{1,18}$")
+DATE_RANGE = validate.Range(DATE_MIN, DATE_MAX)
+DATE_RANGE_TEXT = f"between {DATE_MIN} and {DATE_MAX}"
+
+
+def instant_in_range(value: datetime) -> None:
+    """A timestamp validator: its date in the accepted range."""
+    low = datetime.combine(DATE_MIN, time(), value.tzinfo)
+    high = datetime.combine(DATE_MAX, time.max, value.tzinfo)
+    if not low <= value <= high:
+        raise ValidationError(f"must be {DATE_RANGE_TEXT}")
 
 
 class PageArgs(Schema):
@@ -42,7 +58,7 @@ def if_match() -> int | None:
     if value is None:
         return None
     value = value.strip().removeprefix("W/").strip('"')
-    if not value.isdigit():
+    if not VERSION.match(value):
         raise InvalidInput("If-Match", "must be the resource's integer version")
     return int(value)
 
@@ -56,7 +72,13 @@ class RequiredReasonSchema(Schema):
 
 
 class IsoDate(fields.Date):
-    """An ISO date: parsed to `date` on the way in, kept as the stored ISO text on the way out."""
+    """An ISO date between 1900-01-01 and 2199-12-31: parsed to `date` on the way in, kept as
+    the stored ISO text on the way out."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("validate", DATE_RANGE)
+        kwargs.setdefault("metadata", {}).setdefault("description", DATE_RANGE_TEXT)
+        super().__init__(**kwargs)
 
     def _serialize(self, value, attr, obj, **kwargs):
         return value if isinstance(value, str) or value is None else value.isoformat()

@@ -27,8 +27,8 @@ log = logging.getLogger(__name__)
 STATUS = {InvalidInput: 422, NotFound: 404, Forbidden: 403, Conflict: 409, StaleVersion: 412,
           Unavailable: 503}
 CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-         405: "method_not_allowed", 409: "conflict", 412: "stale_version", 415: "bad_request",
-         422: "invalid", 428: "precondition_required", 503: "unavailable"}
+         405: "method_not_allowed", 409: "conflict", 412: "stale_version", 413: "too_large",
+         415: "bad_request", 422: "invalid", 428: "precondition_required", 503: "unavailable"}
 
 
 def error_response(status: int, code: str, message: str, fields: dict | None = None):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 from flask import Flask, current_app, g, jsonify, request
 
 from placements import idempotency
@@ -9,36 +12,30 @@ from placements import idempotency
 HEADER = "Idempotency-Key"
 
 
-def _engine():
-    return current_app.extensions["placements"].engine
+def idempotent(view: Callable) -> Callable:
+    """The view, run once per Idempotency-Key on a POST: in the transaction that claims the key
+    and stores the answer; a retry replays the stored answer."""
 
+    @functools.wraps(view)
+    def run(*args, **kwargs):
+        key = request.headers.get(HEADER)
+        if request.method != "POST" or key is None or "principal" not in g:
+            return view(*args, **kwargs)
+        fp = idempotency.fingerprint(request.method, request.path, request.get_data())
+        answer = idempotency.run_once(
+            current_app.extensions["placements"], g.principal.actor, key, fp,
+            lambda: current_app.make_response(view(*args, **kwargs)))
+        if isinstance(answer, idempotency.Stored):
+            response = jsonify(answer.body)
+            response.status_code = answer.status
+            response.headers["Idempotent-Replayed"] = "true"
+            return response
+        return answer
 
-def before():
-    key = request.headers.get(HEADER)
-    if request.method != "POST" or not key or "principal" not in g:
-        return None
-    fp = idempotency.fingerprint(request.method, request.path, request.get_data())
-    stored = idempotency.claim(_engine(), g.principal.actor, key, fp)
-    if stored is not None:
-        response = jsonify(stored.body)
-        response.status_code = stored.status
-        response.headers["Idempotent-Replayed"] = "true"
-        return response
-    g.idempotency_key = key
-    return None
-
-
-def after(response):
-    key = g.pop("idempotency_key", None)
-    if key is not None:
-        if 200 <= response.status_code < 300:
-            idempotency.complete(_engine(), g.principal.actor, key, response.status_code,
-                                 response.get_json())
-        else:  # only successes are remembered: a refused or failed write may be retried
-            idempotency.release(_engine(), g.principal.actor, key)
-    return response
+    return run
 
 
 def register(app: Flask) -> None:
-    app.before_request(before)
-    app.after_request(after)
+    """Wrap every view registered so far (call after the blueprints)."""
+    for endpoint, view in list(app.view_functions.items()):
+        app.view_functions[endpoint] = idempotent(view)

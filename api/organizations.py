@@ -1,13 +1,13 @@
-"""/v1/organizations and /v1/tokens: the consortium admin's registry."""
+"""/v1/organizations: the consortium admin's registry of member organisations."""
 
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from api.common import PageArgs, app, as_list, list_schema, principal
-from domain.organizations import KINDS, ROLES
+from api.limits import Blueprint
+from domain.organizations import KINDS
 
 blp = Blueprint("organizations", __name__, url_prefix="/v1", description="Organisations")
 
@@ -23,23 +23,18 @@ class OrganizationQuery(PageArgs):
     kind = fields.String(validate=validate.OneOf(KINDS))
 
 
-class TokenSchema(Schema):
-    id = fields.String(dump_only=True)
-    token = fields.String(dump_only=True, metadata={"description": "shown once; stored hashed"})
-    role = fields.String(required=True, validate=validate.OneOf(ROLES))
-    org = fields.String(load_default=None, allow_none=True)
-
-
 @blp.route("/organizations")
 class Organizations(MethodView):
     @blp.arguments(OrganizationQuery, location="query")
     @blp.response(200, list_schema(OrganizationSchema))
     def get(self, args):
+        """List organisations."""
         return as_list(app().organizations(principal(), **args))
 
     @blp.arguments(OrganizationSchema)
     @blp.response(201, OrganizationSchema)
     def post(self, body):
+        """Register an organisation (admin)."""
         return app().register_organization(principal(), **body)
 
 
@@ -47,13 +42,5 @@ class Organizations(MethodView):
 class Organization(MethodView):
     @blp.response(200, OrganizationSchema)
     def get(self, org_id):
+        """Read an organisation."""
         return app().organization(principal(), org_id)
-
-
-@blp.route("/tokens")
-class Tokens(MethodView):
-    @blp.arguments(TokenSchema)
-    @blp.response(201, TokenSchema)
-    def post(self, body):
-        token, record = app().issue_token(principal(), body["role"], body["org"])
-        return {**record, "token": token}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from api.common import (
@@ -16,6 +15,8 @@ from api.common import (
     list_schema,
     principal,
 )
+from api.limits import Blueprint
+from api.openapi import conditional
 from domain.placements import STATUSES
 
 blp = Blueprint("placements", __name__, url_prefix="/v1", description="Placements")
@@ -48,6 +49,7 @@ class Placements(MethodView):
     @blp.arguments(PlacementQuery, location="query")
     @blp.response(200, list_schema(PlacementSchema))
     def get(self, args):
+        """List placements (scoped to the caller)."""
         return as_list(app().placements(principal(), **args))
 
     @blp.arguments(PlacementSchema)
@@ -61,11 +63,13 @@ class Placements(MethodView):
 class Placement(MethodView):
     @blp.response(200, PlacementSchema)
     def get(self, placement_id):
+        """Read a placement."""
         return app().placement(principal(), placement_id)
 
 
 @blp.route("/placements/<placement_id>/confirm")
 class Confirm(MethodView):
+    @conditional
     @blp.response(200, PlacementSchema)
     def post(self, placement_id):
         """The college commits to a proposed placement; this holds the seat."""
@@ -74,6 +78,7 @@ class Confirm(MethodView):
 
 @blp.route("/placements/<placement_id>/accept")
 class Accept(MethodView):
+    @conditional
     @blp.response(200, PlacementSchema)
     def post(self, placement_id):
         """The employer accepts a confirmed placement or a college's direct request."""
@@ -82,17 +87,21 @@ class Accept(MethodView):
 
 @blp.route("/placements/<placement_id>/decline")
 class Decline(MethodView):
+    @conditional
     @blp.arguments(ReasonSchema)
     @blp.response(200, PlacementSchema)
     def post(self, body, placement_id):
+        """Decline a placement (the college or the employer)."""
         return app().decline_placement(principal(), placement_id, body["reason"],
                                        if_match=if_match())
 
 
 @blp.route("/placements/<placement_id>/cancel")
 class Cancel(MethodView):
+    @conditional
     @blp.arguments(RequiredReasonSchema)
     @blp.response(200, PlacementSchema)
     def post(self, body, placement_id):
+        """Cancel a held placement, with a reason."""
         return app().cancel_placement(principal(), placement_id, body["reason"],
                                       if_match=if_match())

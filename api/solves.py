@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from api.common import PageArgs, app, as_list, list_schema, principal
+from api.limits import Blueprint
 from domain.solves import FINISHED, UNFINISHED
 
 blp = Blueprint("solves", __name__, url_prefix="/v1", description="Solves")
@@ -24,6 +24,13 @@ class SolveUnplacedSchema(Schema):
     college = fields.String(allow_none=True)
     reason = fields.String()
     detail = fields.String()
+
+
+class SolveExcludedSchema(Schema):
+    kind = fields.String(metadata={"description": "slot, request, student, site, ..."})
+    id = fields.String(allow_none=True)
+    college = fields.String(allow_none=True)
+    problem = fields.String(metadata={"description": "why it would make the problem invalid"})
 
 
 class SolvePiecesSchema(Schema):
@@ -46,6 +53,8 @@ class SolveSchema(Schema):
     metrics = fields.Dict(allow_none=True)
     solve_seconds = fields.Float(allow_none=True)
     unplaced = fields.List(fields.Nested(SolveUnplacedSchema))
+    excluded = fields.List(fields.Nested(SolveExcludedSchema), metadata={
+        "description": "records left out of the solve because they would make it invalid"})
     error = fields.String(allow_none=True)
 
 
@@ -54,6 +63,7 @@ class Solves(MethodView):
     @blp.arguments(PageArgs, location="query")
     @blp.response(200, list_schema(SolveSchema))
     def get(self, args):
+        """List solves."""
         return as_list(app().solves(principal(), **args))
 
     @blp.arguments(SolveRequestSchema)
@@ -67,4 +77,5 @@ class Solves(MethodView):
 class Solve(MethodView):
     @blp.response(200, SolveSchema)
     def get(self, solve_id):
+        """Read a solve: status, objective, metrics, unplaced with reasons."""
         return app().solve(principal(), solve_id)

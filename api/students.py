@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from api.capacity import TIME, LocationSchema
-from api.common import IsoDate, PageArgs, app, as_list, list_schema, principal
+from api.common import (
+    IsoDate,
+    PageArgs,
+    RequiredReasonSchema,
+    app,
+    as_list,
+    if_match,
+    list_schema,
+    principal,
+)
+from api.limits import Blueprint
+from api.openapi import conditional
 
 blp = Blueprint("students", __name__, url_prefix="/v1",
                 description="Students and placement requests")
@@ -46,6 +56,7 @@ class PlacementRequestSchema(Schema):
     placement = fields.String(dump_only=True, allow_none=True,
                               metadata={"description": "the placement holding a seat for it"})
     unplaced = fields.Nested(UnplacedSchema, dump_only=True, allow_none=True)
+    status = fields.String(dump_only=True, metadata={"enum": ["open", "withdrawn"]})
     student = fields.String(required=True)
     discipline = fields.String(required=True)
     required_hours = fields.Integer(required=True, validate=validate.Range(min=1, max=10000))
@@ -71,11 +82,13 @@ class Students(MethodView):
     @blp.arguments(PageArgs, location="query")
     @blp.response(200, list_schema(StudentSchema))
     def get(self, args):
+        """List students (a coordinator its college's)."""
         return as_list(app().students(principal(), **args))
 
     @blp.arguments(StudentSchema)
     @blp.response(201, StudentSchema)
     def post(self, body):
+        """Register a student of the caller's college."""
         return app().register_student(principal(), **body)
 
 
@@ -83,6 +96,7 @@ class Students(MethodView):
 class Student(MethodView):
     @blp.response(200, StudentSchema)
     def get(self, student_id):
+        """Read a student."""
         return app().student(principal(), student_id)
 
 
@@ -91,11 +105,13 @@ class PlacementRequests(MethodView):
     @blp.arguments(RequestQuery, location="query")
     @blp.response(200, list_schema(PlacementRequestSchema))
     def get(self, args):
+        """List placement requests (a coordinator its college's)."""
         return as_list(app().placement_requests(principal(), **args))
 
     @blp.arguments(PlacementRequestSchema)
     @blp.response(201, PlacementRequestSchema)
     def post(self, body):
+        """File a placement request for one of the college's students."""
         body["earliest_start"] = body["earliest_start"].isoformat()
         body["latest_end"] = body["latest_end"].isoformat()
         return app().request_placement(principal(), **body)
@@ -105,4 +121,16 @@ class PlacementRequests(MethodView):
 class PlacementRequest(MethodView):
     @blp.response(200, PlacementRequestSchema)
     def get(self, request_id):
+        """Read a placement request."""
         return app().placement_request(principal(), request_id)
+
+
+@blp.route("/placement-requests/<request_id>/withdraw")
+class PlacementRequestWithdrawal(MethodView):
+    @conditional
+    @blp.arguments(RequiredReasonSchema)
+    @blp.response(200, PlacementRequestSchema)
+    def post(self, body, request_id):
+        """Withdraw a placement request: no later solve places it."""
+        return app().withdraw_request(principal(), request_id, body["reason"],
+                                      if_match=if_match())

@@ -8,6 +8,9 @@ from eventsourcing.domain import Aggregate as _Aggregate
 
 from domain.errors import InvalidInput
 
+# Every date the system accepts lies in this range (SPEC section 5, "Input limits").
+DATE_MIN, DATE_MAX = date(1900, 1, 1), date(2199, 12, 31)
+
 
 class Aggregate(_Aggregate):
     """Base for our aggregates.
@@ -25,9 +28,11 @@ def require(condition: bool, field: str, message: str) -> None:
 
 
 def parse_date(value: str | date, field: str) -> date:
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise InvalidInput(field, f"not an ISO date: {value!r}") from None
+    """An ISO date in DATE_MIN..DATE_MAX, or InvalidInput naming the field."""
+    if not isinstance(value, date):
+        try:
+            value = date.fromisoformat(value)
+        except (TypeError, ValueError):
+            raise InvalidInput(field, f"not an ISO date: {value!r}") from None
+    require(DATE_MIN <= value <= DATE_MAX, field, f"must be between {DATE_MIN} and {DATE_MAX}")
+    return value

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from eventsourcing.domain import event
 
-from domain.base import Aggregate, require
+from domain.base import Aggregate, parse_date, require
 from domain.errors import Conflict
 from domain.schedule import Schedule, peak_overlap
 
@@ -166,7 +166,13 @@ class Slot(Aggregate):
         require(capacity >= 1, "capacity", "must be at least 1")
         require(hours >= 1, "hours", "must be at least 1")
         parsed = Schedule.parse(**schedule)
+        parse_date(parsed.start_date, "start_date")
+        parse_date(parsed.end_date, "end_date")
         require(parsed.end_date >= parsed.start_date, "end_date", "must not be before start_date")
+        sessions = sum(1 for _ in parsed.session_days(parsed.start_date, parsed.end_date))
+        delivered = sessions * parsed.minutes / 60
+        require(hours <= delivered, "hours",
+                f"must not exceed the {delivered:g} hours its {sessions} sessions deliver")
         if preceptor is not None:
             require(preceptor.site == str(site.id), "preceptor", "works at another site")
             require(

@@ -83,9 +83,8 @@ class Placement(Aggregate):
         self.status = "accepted"
 
     def decline(self, actor: str, side: str, reason: str | None) -> None:
-        allowed = ("proposed", "confirmed") if side == "college" else ("proposed", "requested",
-                                                                        "confirmed")
-        self._expect(allowed, "decline")
+        # Either side declines a direct ask ("requested"): the college takes its own back.
+        self._expect(("proposed", "requested", "confirmed"), "decline")
         self._declined(actor, side, reason)
 
     @event("Declined")

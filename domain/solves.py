@@ -32,6 +32,7 @@ class Solve(Aggregate):
         self.pieces: int | None = None  # set when split: solved as that many separate jobs
         self.result: dict | None = None
         self.error: str | None = None
+        self.excluded: list[dict] = []
 
     @property
     def finished(self) -> bool:
@@ -50,11 +51,14 @@ class Solve(Aggregate):
         self.attempts += 1
 
     @event("InputRecorded")
-    def record_input(self, actor: str, problem_hash: str, log_position: int) -> None:
-        """The exact problem solved: its content hash (input kept by hash) and the log position
-        the read models were at when it was built."""
+    def record_input(self, actor: str, problem_hash: str, log_position: int,
+                     excluded: list[dict] | None = None) -> None:
+        """The exact problem solved: its content hash (input kept by hash), the log position
+        the read models were at when it was built, and the records left out of it because they
+        would have made it invalid (placements/exclusions.py)."""
         self.problem_hash = problem_hash
         self.log_position = log_position
+        self.excluded = excluded or []
 
     def split(self, actor: str, problem_hash: str, pieces: int) -> None:
         """Solve the recorded input as `pieces` separate jobs, joined when all are done."""

@@ -59,7 +59,8 @@ class Student(Aggregate):
             sorted(set(credentials)), list(unavailable),
         )
 
-    def book(self, actor: str, placement: str, schedule: dict) -> None:
+    def check_free(self, schedule: dict, placement: str | None = None) -> None:
+        """Refuse (409) a slot in session at the same time as another of the student's."""
         new = Schedule.parse(**schedule)
         for other, fields in self.bookings.items():
             if other != placement and simultaneous(new, Schedule.parse(**fields)):
@@ -67,6 +68,9 @@ class Student(Aggregate):
                     "the student is already booked into a slot in session at the same time",
                     code="student_double_booked",
                 )
+
+    def book(self, actor: str, placement: str, schedule: dict) -> None:
+        self.check_free(schedule, placement)
         if placement not in self.bookings:
             self._booked(actor, placement, schedule)
 
@@ -109,6 +113,7 @@ class PlacementRequest(Aggregate):
         self.preferred_sites = preferred_sites
         self.placement: str | None = None  # the placement holding a seat for it, if any
         self.unplaced: dict | None = None  # latest solve's reason, if it was not placed
+        self.withdrawn = False
 
     @classmethod
     def file(
@@ -134,6 +139,8 @@ class PlacementRequest(Aggregate):
         )
 
     def attach(self, actor: str, placement: str) -> None:
+        if self.withdrawn:
+            raise Conflict("the request has been withdrawn", code="request_withdrawn")
         if self.placement not in (None, placement):
             raise Conflict(
                 "the request already holds another placement", code="request_already_placed"
@@ -153,6 +160,20 @@ class PlacementRequest(Aggregate):
     @event("PlacementDetached")
     def _detached(self, actor: str, placement: str) -> None:
         self.placement = None
+
+    def withdraw(self, actor: str, reason: str) -> None:
+        """The college takes the request back: no later solve places it."""
+        if self.withdrawn:
+            raise Conflict("the request is already withdrawn", code="request_withdrawn")
+        if self.placement is not None:
+            raise Conflict("the request holds a seat: cancel its placement first",
+                           code="request_placed")
+        require(bool(reason and reason.strip()), "reason", "must not be blank")
+        self._withdrawn(actor, reason.strip())
+
+    @event("Withdrawn")
+    def _withdrawn(self, actor: str, reason: str) -> None:
+        self.withdrawn = True
 
     @event("Unplaced")
     def record_unplaced(self, actor: str, solve: str, reason: str, detail: str) -> None:

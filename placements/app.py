@@ -10,9 +10,10 @@ from placements.organizations import Organizations
 from placements.pieces import SolvePieces
 from placements.solves import Solves
 from placements.students import Students
+from placements.tokens import Tokens
 from placements.workflow import Workflow
 
 
-class PlacementsApp(Organizations, Capacity, Students, Workflow, Solves, SolvePieces,
+class PlacementsApp(Organizations, Tokens, Capacity, Students, Workflow, Solves, SolvePieces,
                     Apprenticeship, Audit):
     """One Application (one event table, one ledger); its areas live in their own modules."""

@@ -61,19 +61,25 @@ def command(method: Callable[..., T]) -> Callable[..., T]:
     def run(self: Base, *args: Any, **kwargs: Any) -> T:
         if _work.get() is not None:  # called from another command: part of its unit of work
             return method(self, *args, **kwargs)
-        for _ in range(ATTEMPTS):
-            try:
-                with self.recorder.transaction(commit=True) as session:
-                    token = _work.set(UnitOfWork(session))
-                    try:
-                        return method(self, *args, **kwargs)
-                    finally:
-                        _work.reset(token)
-            except IntegrityError:
-                continue
-        raise Conflict("too many concurrent changes to the same resources; retry", code="busy")
+        return retried(self, lambda _session: method(self, *args, **kwargs))
 
     return run
+
+
+def retried(app: Base, body: Callable[[Session], T]) -> T:
+    """`body(session)` as one unit of work, re-run when it lost a concurrency race; after
+    ATTEMPTS losses, 409. Commands that `body` calls join its transaction."""
+    for _ in range(ATTEMPTS):
+        try:
+            with app.recorder.transaction(commit=True) as session:
+                token = _work.set(UnitOfWork(session))
+                try:
+                    return body(session)
+                finally:
+                    _work.reset(token)
+        except IntegrityError:
+            continue
+    raise Conflict("too many concurrent changes to the same resources; retry", code="busy")
 
 
 def fold(aggregate: Any, events: Iterable[Any]) -> Any:
@@ -94,6 +100,10 @@ def environment(settings: Settings) -> dict[str, str]:
         env["CIPHER_TOPIC"] = "eventsourcing.cipher:AESCipher"
         env["CIPHER_KEY"] = settings.cipher_key
     return env
+
+
+class StoreUnreadable(RuntimeError):
+    """The stored events cannot be decoded with this process's settings."""
 
 
 class JobQueue(Protocol):
@@ -125,6 +135,27 @@ class Base(Application):
         # Only the classes in snapshotting_intervals are ever snapshotted; the others are loaded
         # from their events without looking for a snapshot first.
         self.unsnapshotted = Repository(self.events)
+
+    def check_readable(self) -> None:
+        """Raise StoreUnreadable when the stored events cannot be read with these settings (an
+        encrypted store without PLACEMENTS_CIPHER_KEY, or with another key): every process
+        checks at start rather than failing request by request."""
+        table = self.recorder.events_record_cls.__table__
+        with self.engine.connect() as conn:
+            row = conn.execute(select(table.c.originator_id, table.c.originator_version,
+                                      table.c.topic, table.c.state)
+                               .order_by(table.c.id).limit(1)).first()
+        if row is None:
+            return
+        try:
+            self.mapper.to_domain_event(StoredEvent(row[0], row[1], row[2], bytes(row[3])))
+        except Exception:
+            if self.settings.cipher_key is None:
+                raise StoreUnreadable("the event store is encrypted: set PLACEMENTS_CIPHER_KEY "
+                                      "to its key") from None
+            raise StoreUnreadable("the event store cannot be read with this "
+                                  "PLACEMENTS_CIPHER_KEY (another key, or not encrypted)"
+                                  ) from None
 
     @property
     def engine(self) -> Engine:

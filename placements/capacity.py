@@ -6,6 +6,7 @@ from sqlalchemy import JSON, Boolean, Column, Float, Integer, String, Table, or_
 
 from domain.capacity import Preceptor, Site, Slot
 from domain.errors import InvalidInput, NotFound
+from domain.organizations import Organization
 from domain.placements import LIVE, Placement
 from placements import seats
 from placements.base import Base, check_version, command
@@ -149,6 +150,10 @@ class Capacity(Base):
             supervisor = self.referenced(Preceptor, preceptor, "preceptor", "preceptor")
             if supervisor.employer != principal.org:
                 raise InvalidInput("preceptor", f"no such preceptor of yours: {preceptor}")
+        for i, college in enumerate(colleges or []):
+            org = self.referenced(Organization, college, f"colleges.{i}", "college")
+            if org.kind != "college":
+                raise InvalidInput(f"colleges.{i}", f"no such college: {college}")
         schedule = {"start_date": start_date, "end_date": end_date,
                     "weekdays": sorted(set(weekdays)), "shift_start": shift_start,
                     "shift_end": shift_end}

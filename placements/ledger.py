@@ -212,6 +212,7 @@ class Verification:
     ok: bool
     events: int  # events verified (all of them when ok; those before the failure otherwise)
     head: str  # the digest after the last verified event
+    head_position: int = 0  # the position of that event (0: none verified)
     failed_position: int | None = None
     problem: str | None = None  # a key of PROBLEMS
     checkpoints: int = 0  # checkpoints passed that still hold
@@ -221,11 +222,17 @@ class Verification:
         last = self.last_good_checkpoint.as_dict() if self.last_good_checkpoint else None
         if self.ok:
             return {"ok": True, "events": self.events, "head": self.head,
-                    "checkpoints": self.checkpoints, "last_checkpoint": last}
+                    "head_position": self.head_position, "checkpoints": self.checkpoints,
+                    "last_checkpoint": last}
         return {"ok": False, "failed_position": self.failed_position, "problem": self.problem,
                 "detail": PROBLEMS.get(self.problem or "", ""), "events": self.events,
-                "head": self.head, "checkpoints": self.checkpoints,
-                "last_good_checkpoint": last}
+                "head": self.head, "head_position": self.head_position,
+                "checkpoints": self.checkpoints, "last_good_checkpoint": last}
+
+    @property
+    def keep(self) -> str:
+        """What the operator keeps off-site to check the next run against: the head."""
+        return f"{self.head_position}:{self.head}"
 
 
 def _batches(conn: Connection, events: Table) -> Iterator[list[tuple]]:
@@ -266,7 +273,9 @@ def verify(engine: Engine, events: Table | None = None,
 
     Stops at the first position that fails (see PROBLEMS) and names the last checkpoint that
     still holds: the log up to there is as it was sealed. With `offsite`, a checkpoint the
-    operator kept elsewhere, the chain must also reach that digest at that position.
+    operator kept elsewhere, the chain must also reach that digest at that position; when it
+    does not, the checkpoints stored with the log agreed with a chain the off-site copy refutes
+    (they were rewritten with it), so none of them is trusted: no checkpoint "still holds".
     """
     events = events if events is not None else events_table()
     previous, count, last_position = GENESIS, 0, 0
@@ -278,7 +287,10 @@ def verify(engine: Engine, events: Table | None = None,
             marks.setdefault(offsite.position, None)
 
         def failed(position: int, problem: str) -> Verification:
-            return Verification(False, count, previous, position, problem, passed, good)
+            if problem == "offsite_mismatch":
+                return Verification(False, count, previous, last_position, position, problem)
+            return Verification(False, count, previous, last_position, position, problem,
+                                passed, good)
 
         for batch in _batches(conn, events):
             for position, e, sealed in batch:
@@ -306,7 +318,8 @@ def verify(engine: Engine, events: Table | None = None,
             return failed(offsite.position, "missing_event")
         for position in sorted(p for p in marks if p > last_position):
             return failed(position, "missing_event")  # a checkpoint past the log's end
-    return Verification(True, count, previous, checkpoints=passed, last_good_checkpoint=good)
+    return Verification(True, count, previous, last_position, checkpoints=passed,
+                        last_good_checkpoint=good)
 
 
 def latest_checkpoint(engine: Engine) -> Checkpoint | None:

@@ -28,9 +28,12 @@ def encode_cursor(key: Any, ident: str) -> str:
 def decode_cursor(cursor: str) -> tuple[Any, str]:
     try:
         key, ident = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        return key, str(ident)
     except (ValueError, TypeError):
-        raise InvalidInput("cursor", "not a cursor this API gave out") from None
+        key = ident = None
+    # Every cursor this API gives out is a pair of short texts (creation position, id).
+    if not all(isinstance(v, str) and len(v) <= 64 and "\x00" not in v for v in (key, ident)):
+        raise InvalidInput("cursor", "not a cursor this API gave out")
+    return key, ident
 
 
 def page(engine: Engine, table: Table, query: Select, limit: int, cursor: str | None) -> Page:

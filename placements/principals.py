@@ -16,12 +16,14 @@ class Principal:
     role: str
     org: str | None = None
     token: str | None = None  # ApiToken id; None for the operator's own command line
+    label: str | None = None  # who holds the token (a person or a system), as issued
 
     @property
     def actor(self) -> str:
-        """What every event records as its cause."""
+        """What every event records as its cause: `role:token-id@organisation (label)`."""
         who = self.token or "cli"
-        return f"{self.role}:{who}" + (f"@{self.org}" if self.org else "")
+        return (f"{self.role}:{who}" + (f"@{self.org}" if self.org else "")
+                + (f" ({self.label})" if self.label else ""))
 
     def require(self, *roles: str) -> None:
         if self.role not in roles:

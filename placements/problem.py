@@ -3,7 +3,9 @@
 Open requests in scope are free to place; requests whose placement holds a seat go in as locked
 `existing` entries (so capacity taken is respected and never moved); requests with a live
 proposal go in as unlocked `existing` entries (so a re-solve moves as few students as it can).
-Requests the college asked a slot for directly are left to that ask.
+Requests the college asked a slot for directly are left to that ask; withdrawn requests are in
+no solve. Group names are scoped by college (SPEC H6): a cohort is `<college>/<group>`, so no
+college can join, block or see another's. placements/exclusions.py makes sure the result is valid.
 """
 
 from __future__ import annotations
@@ -36,13 +38,16 @@ def build(conn: Connection, college: str | None = None) -> dict:
     for r in conn.execute(select(placement_requests).order_by(placement_requests.c.seq)):
         slot, locked, status, _ = live.get(r.id, (None, False, None, None))
         in_scope = college is None or r.college == college
-        if status == "requested":
+        if status == "requested" or r.status == "withdrawn":
             continue
         if slot is not None and slot in open_slots and (locked or in_scope):
             existing.append({"request": r.id, "slot": slot, "locked": locked})
         elif not in_scope or r.placement is not None:
             continue
-        requests.append({k: r._mapping[k] for k in REQUEST_FIELDS})
+        request = {k: r._mapping[k] for k in REQUEST_FIELDS}
+        if request["group"] is not None:
+            request["group"] = f"{r.college}/{request['group']}"
+        requests.append(request)
 
     wanted_students = {r["student"] for r in requests}
     student_rows = [s for s in conn.execute(select(students).order_by(students.c.seq))

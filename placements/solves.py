@@ -12,13 +12,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import JSON, Column, Float, Integer, String, Table, Text, select
 
-from domain.errors import NotFound, Unavailable
+from domain.errors import InvalidInput, NotFound, Unavailable
 from domain.organizations import Organization
 from domain.placements import LIVE, Placement
 from domain.solves import UNFINISHED, Solve
 from domain.students import PlacementRequest
-from placements import pieces, solve_inputs
-from placements import problem as problem_builder
+from placements import exclusions, pieces, solve_inputs
 from placements.base import Base, command
 from placements.organizations import common
 from placements.paging import Page, page
@@ -26,7 +25,7 @@ from placements.principals import Principal
 from placements.readmodel import metadata, projects
 from placements.solving import injected_delay
 from placements.workflow import placements as placements_table
-from solver import Problem, parse_problem
+from solver import Problem
 
 solves = Table(
     "solves", metadata,
@@ -69,6 +68,8 @@ class Solves(Base):
         """Record SolveRequested and enqueue its job, or neither (503 when the queue is down)."""
         principal.require("admin", "coordinator")
         if principal.role == "coordinator":
+            if college not in (None, principal.org):
+                raise InvalidInput("college", "a coordinator solves its own college only")
             college = principal.org
         elif college is not None:
             self.referenced(Organization, college, "college", "organization")
@@ -108,8 +109,10 @@ class Solves(Base):
         for row in rows:
             result = row["result"] or {}
             unplaced = result.get("unplaced", [])
+            excluded = result.get("excluded", [])
             if principal.role == "coordinator":  # only its own students
                 unplaced = [u for u in unplaced if u.get("college") == principal.org]
+                excluded = [e for e in excluded if e.get("college") == principal.org]
             views.append({
                 "id": row["id"], "version": row["version"], "status": row["status"],
                 "college": row["college"], "attempts": row["attempts"],
@@ -118,35 +121,29 @@ class Solves(Base):
                 if row["pieces"] else None,
                 "solver_status": result.get("status"), "objective": result.get("objective"),
                 "metrics": result.get("metrics"), "solve_seconds": result.get("solve_seconds"),
-                "unplaced": unplaced, "error": row["error"]})
+                "unplaced": unplaced, "excluded": excluded, "error": row["error"]})
         return views
 
     # The worker's side ---------------------------------------------------------------------
 
+    @command
     def begin_solve(self, solve_id: str, worker: str) -> SolveInput | None:
         """Mark the solve running, record the exact problem to solve and return it parsed;
-        None when the solve is finished, or split (its pieces carry it). Parsed after the
-        commit: the transaction holds the log's lock, parsing a large problem need not."""
-        begun = self._record_input(solve_id, worker)
-        if begun is None:
-            return None
-        problem, digest, time_limit = begun
-        return SolveInput(parse_problem(problem), digest, time_limit)
-
-    @command
-    def _record_input(self, solve_id: str, worker: str) -> tuple[dict, str, float] | None:
+        None when the solve is finished, or split (its pieces carry it). The problem is parsed
+        (placements/exclusions.py makes sure it is valid) before the commit takes the log's
+        lock."""
         solve = self.load(Solve, solve_id, "solve")
         if solve.finished or solve.pieces is not None:
             return None
         with self.connection() as conn:
             position = self.recorder.max_notification_id() or 0
-            problem = problem_builder.build(conn, solve.college)
+            problem, parsed, excluded = exclusions.valid_problem(conn, solve.college)
             digest = solve_inputs.store(conn, problem)
         actor = f"worker:{worker}"
         solve.start(actor, worker)
-        solve.record_input(actor, digest, position)
+        solve.record_input(actor, digest, position, excluded)
         self.commit(solve)
-        return problem, digest, solve.time_limit
+        return SolveInput(parsed, digest, solve.time_limit)
 
     def solve_input(self, solve_id: str) -> dict:
         """The exact problem a solve ran on (to re-run it)."""
@@ -205,7 +202,8 @@ class Solves(Base):
             unplaced.append({**u, "college": student_college.get(student_of[u["request"]])})
         solve.complete(actor, {k: solution.get(k) for k in ("status", "objective", "metrics",
                                                             "solve_seconds")}
-                       | {"unplaced": unplaced, "assignments": len(assigned)})
+                       | {"unplaced": unplaced, "assignments": len(assigned),
+                          "excluded": solve.excluded})
         self.commit(solve, *changed)
         injected_delay("record")
         return True

@@ -5,8 +5,9 @@ from __future__ import annotations
 from sqlalchemy import JSON, Column, Float, Integer, String, Table, select
 
 from domain.errors import InvalidInput, NotFound
+from domain.placements import Placement
 from domain.students import PlacementRequest, Student
-from placements.base import Base, command
+from placements.base import Base, check_version, command
 from placements.capacity import sites
 from placements.organizations import common
 from placements.paging import Page, page
@@ -43,6 +44,7 @@ placement_requests = Table(
     Column("preferred_sites", JSON, nullable=False),
     Column("placement", String(36)),
     Column("unplaced", JSON),
+    Column("status", String(10), nullable=False),  # open or withdrawn
 )
 
 
@@ -61,6 +63,7 @@ def _request_row(r: PlacementRequest):
         "required_hours": r.required_hours, "earliest_start": r.earliest_start,
         "latest_end": r.latest_end, "priority": r.priority, "group": r.group,
         "preferred_sites": r.preferred_sites, "placement": r.placement, "unplaced": r.unplaced,
+        "status": "withdrawn" if r.withdrawn else "open",
     }
 
 
@@ -111,9 +114,35 @@ class Students(Base):
         self.commit(request)
         return self.placement_request(principal, str(request.id))
 
+    @command
+    def withdraw_request(self, principal: Principal, request_id: str, reason: str,
+                         if_match: int | None = None) -> dict:
+        """The college takes a request back; a live proposal for it is declined with it."""
+        principal.require("coordinator")
+        request = self.load(PlacementRequest, request_id, "placement request")
+        principal.require_org(request.college, "placement request")
+        check_version(request, if_match)
+        request.withdraw(principal.actor, reason)
+        self.commit(request, *self._decline_proposals(principal, request_id, reason))
+        return self.placement_request(principal, request_id)
+
+    def _decline_proposals(self, principal: Principal, request_id: str, reason: str) -> list:
+        from placements.workflow import placements as placements_table
+
+        with self.connection() as conn:
+            ids = [r.id for r in conn.execute(select(placements_table.c.id).where(
+                placements_table.c.request == request_id,
+                placements_table.c.status.in_(("proposed", "requested"))))]
+        declined = []
+        for pid in ids:
+            placement = self.load(Placement, pid, "placement")
+            placement.decline(principal.actor, "college", f"request withdrawn: {reason}")
+            declined.append(placement)
+        return declined
+
     def student(self, principal: Principal, student_id: str) -> dict:
-        row = self.read_row(students, student_id, "student")
-        principal.require("coordinator", "admin", "compliance")
+        principal.require("coordinator", "admin", "compliance")  # before the lookup: a wrong
+        row = self.read_row(students, student_id, "student")   # role learns nothing of ids
         principal.require_org(row["college"], "student")
         return student_view(row)
 
@@ -126,8 +155,8 @@ class Students(Base):
         return Page([student_view(r) for r in p.items], p.next_cursor)
 
     def placement_request(self, principal: Principal, request_id: str) -> dict:
-        row = self.read_row(placement_requests, request_id, "placement request")
         principal.require("coordinator", "admin", "compliance")
+        row = self.read_row(placement_requests, request_id, "placement request")
         principal.require_org(row["college"], "placement request")
         return request_view(row)
 

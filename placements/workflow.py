@@ -92,13 +92,24 @@ class Workflow(Base):
                                self.load(Site, target.site, "site"))
         if broken:
             raise InvalidInput("slot", f"not eligible for this request: {', '.join(broken)}")
-        if req.placement is not None:
+        if req.placement is not None or self._asked(request):
             raise Conflict("the request already holds a placement", code="request_already_placed")
+        if req.withdrawn:
+            raise Conflict("the request has been withdrawn", code="request_withdrawn")
+        self.load(Student, req.student, "student").check_free(target.schedule)
         placement = Placement(principal.actor, str(req.id), req.student, req.college,
                               str(target.id), target.site, target.employer, target.preceptor,
                               "requested", None)
         self.commit(placement)
         return self.placement(principal, str(placement.id))
+
+    def _asked(self, request_id: str) -> bool:
+        """Whether a direct ask of the request is still waiting for the employer (one at a
+        time: the request holds at most one placement)."""
+        with self.connection() as conn:
+            return conn.execute(select(placements.c.id).where(
+                placements.c.request == request_id, placements.c.status == "requested")
+            ).first() is not None
 
     def _own(self, principal: Principal, placement_id: str, if_match: int | None) -> Placement:
         placement = self.load(Placement, placement_id, "placement")

@@ -34,9 +34,10 @@ def worker(burst: bool, name: str | None) -> None:
     from workers.recovery import requeue
 
     jobs = _rq_jobs()
-    jobs.check()
     schema.upgrade(jobs.settings.database_url)
     app = application()
+    app.check_readable()  # an encrypted store without its key: stop now, with one line
+    jobs.check()
     requeued = requeue(app, jobs)
     if requeued:
         click.echo(f"re-enqueued {len(requeued)} lost job(s): {', '.join(requeued)}")

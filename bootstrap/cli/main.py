@@ -12,7 +12,20 @@ from bootstrap.bench import bench
 from bootstrap.cli import db, demo, jobs, server, solve, store
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Commands(click.Group):
+    """The `placements` group: a store this process cannot decode (see build_app) stops any
+    command at start with one line, not a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        from placements.base import StoreUnreadable
+
+        try:
+            return super().invoke(ctx)
+        except StoreUnreadable as e:
+            raise click.ClickException(str(e)) from None
+
+
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Clinical placement and apprenticeship backend.
 

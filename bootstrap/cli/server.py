@@ -1,4 +1,4 @@
-"""`placements serve`, `placements token`: run the API and issue tokens from the command line."""
+"""`placements serve`, `placements token create|list|revoke`: run the API; manage API tokens."""
 
 from __future__ import annotations
 
@@ -19,20 +19,55 @@ def serve(host: str, port: int) -> None:
 
 @click.group()
 def token() -> None:
-    """API tokens."""
+    """API tokens: issue, list, revoke."""
+
+
+def _app():
+    from bootstrap.app import build_app
+
+    return build_app(with_jobs=False)
 
 
 @token.command("create")
 @click.option("--role", required=True,
               type=click.Choice(["coordinator", "employer", "compliance", "admin"]))
 @click.option("--org", default=None, help="organisation id (coordinator and employer roles)")
-def token_create(role: str, org: str | None) -> None:
+@click.option("--label", default=None,
+              help="who holds it (a person or a system); shown as the actor in the audit log")
+def token_create(role: str, org: str | None, label: str | None) -> None:
     """Issue a token; prints the token alone on stdout (it is stored hashed, shown only now)."""
-    from bootstrap.app import build_app
     from domain.errors import DomainError
 
     try:
-        secret, _ = build_app(with_jobs=False).issue_token(OPERATOR, role, org)
+        secret, _ = _app().issue_token(OPERATOR, role, org, label)
     except DomainError as e:
         raise click.ClickException(e.message) from None
     click.echo(secret)
+
+
+@token.command("list")
+def token_list() -> None:
+    """Every token: id, role, organisation, label, created, revoked (never a secret)."""
+    app, cursor = _app(), None
+    while True:
+        page = app.tokens(OPERATOR, 500, cursor)
+        for t in page.items:
+            click.echo("\t".join([t["id"], t["role"], t["organization"] or "-",
+                                  t["label"] or "-", t["created"],
+                                  "revoked" if t["revoked"] else "active"]))
+        cursor = page.next_cursor
+        if cursor is None:
+            return
+
+
+@token.command("revoke")
+@click.argument("token_id")
+def token_revoke(token_id: str) -> None:
+    """Revoke a token by its id: it answers 401 from then on."""
+    from domain.errors import DomainError
+
+    try:
+        _app().revoke_token(OPERATOR, token_id)
+    except DomainError as e:
+        raise click.ClickException(e.message) from None
+    click.echo(f"revoked {token_id}")

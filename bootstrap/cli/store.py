@@ -47,8 +47,10 @@ def replay() -> None:
 def verify_log(as_json: bool, checkpoint: str | None) -> None:
     """Recompute the hash chain over the whole log; exit 1 at the first position that fails.
 
-    Prints `ok: N events, head <sha256>` and the latest checkpoint (copy it off-site), or the
-    first failing position, what failed there and the last checkpoint that still holds.
+    Prints `ok: N events, head POSITION:SHA256`: keep that line's head off-site and pass it as
+    --checkpoint next time. On a failure: the first failing position, what failed there, the
+    head verified before it (with its position) and the last checkpoint that still holds. It
+    hashes the stored bytes, so it needs no cipher key.
     """
     from bootstrap.app import build_app
     from placements import ledger
@@ -58,18 +60,18 @@ def verify_log(as_json: bool, checkpoint: str | None) -> None:
         offsite = ledger.Checkpoint.parse(checkpoint) if checkpoint else None
     except ValueError as e:
         raise click.BadParameter(str(e), param_hint="--checkpoint") from None
-    result = build_app(with_jobs=False).verify_log(OPERATOR, offsite)
+    result = build_app(with_jobs=False, decode=False).verify_log(OPERATOR, offsite)
     if as_json:
         click.echo(json.dumps(result.as_dict()))
     elif result.ok:
-        click.echo(f"ok: {result.events} events, head {result.head}")
-        last = result.last_good_checkpoint
-        if last:
-            click.echo(f"latest checkpoint (copy it off-site): {last.position}:{last.digest}")
+        click.echo(f"ok: {result.events} events, head {result.keep}")
+        click.echo(f"keep the head off-site (it vouches for every event up to position "
+                   f"{result.head_position}); check against it with --checkpoint {result.keep}")
     else:
         click.echo(f"failed at position {result.failed_position}: {result.problem}: "
                    f"{ledger.PROBLEMS[result.problem]}")
         last = result.last_good_checkpoint
-        click.echo(f"{result.events} events verified before it; last checkpoint that still "
-                   f"holds: {f'{last.position}:{last.digest}' if last else 'none'}")
+        click.echo(f"{result.events} events verified before it, head {result.keep}; last "
+                   f"checkpoint that still holds: "
+                   f"{f'{last.position}:{last.digest}' if last else 'none'}")
     raise SystemExit(0 if result.ok else 1)

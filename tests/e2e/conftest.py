@@ -1,4 +1,10 @@
-"""Fixtures for end-to-end tests: real `placements worker` processes on the real Redis."""
+"""Fixtures for end-to-end tests: real `placements worker` processes on the real Redis.
+
+Waits are bounded by what the system promises, not by a guess at the machine's speed: a worker
+counts as started once it has registered in Redis (a cold start imports OR-Tools and friends,
+13 s of wall clock measured on a loaded 2-core machine), and a job gets as long as its own RQ
+timeout (the solve time limit plus JOB_SLACK) before a test gives up on it.
+"""
 
 from __future__ import annotations
 
@@ -20,9 +26,12 @@ from placements.app import PlacementsApp
 from placements.principals import OPERATOR
 from placements.settings import Settings
 from tests.conftest import empty_database
-from workers.job_queue import RQJobs
+from workers.job_queue import JOB_SLACK, RQJobs, redis_connection
 
 PLACEMENTS = str(Path(sys.executable).parent / "placements")  # the installed console script
+SOLVE_TIME_LIMIT = 20  # seconds, for the workers of these tests
+JOB_WAIT = SOLVE_TIME_LIMIT + JOB_SLACK  # the RQ timeout of one job
+WORKER_START = 120.0  # seconds for a worker process to import, recover and register
 
 
 def parent(pid: int) -> int | None:
@@ -48,7 +57,24 @@ class Workers:
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         )
         self.procs.append(proc)
+        self.wait_ready(proc, name)
         return proc
+
+    def wait_ready(self, proc: subprocess.Popen, name: str) -> None:
+        """Until the worker has registered in Redis, so a test's waits start when it can take
+        jobs; a worker that exits instead fails the test at once, with what it printed."""
+        from rq import Worker
+
+        connection = redis_connection(self.env["REDIS_URL"])
+        key = Worker.redis_worker_namespace_prefix + name
+
+        def ready() -> bool:
+            if proc.poll() is not None:
+                raise AssertionError(f"worker {name} exited with {proc.returncode}: "
+                                     f"{proc.stderr.read().decode(errors='replace')}")
+            return Worker.find_by_key(key, connection=connection) is not None
+
+        wait_for(ready, timeout=WORKER_START)
 
     @staticmethod
     def kill(proc: subprocess.Popen) -> None:
@@ -78,7 +104,8 @@ def rq_app(pg_url: str, redis_url: str) -> Iterator[PlacementsApp]:
     import redis
 
     redis.Redis.from_url(redis_url).flushdb()
-    settings = Settings(database_url=pg_url, redis_url=redis_url, solve_time_limit=20)
+    settings = Settings(database_url=pg_url, redis_url=redis_url,
+                        solve_time_limit=SOLVE_TIME_LIMIT)
     app = PlacementsApp(settings)
     app.jobs = RQJobs(settings)
     empty_database(app)
@@ -97,7 +124,7 @@ def workers(rq_app: PlacementsApp) -> Iterator[Workers]:
     pool.stop_all()
 
 
-def wait_for(predicate, timeout: float = 60.0, every: float = 0.2):
+def wait_for(predicate, timeout: float = JOB_WAIT, every: float = 0.2):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = predicate()

@@ -35,6 +35,7 @@ ROUTES = [
     ("GET", "/v1/placement-requests", ("admin", "compliance", "coordinator")),
     ("POST", "/v1/placement-requests", ("coordinator",)),
     ("GET", "/v1/placement-requests/<request_id>", ("admin", "compliance", "coordinator")),
+    ("POST", "/v1/placement-requests/<request_id>/withdraw", ("coordinator",)),
     ("GET", "/v1/placements", ROLES),
     ("POST", "/v1/placements", ("coordinator",)),
     ("GET", "/v1/placements/<placement_id>", ROLES),
@@ -88,6 +89,7 @@ BODIES = {
     "/v1/tokens": {"role": "compliance"},
     "/v1/sites": {"name": "X", "location": {"lat": 37.9, "lon": -122.5}},
     "/v1/slots/<slot_id>/withdraw": {"reason": "closed"},
+    "/v1/placement-requests/<request_id>/withdraw": {"reason": "left"},
     "/v1/slots/<slot_id>/capacity": {"capacity": 1, "reason": "leave"},
     "/v1/students": {"name": "X", "home": {"lat": 37.9, "lon": -122.5}},
     "/v1/placements/<placement_id>/cancel": {"reason": "moved"},
@@ -102,7 +104,7 @@ def body_for(rule: str, w: dict) -> dict:
     if rule == "/v1/slots":
         return {"site": w["site_id"], "discipline": "RN", "capacity": 1,
                 "start_date": "2027-01-11", "end_date": "2027-02-11", "weekdays": [2],
-                "shift_start": "07:00", "shift_end": "15:00", "hours": 64}
+                "shift_start": "07:00", "shift_end": "15:00", "hours": 40}
     if rule == "/v1/placement-requests":
         return {"student": w["student_id"], "discipline": "RN", "required_hours": 60,
                 "earliest_start": "2027-01-04", "latest_end": "2027-05-28"}
@@ -137,6 +139,7 @@ OTHER_ORG = [  # (method, rule, the role of the *other* organisation that must n
     ("POST", "/v1/slots/<slot_id>/capacity", "other_employer"),
     ("GET", "/v1/students/<student_id>", "other_coordinator"),
     ("GET", "/v1/placement-requests/<request_id>", "other_coordinator"),
+    ("POST", "/v1/placement-requests/<request_id>/withdraw", "other_coordinator"),
     ("GET", "/v1/placements/<placement_id>", "other_coordinator"),
     ("GET", "/v1/placements/<placement_id>", "other_employer"),
     ("POST", "/v1/placements/<placement_id>/confirm", "other_coordinator"),

@@ -139,7 +139,8 @@ def test_realistic_scenario_verifies_and_replays_to_equal_tables(app, monkeypatc
     assert snapshot(app) == live
     out = cli_verify(app, monkeypatch)
     assert out.exit_code == 0, out.output
-    assert out.output.splitlines()[0] == f"ok: {result.events} events, head {result.head}"
+    assert out.output.splitlines()[0] == (f"ok: {result.events} events, "
+                                          f"head {result.head_position}:{result.head}")
 
 
 def test_an_altered_event_is_found_at_its_position(app, client, consortium, monkeypatch):

@@ -46,7 +46,8 @@ def test_fifty_clients_never_overfill(app, consortium, server):
     # Two slots share the preceptor on Mondays: together they may hold 3 at one moment.
     slots = [post(server, "/v1/slots", t["employer"], {**SLOT, "site": site["id"],
                                                        "capacity": cap, **extra}).json()
-             for cap, extra in ((3, {}), (2, {"preceptor": preceptor["id"], "weekdays": [0]}),
+             for cap, extra in ((3, {}),
+                                (2, {"preceptor": preceptor["id"], "weekdays": [0], "hours": 64}),
                                 (2, {"preceptor": preceptor["id"], "weekdays": [0, 2]}))]
     placements = []
     for i in range(CLIENTS):

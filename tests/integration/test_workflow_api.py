@@ -20,7 +20,7 @@ def test_admin_registers_organisations_and_issues_tokens(client, consortium):
                          headers=consortium.headers("admin")))
     assert ok(client.get(f"/v1/organizations/{org['id']}",
                          headers=consortium.headers("compliance")), 200) == org
-    token = ok(client.post("/v1/tokens", json={"role": "coordinator", "org": org["id"]},
+    token = ok(client.post("/v1/tokens", json={"role": "coordinator", "organization": org["id"]},
                            headers=consortium.headers("admin")))
     mine = client.get("/v1/students", headers={"Authorization": f"Bearer {token['token']}"})
     assert ok(mine, 200)["items"] == []
