@@ -38,6 +38,17 @@ class SolvePiecesSchema(Schema):
     total = fields.Integer()
 
 
+class SolveStageSchema(Schema):
+    name = fields.String(metadata={"enum": ["L1", "L2", "L3"]})
+    status = fields.String(metadata={"enum": ["OPTIMAL", "WITHIN_GAP", "FEASIBLE",
+                                              "TIME_LIMIT"]})
+    seconds = fields.Float()
+    gap = fields.Float(allow_none=True, metadata={"description": "(bound - objective) / bound"})
+    objective = fields.Float()
+    bound = fields.Float(allow_none=True)
+    piece = fields.Integer(metadata={"description": "a split solve's piece that settled it"})
+
+
 class SolveSchema(Schema):
     id = fields.String()
     version = fields.Integer()
@@ -52,6 +63,8 @@ class SolveSchema(Schema):
     objective = fields.Dict(allow_none=True)
     metrics = fields.Dict(allow_none=True)
     solve_seconds = fields.Float(allow_none=True)
+    stages = fields.List(fields.Nested(SolveStageSchema), metadata={
+        "description": "the solver's stages: settled so far while running, all once done"})
     unplaced = fields.List(fields.Nested(SolveUnplacedSchema))
     excluded = fields.List(fields.Nested(SolveExcludedSchema), metadata={
         "description": "records left out of the solve because they would make it invalid"})

@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 DAY = timedelta(days=1)
+# A schedule's dates stay a few weeks clear of the calendar's ends, where the date arithmetic of
+# sessions (a night shift's next day, the weeks around a boundary) would leave it.
+FIRST_DATE, LAST_DATE = date(1900, 1, 1), date(9998, 12, 31)
 WEEK_MINUTES = 7 * 24 * 60
 
 
@@ -30,11 +33,15 @@ def _time(value: str | time, field: str) -> time:
 
 def _date(value: str | date, field: str) -> date:
     if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise ValueError(f"{field}: not an ISO date: {value!r}") from None
+        day = value
+    else:
+        try:
+            day = date.fromisoformat(str(value))
+        except ValueError:
+            raise ValueError(f"{field}: not an ISO date: {value!r}") from None
+    if not FIRST_DATE <= day <= LAST_DATE:
+        raise ValueError(f"{field}: out of range ({FIRST_DATE} to {LAST_DATE}): {day}")
+    return day
 
 
 def _weekdays(values: Iterable[int], field: str) -> frozenset[int]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import JSON, Column, Float, Integer, String, Table, Text, select
+from sqlalchemy import JSON, Column, Float, Integer, String, Table, Text, select, update
 
 from domain.errors import InvalidInput, NotFound, Unavailable
 from domain.organizations import Organization
@@ -41,6 +41,16 @@ solves = Table(
     Column("pieces", Integer),
     Column("result", JSON),
     Column("error", Text),
+)
+
+
+# Job bookkeeping, not a projection: the stages a running solve has settled so far (solver
+# progress, not a domain change); the completed solution carries its own.
+solve_progress = Table(
+    "solve_progress", metadata,
+    Column("solve", String(36), primary_key=True),
+    Column("stages", JSON, nullable=False),
+    info={"projected": False},
 )
 
 
@@ -101,10 +111,14 @@ class Solves(Base):
 
     def _solve_views(self, principal: Principal, rows: list[dict]) -> list[dict]:
         split = [r["id"] for r in rows if r["pieces"]]
-        done = {}
-        if split:
+        running = [r["id"] for r in rows if r["status"] == "running"]
+        done, progress = {}, {}
+        if split or running:
             with self.connection() as conn:
-                done = pieces.done_counts(conn, split)
+                done = pieces.done_counts(conn, split) if split else {}
+                progress = dict(conn.execute(
+                    select(solve_progress.c.solve, solve_progress.c.stages)
+                    .where(solve_progress.c.solve.in_(running))).all()) if running else {}
         views = []
         for row in rows:
             result = row["result"] or {}
@@ -121,6 +135,8 @@ class Solves(Base):
                 if row["pieces"] else None,
                 "solver_status": result.get("status"), "objective": result.get("objective"),
                 "metrics": result.get("metrics"), "solve_seconds": result.get("solve_seconds"),
+                # Settled so far while it runs; the solution's once done.
+                "stages": result.get("stages") or progress.get(row["id"], []),
                 "unplaced": unplaced, "excluded": excluded, "error": row["error"]})
         return views
 
@@ -201,7 +217,7 @@ class Solves(Base):
             changed.append(request)
             unplaced.append({**u, "college": student_college.get(student_of[u["request"]])})
         solve.complete(actor, {k: solution.get(k) for k in ("status", "objective", "metrics",
-                                                            "solve_seconds")}
+                                                            "solve_seconds", "stages")}
                        | {"unplaced": unplaced, "assignments": len(assigned),
                           "excluded": solve.excluded})
         self.commit(solve, *changed)
@@ -209,6 +225,21 @@ class Solves(Base):
         return True
 
     @command
+    def report_stage(self, solve_id: str, stage: dict) -> None:
+        """A stage the worker settled (solver/report.py's record), shown while the solve runs.
+        A piece of a split solve reports its own stages, tagged with the piece; a whole solve's
+        L1 starts the list afresh (a retried attempt's)."""
+        row = solve_progress.c
+        with self.engine.begin() as conn:
+            stages = conn.execute(select(row.stages).where(row.solve == solve_id)).scalar()
+            if stages is not None and stage["name"] == "L1" and "piece" not in stage:
+                stages = []
+            if stages is None:
+                conn.execute(solve_progress.insert().values(solve=solve_id, stages=[stage]))
+            else:
+                conn.execute(update(solve_progress).where(row.solve == solve_id)
+                             .values(stages=[*stages, stage]))
+
     def fail_solve(self, solve_id: str, worker: str, error: str) -> None:
         solve = self.load(Solve, solve_id, "solve")
         solve.fail(f"worker:{worker}", error[:2000])

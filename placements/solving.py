@@ -97,7 +97,8 @@ def run_solve(app: PlacementsApp, worker: str, solve_id: str) -> str:
             return f"split into {len(pieces)} pieces"
         return "nothing to do: another attempt finished, split or restarted the solve"
     injected_delay()
-    solution = solve(begun.problem, time_limit=begun.time_limit)
+    solution = solve(begun.problem, time_limit=begun.time_limit,
+                     progress=lambda stage: app.report_stage(solve_id, stage))
     recorded = app.record_solution(solve_id, worker, begun.problem, solution)
     return "recorded" if recorded else "already recorded by another attempt"
 
@@ -109,7 +110,9 @@ def run_piece(app: PlacementsApp, worker: str, solve_id: str, piece: int) -> str
     if work is None:
         return "nothing to do: the solve is finished or the piece stored"
     injected_delay()
-    result = solve_piece(work.problem, work.requests, work.time_limit)
+    result = solve_piece(work.problem, work.requests, work.time_limit,
+                         progress=lambda stage: app.report_stage(solve_id,
+                                                                 {**stage, "piece": piece}))
     if app.store_piece(solve_id, piece, result):
         # Should this enqueue be lost (worker killed, Redis blinked), recovery enqueues the
         # join of a solve whose pieces are all stored.

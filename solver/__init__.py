@@ -5,6 +5,7 @@
 """
 
 from solver.allocate import solve
-from solver.instance import Problem, ProblemError, parse_problem
+from solver.instance import Problem, ProblemError
+from solver.parse import parse_problem
 
 __all__ = ["Problem", "ProblemError", "parse_problem", "solve"]

@@ -25,8 +25,9 @@ from solver.greedy import fill, placed_requests
 from solver.instance import Problem
 from solver.objectives import value
 from solver.reasons import explain
+from solver.report import NAMES, Progress, StageRecord, combine
 from solver.rules import distance_km, eligibility
-from solver.solution import FORMAT, metrics, min_college_rate
+from solver.solution import FORMAT, lowest_rate, metrics, min_college_rate
 from solver.stages import Stages
 
 log = logging.getLogger(__name__)
@@ -50,19 +51,28 @@ def plan(problem: Problem, pieces: int) -> list[list[str]]:
 
 
 def solve(problem: Problem, time_limit: float = 60.0, workers: int = 1,
-          parallel: int | None = None) -> dict:
+          parallel: int | None = None, progress: Progress | None = None) -> dict:
     """Solve in this process: `workers` CP-SAT search workers per model, `parallel` parts at
-    once (default: one per core)."""
+    once (default: one per core); `progress` is called with each stage's record as it
+    settles."""
     started = time.perf_counter()
-    piece = solve_piece(problem, list(problem.requests), time_limit, workers, parallel)
+    piece = solve_piece(problem, list(problem.requests), time_limit, workers, parallel,
+                        progress)
     return join(problem, [piece], time.perf_counter() - started)
 
 
 def solve_piece(problem: Problem, requests: list[str], time_limit: float, workers: int = 1,
-                parallel: int | None = None) -> dict:
+                parallel: int | None = None, progress: Progress | None = None) -> dict:
     """Settle the stages for these requests (whole parts of `problem`); a JSON-able result for
     `join`."""
     started = time.perf_counter()
+    records: list[StageRecord] = []
+
+    def settled(record: StageRecord) -> None:
+        records.append(record)
+        if progress is not None:
+            progress(record.as_json())
+
     parallel = parallel or os.cpu_count() or 1
     deadline = started + time_limit * (1 - FINISH_SHARE)
     chosen = set(requests)
@@ -80,27 +90,25 @@ def solve_piece(problem: Problem, requests: list[str], time_limit: float, worker
         stages = Stages(f, workers)
         return f, stages, stages.placed(l1_shares.until(len(part.requests)))
 
-    # GLOP and CP-SAT release the GIL while they solve, so parts are settled side by side.
+    # The backends release the GIL while they solve, so parts are settled side by side.
     with ThreadPoolExecutor(max_workers=parallel) as pool:
-        settled = list(pool.map(first_stage, parts))
+        settled_parts = list(pool.map(first_stage, parts))
     l1_seconds = time.perf_counter() - started
-    bound = sum(s.bound for _, _, s in settled if s is not None)
+    solved = [(f, stages, s.values) for f, stages, s in settled_parts if s is not None]
+    settled(combine("L1", [stages.records[0] for _, stages, _ in solved], l1_seconds))
 
-    solved = [(f, stages, s.values) for f, stages, s in settled if s is not None]
-    empty = [(f, []) for f, stages, _ in settled if stages is None]
+    empty = [(f, []) for f, stages, _ in settled_parts if stages is None]
     if len(chosen) <= GLOBAL_LIMIT and len(solved) > 1:
         # Over the whole piece, requests with no eligible slot included: explained there once.
-        finals = [_over_the_piece(sub, eligible, solved, deadline, workers)]
+        f, stages, values = _over_the_piece(sub, eligible, solved, workers)
+        halfway = time.perf_counter() + max(0.0, deadline - time.perf_counter()) / 2
+        values = stages.fairness(values, halfway)
+        settled(stages.records[-1])
+        values = stages.preferences(values, deadline)
+        settled(stages.records[-1])
+        finals = [(f, values)]
     else:
-        shares = _Shares(deadline, parallel, sum(len(f.problem.requests) for f, _, _ in solved))
-
-        def later_stages(item):
-            f, stages, values = item
-            return f, _fair_and_preferred(stages, values, shares.until(len(f.problem.requests)))
-
-        with ThreadPoolExecutor(max_workers=parallel) as pool:
-            finals = empty + list(pool.map(later_stages, solved))
-
+        finals = empty + _part_by_part(sub, solved, deadline, parallel, settled)
     log.debug("stages done %.1f s after the start (deadline %.1f s)",
               time.perf_counter() - started, deadline - started)
     assignment: dict[str, str] = {}
@@ -115,8 +123,10 @@ def solve_piece(problem: Problem, requests: list[str], time_limit: float, worker
         unplaced += explain(f, values, [r for r in f.problem.requests if r not in placed],
                             problem)
     log.debug("piece done %.1f s after the start", time.perf_counter() - started)
-    return {"assignments": assignment, "unplaced": unplaced, "bound": bound,
-            "l1_seconds": round(l1_seconds, 3)}
+    l1 = records[0]
+    return {"assignments": assignment, "unplaced": unplaced, "bound": l1.bound,
+            "l1_seconds": round(l1_seconds, 3),
+            "stages": [vars(r) for r in records]}
 
 
 def join(problem: Problem, pieces: list[dict], seconds: float) -> dict:
@@ -127,6 +137,12 @@ def join(problem: Problem, pieces: list[dict], seconds: float) -> dict:
                       key=lambda u: order[u["request"]])
     l1 = sum(problem.requests[r].priority for r in assignment)
     bound = sum(piece["bound"] for piece in pieces)
+    stages = [combine(name, [StageRecord(**piece["stages"][i]) for piece in pieces],
+                      max(piece["stages"][i]["seconds"] for piece in pieces))
+              for i, name in enumerate(("L1", "L2", "L3"))]
+    if len(pieces) > 1:  # L2 over the whole, as the solution states it
+        stages[1] = combine("L2", [StageRecord(**p["stages"][1]) for p in pieces],
+                            stages[1].seconds, lowest_rate(problem, assignment))
     return {
         "format": FORMAT,
         # Every bound added up is proven, so reaching it is a proof.
@@ -140,6 +156,7 @@ def join(problem: Problem, pieces: list[dict], seconds: float) -> dict:
         "solve_seconds": round(seconds, 3),
         # When L1 was settled (proven, if status is OPTIMAL): the slowest piece's.
         "l1_seconds": max((piece["l1_seconds"] for piece in pieces), default=0.0),
+        "stages": [s.as_json() for s in stages],
     }
 
 
@@ -162,9 +179,9 @@ class _Shares:
         return now + max(0.0, self.deadline - now) * share
 
 
-def _over_the_piece(sub: Problem, eligible: dict[str, list[str]], solved: list, deadline: float,
-                    workers: int) -> tuple[Formulation, list[int]]:
-    """L2 and L3 over all the parts at once, each part's L1 kept."""
+def _over_the_piece(sub: Problem, eligible: dict[str, list[str]], solved: list, workers: int
+                    ) -> tuple[Formulation, Stages, list[int]]:
+    """The whole piece as one formulation, with each part's L1 kept, for L2 and L3 over it."""
     f = build(sub, eligible)
     stages = Stages(f, workers)
     values = [0] * f.size
@@ -173,11 +190,35 @@ def _over_the_piece(sub: Problem, eligible: dict[str, list[str]], solved: list, 
             if x:
                 values[f.var_of[(pf.members[v][0], pf.slot_of[v])]] = 1
     stages.settle_level(l1=value(stages.weights, values))
-    return f, _fair_and_preferred(stages, values, deadline)
+    return f, stages, values
 
 
-def _fair_and_preferred(stages: Stages, values: list[int], deadline: float) -> list[int]:
-    """L2 then L3 in the time left (shared equally)."""
-    halfway = time.perf_counter() + max(0.0, deadline - time.perf_counter()) / 2
-    values = stages.fairness(values, halfway)
-    return stages.preferences(values, deadline)
+def _part_by_part(sub: Problem, solved: list, deadline: float, parallel: int, settled
+                  ) -> list:
+    """L2 then L3 part by part, side by side: L2 in the first half of the time left."""
+    began = time.perf_counter()
+    halfway = began + max(0.0, deadline - began) / 2
+    requests = sum(len(f.problem.requests) for f, _, _ in solved)
+
+    def stage(name: str, until: float, items: list) -> list:
+        shares = _Shares(until, parallel, requests)
+
+        def one(item):
+            f, stages, values = item
+            return f, stages, getattr(stages, name)(values, shares.until(
+                len(f.problem.requests)))
+
+        started = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=parallel) as pool:
+            done = list(pool.map(one, items))
+        rate = None
+        if name == "fairness" and (requests < len(sub.requests) or len(done) > 1):
+            # Over the piece (every college's requests, in every part), not one part's.
+            rate = lowest_rate(sub, {r: f.slot_of[v] for f, _, values in done
+                                     for v, x in enumerate(values) if x for r in f.members[v]})
+        settled(combine(NAMES[name], [s.records[-1] for _, s, _ in done],
+                        time.perf_counter() - started, rate))
+        return done
+
+    done = stage("preferences", deadline, stage("fairness", halfway, solved))
+    return [(f, values) for f, _, values in done]

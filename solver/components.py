@@ -5,11 +5,16 @@ meet. Each part can be solved alone and the solutions joined: L1 is the sum over
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date
 
 from solver.instance import Problem
 
-DAY = timedelta(days=1)
+
+def within_a_day(first_a: date, last_a: date, first_b: date, last_b: date) -> bool:
+    """Whether two date ranges meet, with a day's slack (a night shift reaches into the next
+    day). On ordinals, so the ends of the calendar (0001-01-01, 9999-12-31) are ranges too."""
+    return (first_a.toordinal() - 1 <= last_b.toordinal()
+            and first_b.toordinal() - 1 <= last_a.toordinal())
 
 
 @dataclass(frozen=True)
@@ -49,8 +54,7 @@ def _linked_requests(problem: Problem) -> list[list[str]]:
     for requests in by_student.values():
         for i, a in enumerate(requests):
             for b in requests[i + 1:]:
-                if (a.earliest_start - DAY <= b.latest_end
-                        and b.earliest_start - DAY <= a.latest_end):
+                if within_a_day(a.earliest_start, a.latest_end, b.earliest_start, b.latest_end):
                     linked.append([a.id, b.id])
     return linked
 
@@ -74,7 +78,7 @@ def components(problem: Problem, eligible: dict[str, list[str]]) -> list[Compone
         for i, a in enumerate(slots):
             for b in slots[i + 1:]:
                 sa, sb = problem.slots[a].schedule, problem.slots[b].schedule
-                if sa.start_date - DAY <= sb.end_date and sb.start_date - DAY <= sa.end_date:
+                if within_a_day(sa.start_date, sa.end_date, sb.start_date, sb.end_date):
                     uf.union("s:" + a, "s:" + b)
     parts: dict[str, tuple[set[str], set[str]]] = {}
     for key in list(uf.parent):

@@ -26,7 +26,8 @@ log = logging.getLogger(__name__)
 class StageResult:
     values: list[int]        # 0/1 per variable of the formulation
     status: str              # OPTIMAL / FEASIBLE
-    bound: int               # proven, over the model's free variables (the held ones as held)
+    # Proven, over the model's free variables (the held ones as held); None when unknown.
+    bound: int | None
 
 
 @dataclass
@@ -47,6 +48,7 @@ class Model:
         self.free = list(range(f.size)) if free is None else sorted(free)
         self.base = base if base is not None else [0] * f.size
         self.model = cp_model.CpModel()
+        self.solver = cp_model.CpSolver()
         self.x = {v: self.model.new_bool_var(f"x{v}") for v in self.free}
         self.held_ones = [v for v, value in enumerate(self.base) if value and v not in self.x]
         # What the held variables take of each row they share with a free one.
@@ -94,17 +96,23 @@ class Model:
                                                      [c for _, c in free])
             self.model.add(placed + FAIRNESS_SCALE * held >= n * z)
 
-    def _solve(self, coefs: list[int] | None, hint: list[int], time_limit: float
-               ) -> StageResult | None:
-        """Maximise Σ coefs·x (or z, for L2) from the hint; None when no solution came in time."""
+    def stop(self) -> None:
+        """End the search now (from another thread), keeping what it found."""
+        self.solver.stop_search()
+
+    def _solve(self, coefs: list[int] | None, hint: list[int], time_limit: float,
+               rel_gap: float = 0.0) -> StageResult | None:
+        """Maximise Σ coefs·x (or z, for L2) from the hint, until proven within `rel_gap`;
+        None when no solution came in time."""
         if coefs is not None:
             self.model.maximize(cp_model.LinearExpr.weighted_sum(
                 [self.x[v] for v in self.free], [coefs[v] for v in self.free]))
         self.model.clear_hints()
         for v in self.free:
             self.model.add_hint(self.x[v], hint[v])
-        solver = cp_model.CpSolver()
+        solver = self.solver
         solver.parameters.max_time_in_seconds = max(0.05, time_limit)
+        solver.parameters.relative_gap_limit = rel_gap
         solver.parameters.num_workers = self.workers
         # The LP relaxation is what proves these assignment-like models optimal fast.
         solver.parameters.linearization_level = 2
@@ -120,17 +128,20 @@ class Model:
         return StageResult(values, solver.status_name(status),
                            int(solver.best_objective_bound + 1e-6) + held)
 
-    def placed(self, hint: list[int], time_limit: float) -> StageResult | None:
+    def placed(self, hint: list[int], time_limit: float, rel_gap: float = 0.0
+               ) -> StageResult | None:
         """L1: the most weighted placements."""
-        return self._solve(self.goals.weights, hint, time_limit)
+        return self._solve(self.goals.weights, hint, time_limit, rel_gap)
 
-    def fairness(self, hint: list[int], time_limit: float) -> StageResult | None:
+    def fairness(self, hint: list[int], time_limit: float, rel_gap: float = 0.0
+                 ) -> StageResult | None:
         """L2: the lowest college placement rate, scaled to 1/FAIRNESS_SCALE."""
         self.z = self.model.new_int_var(0, FAIRNESS_SCALE, "lowest_rate")
         self._lowest_rate_at_least(self.z)
         self.model.maximize(self.z)
-        return self._solve(None, hint, time_limit)
+        return self._solve(None, hint, time_limit, rel_gap)
 
-    def preferences(self, hint: list[int], time_limit: float) -> StageResult | None:
+    def preferences(self, hint: list[int], time_limit: float, rel_gap: float = 0.0
+                    ) -> StageResult | None:
         """L3: keep unlocked existing assignments, prefer listed sites, shorten travel."""
-        return self._solve(self.goals.scores, hint, time_limit)
+        return self._solve(self.goals.scores, hint, time_limit, rel_gap)

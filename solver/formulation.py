@@ -11,14 +11,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import timedelta
 from functools import cached_property, lru_cache
 
 from domain.schedule import Schedule, moment_sets, simultaneous
+from solver.components import within_a_day
 from solver.instance import Problem
 
 Choice = tuple[str, str]  # (request id, slot id)
-DAY = timedelta(days=1)
 
 
 @dataclass
@@ -164,9 +163,9 @@ def student_at_one_moment(f: Formulation) -> None:
     for requests in requests_of.values():
         for i, a in enumerate(requests):
             for b in requests[i + 1:]:
-                if (a.latest_end + DAY < b.earliest_start
-                        or b.latest_end + DAY < a.earliest_start):
-                    continue  # a day's slack: a night shift reaches into the next day
+                if not within_a_day(a.earliest_start, a.latest_end, b.earliest_start,
+                                    b.latest_end):
+                    continue
                 mine: dict[Schedule, list[int]] = defaultdict(list)
                 for u in by_request[a.id]:
                     mine[schedule[u]].append(u)

@@ -1,5 +1,6 @@
 """Greedy placement over a formulation: the first-come-first-served baseline, the warm start
-(hint) for CP-SAT, and the repair pass that fills any seat a time-limited solve left open."""
+(hint) for CP-SAT, the repair pass that fills any seat a time-limited solve left open, and the
+moves that start L3 (each placed request to a better slot with room)."""
 
 from __future__ import annotations
 
@@ -34,6 +35,11 @@ class Loads:
         for i in self.of_var[v]:
             self.load[i] += self.f.at_most[i][0][v]
 
+    def drop(self, v: int) -> None:
+        self.values[v] = 0
+        for i in self.of_var[v]:
+            self.load[i] -= self.f.at_most[i][0][v]
+
 
 def placed_requests(f: Formulation, values: list[int]) -> set[str]:
     return {r for v, value in enumerate(values) if value for r in f.members[v]}
@@ -66,3 +72,24 @@ def warm_start(f: Formulation) -> list[int]:
     order = sorted(f.problem.requests, key=lambda r: (-f.problem.requests[r].priority,
                                                       choices.get(r, 0)))
     return fill(f, order)
+
+
+def better_moves(f: Formulation, scores: list[int], values: list[int]) -> list[int]:
+    """Each placed request (a cohort as one) moved, in turn, to its best-scoring slot that has
+    room once it has left its own, until no move scores higher. Who is placed does not change,
+    so L1 and L2 stay as they are; locked variables stay."""
+    loads = Loads(f, values)
+    moved = True
+    while moved:
+        moved = False
+        for u in [v for v, x in enumerate(loads.values) if x and v not in f.fixed]:
+            better = sorted((w for w in f.vars_of.get(f.members[u][0], ())
+                             if scores[w] > scores[u] and f.members[w] == f.members[u]),
+                            key=lambda w: -scores[w])
+            if not better:
+                continue
+            loads.drop(u)
+            target = next((w for w in better if loads.fits(w)), u)
+            loads.take(target)
+            moved = moved or target != u
+    return loads.values

@@ -1,9 +1,9 @@
 """The `placements-problem/1` file as dataclasses, with validation naming each error's JSON path.
 
-`parse_problem(data)` returns a `Problem` or raises `ProblemError` whose `errors` are lines like
-`requests[3].student: unknown student 'st9'`. Structural checks come first (types, ids,
-references, dates, times); the hard-constraint checks of locked `existing` entries (H7) come
-after, in solver/locked.py, because they need eligibility.
+`read_problem(data)` returns a `Problem` or raises `ProblemError` whose `errors` are lines like
+`requests[3].student: unknown student 'st9'`: the structural checks (types, ids, references,
+dates, times). The hard-constraint checks of locked `existing` entries (H7) need eligibility, so
+they come after, in solver/locked.py; solver/parse.py's `parse_problem` does both.
 """
 
 from __future__ import annotations
@@ -215,10 +215,8 @@ def _date(r: _Reader, obj: dict, key: str, path: str) -> date | None:
         return None
 
 
-def parse_problem(data: object) -> Problem:
-    """Read and validate a `placements-problem/1` structure."""
-    from solver.locked import check_locked
-
+def read_problem(data: object) -> Problem:
+    """Read a `placements-problem/1` structure and check its structure."""
     r = _Reader()
     if not isinstance(data, dict):
         raise ProblemError(["$: expected a JSON object"])
@@ -360,8 +358,4 @@ def parse_problem(data: object) -> Problem:
 
     if r.errors:
         raise ProblemError(r.errors)
-    problem = Problem(colleges, sites, preceptors, slots, students, requests, existing, data)
-    errors = check_locked(problem)
-    if errors:
-        raise ProblemError(errors)
-    return problem
+    return Problem(colleges, sites, preceptors, slots, students, requests, existing, data)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from solver.instance import Problem
+from solver.objectives import FAIRNESS_SCALE
 
 FORMAT = "placements-solution/1"
 
@@ -28,12 +29,24 @@ def metrics(problem: Problem, assignment: dict[str, str],
     }
 
 
-def min_college_rate(problem: Problem, assignment: dict[str, str]) -> float:
-    """L2: the lowest placement rate (placed ÷ requested) among the colleges with requests."""
+def _college_counts(problem: Problem, assignment: dict[str, str]
+                    ) -> list[tuple[int, int]]:
+    """(placed, requested) for every college with requests."""
     requested: dict[str, int] = {}
     placed: dict[str, int] = {}
     for r in problem.requests.values():
         college = problem.students[r.student].college
         requested[college] = requested.get(college, 0) + 1
         placed[college] = placed.get(college, 0) + (r.id in assignment)
-    return round(min((placed[c] / n for c, n in requested.items()), default=1.0), 4)
+    return [(placed[c], n) for c, n in requested.items()]
+
+
+def min_college_rate(problem: Problem, assignment: dict[str, str]) -> float:
+    """L2: the lowest placement rate (placed ÷ requested) among the colleges with requests."""
+    return round(min((k / n for k, n in _college_counts(problem, assignment)), default=1.0), 4)
+
+
+def lowest_rate(problem: Problem, assignment: dict[str, str]) -> int:
+    """L2 of an assignment as the stages count it: the lowest rate, scaled and rounded down."""
+    return min((FAIRNESS_SCALE * k // n for k, n in _college_counts(problem, assignment)),
+               default=FAIRNESS_SCALE)

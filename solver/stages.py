@@ -1,18 +1,22 @@
 """The lexicographic stages over one formulation: settle L1, then L2 with L1 kept, then L3 with
 both kept.
 
-Each stage starts from the LP relaxation of its objective (solver/relaxation.py) and the current
-assignment. A formulation of up to WHOLE_LIMIT variables goes to CP-SAT whole, which proves
-such models optimal in seconds. A larger one is settled neighbourhood by neighbourhood: CP-SAT
+A formulation of up to WHOLE_LIMIT variables is settled whole, stage by stage, by HiGHS and
+CP-SAT raced from the current assignment (solver/race.py): L1 and L2 until proven optimal, L3
+until proven within L3_GAP. A larger one starts each stage from the LP relaxation of its
+objective (solver/relaxation.py) and is settled neighbourhood by neighbourhood: CP-SAT
 decides the variables around the places where the LP solution and the assignment disagree, with
 the rest held (solver/neighbourhood.py), for as long as that improves the stage's objective and
-time remains. The L1 bound is the LP optimum rounded down, or CP-SAT's when it decided the whole
-formulation; every assignment kept is feasible, so a stage cut short loses nothing settled.
+time remains. The L1 bound is the lowest of: every request with a choice placed, the LP optimum
+rounded down, the backends' proven bound when they decided the whole formulation; every
+assignment kept is feasible, so a stage cut short loses nothing settled. Each stage leaves a
+`StageRecord` (solver/report.py) in `records`.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import time
 from dataclasses import dataclass
 from functools import cached_property
@@ -20,13 +24,16 @@ from functools import cached_property
 from solver import objectives
 from solver.cpsat import Keep, Model, StageResult
 from solver.formulation import Formulation
-from solver.greedy import Loads, fill, warm_start
+from solver.greedy import Loads, better_moves, fill, warm_start
 from solver.neighbourhood import around, better_slots, disagreement
+from solver.race import CPSAT_LIMIT, Stop, race
 from solver.relaxation import Relaxation, l1_bound
+from solver.report import StageRecord, record
 
 log = logging.getLogger(__name__)
 
-WHOLE_LIMIT = 40_000  # variables: CP-SAT over the whole formulation up to this size
+WHOLE_LIMIT = 150_000  # variables: HiGHS and CP-SAT over the whole formulation up to this size
+L3_GAP = 0.01  # L3 is settled once proven within 1 % of its bound
 
 
 @dataclass
@@ -45,6 +52,7 @@ class Stages:
         self.weights = self.goals.weights
         self.colleges = self.goals.colleges
         self.keep = Keep()
+        self.records: list[StageRecord] = []
 
     @cached_property
     def lp(self) -> Relaxation:
@@ -71,85 +79,132 @@ class Stages:
 
     def placed(self, deadline: float) -> Settled:
         """L1: the most weighted placements, with a proven bound."""
+        began = time.perf_counter()
         f = self.f
         greedy = warm_start(f)
-        bound = sum(self.weights)  # placing every request bounds L1 too
-        if objectives.value(self.weights, greedy) == bound:
-            return self._settled(greedy, bound)
-        relaxed = self.lp.maximize(self.weights, deadline - time.perf_counter())
-        values = greedy
-        if relaxed is not None:
-            bound = min(bound, l1_bound(relaxed))
-            # Search from the LP's own rounding: the neighbourhoods are where it disagrees
-            # with the LP, a handful of places, not everywhere the greedy fill went its way.
-            values = _rounded(f, relaxed.x)
-            if self.whole and objectives.value(self.weights, greedy) > objectives.value(
-                    self.weights, values):
-                values = greedy
+        # Every request that has a choice placed bounds L1.
+        bound = sum(f.problem.requests[r].priority for r in f.vars_of)
+        values, relaxed = greedy, None
+        if objectives.value(self.weights, greedy) < bound and not self.whole:
+            relaxed = self.lp.maximize(self.weights, deadline - time.perf_counter())
+            if relaxed is not None:
+                bound = min(bound, l1_bound(relaxed))
+                # Search from the LP's own rounding: the neighbourhoods are where it disagrees
+                # with the LP, a handful of places, not everywhere the greedy fill went its way.
+                values = _rounded(f, relaxed.x)
         if objectives.value(self.weights, values) < bound:
             seeds = disagreement(f, relaxed.x, values) if relaxed else []
             values, proved = self._search("placed", values, seeds, deadline,
                                           lambda v: objectives.value(self.weights, v), bound)
             if proved is not None:
                 bound = min(bound, proved)
+            elif self.whole:  # the backends proved nothing: the LP bounds L1, if time is left
+                relaxed = self.lp.maximize(self.weights, deadline - time.perf_counter())
+                if relaxed is not None:
+                    bound = min(bound, l1_bound(relaxed))
         if objectives.value(self.weights, greedy) > objectives.value(self.weights, values):
             values = greedy
-        return self._settled(values, bound)
-
-    def _settled(self, values: list[int], bound: int) -> Settled:
         l1 = objectives.value(self.weights, values)
         log.debug("placed: %d requests, %d variables: L1 %d, bound %d",
-                  len(self.f.problem.requests), self.f.size, l1, bound)
+                  len(f.problem.requests), f.size, l1, bound)
+        self.records.append(record("placed", time.perf_counter() - began, l1, bound))
         self.settle_level(l1=l1)
         return Settled(values, l1, bound)
 
     def fairness(self, values: list[int], deadline: float) -> list[int]:
         """L2 with L1 kept: the lowest college placement rate."""
+        began = time.perf_counter()
         log.debug("fairness: %d variables, %.1f s left", self.f.size,
                   deadline - time.perf_counter())
+        score = lambda v: objectives.lowest_rate(self.colleges, v)  # noqa: E731
         relaxed = None if self.whole else self.lp.maximize_lowest_rate(
             self.colleges, deadline - time.perf_counter())
-        seeds = disagreement(self.f, relaxed.x, values) if relaxed else []
-        values, _ = self._search("fairness", values, seeds, deadline,
-                                 lambda v: objectives.lowest_rate(self.colleges, v))
-        self.settle_level(l2=objectives.lowest_rate(self.colleges, values))
+        bound = math.floor(relaxed.value + 1e-6) if relaxed else None
+        if score(values) < (objectives.FAIRNESS_SCALE if bound is None else bound):
+            seeds = disagreement(self.f, relaxed.x, values) if relaxed else []
+            values, proved = self._search("fairness", values, seeds, deadline, score, bound)
+            if proved is not None:
+                bound = proved if bound is None else min(bound, proved)
+        else:
+            bound = score(values)
+        self.records.append(record("fairness", time.perf_counter() - began, score(values),
+                                   bound))
+        self.settle_level(l2=score(values))
         return values
 
     def preferences(self, values: list[int], deadline: float) -> list[int]:
         """L3 with L1 and L2 kept: continuity, preferred sites, travel."""
+        began = time.perf_counter()
         log.debug("preferences: %d variables, %.1f s left", self.f.size,
                   deadline - time.perf_counter())
         scores = self.goals.scores
-        values, _ = self._search("preferences", values, [] if self.whole else
-                                 better_slots(self.f, scores, values), deadline,
-                                 lambda v: objectives.value(scores, v))
+        score = lambda v: objectives.value(scores, v)  # noqa: E731
+        values = better_moves(self.f, scores, values)
+        values, bound = self._search("preferences", values, [] if self.whole else
+                                     better_slots(self.f, scores, values), deadline, score,
+                                     rel_gap=L3_GAP)
+        self.records.append(record("preferences", time.perf_counter() - began, score(values),
+                                   bound, L3_GAP))
         return values
 
     def _search(self, stage: str, values: list[int], seeds: list[int], deadline: float,
-                score, goal: int | None = None) -> tuple[list[int], int | None]:
-        """Improve `values` on the stage's objective; also CP-SAT's bound when it decided the
-        whole formulation (None otherwise)."""
+                score, goal: int | None = None, rel_gap: float = 0.0
+                ) -> tuple[list[int], int | None]:
+        """Improve `values` on the stage's objective; also the proven bound on it when the
+        whole formulation was decided (None otherwise)."""
         if self.whole:
-            whole = Model(self.f, self.goals, self.keep, workers=self.workers)
-            result = self._run(stage, whole, values, deadline)
+            search = None
+            if self.f.size > CPSAT_LIMIT:  # CP-SAT on neighbourhoods races HiGHS
+                def search(hint, until, stop, improved):
+                    return self._neighbourhoods(stage, hint, self._seeds(stage, hint, until),
+                                                until, score, None, stop, improved)
+            result = race(stage, self.f, self.goals, self.keep, values, deadline, score,
+                          rel_gap, self.workers, search)
             if result is None:
                 return values, None
-            return result.values, result.bound if stage == "placed" else None
+            if score(result.values) < score(values):  # neither improved on the hint
+                return values, result.bound
+            return result.values, result.bound
+        return self._neighbourhoods(stage, values, seeds, deadline, score, goal), None
+
+    def _seeds(self, stage: str, values: list[int], deadline: float) -> list[int]:
+        """Where a better assignment likely differs from `values`: for L1 and L2 where the LP
+        solution of the stage disagrees with it, for L3 the better slots of placed requests."""
+        if stage == "preferences":
+            return better_slots(self.f, self.goals.scores, values)
+        lp = Relaxation(self.f)  # its own: the race's other thread may be using self.lp
+        if self.keep.l1 is not None:
+            lp.keep_at_least(self.weights, self.keep.l1)
+        left = deadline - time.perf_counter()
+        relaxed = (lp.maximize(self.weights, left) if stage == "placed"
+                   else lp.maximize_lowest_rate(self.colleges, left))
+        return disagreement(self.f, relaxed.x, values) if relaxed else []
+
+    def _neighbourhoods(self, stage: str, values: list[int], seeds: list[int], deadline: float,
+                        score, goal: int | None = None, stop: Stop | None = None,
+                        improved=None) -> list[int]:
+        """CP-SAT on neighbourhoods of the seeds, each round's solution kept when better, while
+        seeds and time remain (and until `stop` is set; `improved` hears each better one)."""
         best = score(values)
-        while seeds and time.perf_counter() < deadline and (goal is None or best < goal):
+        while (seeds and time.perf_counter() < deadline and (goal is None or best < goal)
+               and not (stop is not None and stop.is_set())):
             began = time.perf_counter()
             free = around(self.f, seeds, values)
             model = Model(self.f, self.goals, self.keep, free=free, base=values,
                           workers=self.workers)
+            if stop is not None:
+                stop.model = model  # so that the race can end its search
             result = self._run(stage, model, values, deadline)
             if result is not None and score(result.values) > best:
                 values, best = result.values, score(result.values)
+                if improved is not None:
+                    improved(values)
             done = set(free)
             seeds = [v for v in seeds if v not in done]
             log.debug("%s: %d of %d variables free, %s, now %s, %d seeds left, %.1f s", stage,
                       len(free), self.f.size, result.status if result else "no solution", best,
                       len(seeds), time.perf_counter() - began)
-        return values, None
+        return values
 
     @staticmethod
     def _run(stage: str, model: Model, hint: list[int], deadline: float) -> StageResult | None:

@@ -7,6 +7,10 @@ evening, weekend and night shifts across three terms; students living near their
 fifth of them incumbent workers free only evenings and weekends; cohort groups; credentials;
 travel limits; a few college-reserved slots. `scarcity` is the ratio of seats to requests. The
 same seed gives the same file.
+
+`metro=True` makes the dense kind instead: one metro area (every site within reach of most
+students) and requests open across the whole year, so each request reaches tens to hundreds of
+slots and the consortium is one part, not many.
 """
 
 from __future__ import annotations
@@ -51,10 +55,10 @@ def _hours(weekdays: list[int], start: str, end: str, first: date, last: date) -
     return int(days * length / 60)
 
 
-def generate(requests: int, seed: int = 1, scarcity: float = 0.8) -> dict:
+def generate(requests: int, seed: int = 1, scarcity: float = 0.8, metro: bool = False) -> dict:
     rng = random.Random(seed)
     # A consortium's footprint grows with it: about one town per 1,250 requests.
-    towns = TOWNS[:max(2, min(len(TOWNS), round(requests / 1250)))]
+    towns = TOWNS[:1 if metro else max(2, min(len(TOWNS), round(requests / 1250)))]
     n_colleges = max(3, min(40, requests // 400))
     n_employers = max(3, min(120, requests // 150))
     colleges = [{"id": f"c{i}", "name": f"{rng.choice(towns)[0]} College {i}"}
@@ -137,7 +141,9 @@ def generate(requests: int, seed: int = 1, scarcity: float = 0.8) -> dict:
                     if abs(s["location"]["lat"] - student["home"]["lat"]) < 0.15
                     and abs(s["location"]["lon"] - student["home"]["lon"]) < 0.2]
             start, end = TERMS[term]
-            if rng.random() < 0.5:  # a rotation block: the first or second half of the term
+            if metro and rng.random() < 0.7:  # any time in the year
+                start, end = TERMS[0][0], TERMS[-1][1]
+            elif rng.random() < 0.5:  # a rotation block: the first or second half of the term
                 middle = start + (end - start) / 2
                 start, end = (start, middle) if rng.random() < 0.5 else (middle, end)
             reqs.append({"id": f"r{len(reqs)}", "student": student["id"],

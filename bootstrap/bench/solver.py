@@ -1,4 +1,5 @@
-"""`placements bench solver`: CP-SAT against first-come-first-served on generated instances."""
+"""`placements bench solver`: the solver against first-come-first-served, on generated
+instances or (`--corpus DIR`) on a folder of instances (bootstrap/bench/solver_corpus.py)."""
 
 from __future__ import annotations
 
@@ -16,11 +17,29 @@ def _peak_rss_mb() -> float:
 @click.option("--sizes", default="200,2000,20000", show_default=True)
 @click.option("--seed", default=1, show_default=True)
 @click.option("--time-limit", default=120.0, show_default=True)
-def bench_solver(sizes: str, seed: int, time_limit: float) -> None:
-    """CP-SAT against first-come-first-served on generated instances, in one process: L1, the
-    proven bound and the gap to it, the LP-relaxation bound, L2, times and peak memory."""
+@click.option("--corpus", type=click.Path(exists=True, file_okay=False), default=None,
+              help="solve every instance of this folder (with its reference.json) instead")
+def bench_solver(sizes: str, seed: int, time_limit: float, corpus: str | None) -> None:
+    """The solver against first-come-first-served, on generated instances in one process (L1,
+    the proven bound and the gap to it, the LP-relaxation bound, L2, times and peak memory), or
+    on a corpus, each instance by `placements solve` in a process of its own."""
     from rich.console import Console
     from rich.table import Table
+
+    if corpus is not None:
+        from pathlib import Path
+
+        from bootstrap.bench.solver_corpus import COLUMNS, rows
+
+        console = Console(width=200)
+        table = Table(title=f"placements bench solver --corpus {corpus} "
+                            f"(time limit {time_limit:g} s)")
+        for col in COLUMNS:
+            table.add_column(col, justify="right")
+        for row in rows(Path(corpus), time_limit, console.print):
+            table.add_row(*row)
+        console.print(table)
+        return
 
     from solver import parse_problem
     from solver import solve as run

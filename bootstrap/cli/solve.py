@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 
 import click
 
@@ -15,14 +16,19 @@ import click
 @click.option("--time-limit", default=60.0, show_default=True, help="seconds")
 @click.option("--workers", default=1, show_default=True,
               help="CP-SAT search workers per part (parts run one per core)")
-def solve(problem, output: str | None, time_limit: float, workers: int) -> None:
-    """Solve a placements-problem/1 file; exit 2 (one line per problem) if it is invalid."""
+@click.option("--quiet", is_flag=True, help="no progress on stderr")
+def solve(problem, output: str | None, time_limit: float, workers: int, quiet: bool) -> None:
+    """Solve a placements-problem/1 file; exit 2 (one line per problem) if it is invalid.
+
+    Each stage prints a line on stderr as it settles (stage, objective, bound, gap, seconds)
+    unless --quiet. The time limit covers reading the file too."""
+    began = time.perf_counter()
     from solver import ProblemError, parse_problem
     from solver import solve as run
 
     try:
         data = json.load(problem)
-    except json.JSONDecodeError as e:
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as e:
         click.echo(f"$: not JSON: {e}", err=True)
         sys.exit(2)
     try:
@@ -31,7 +37,10 @@ def solve(problem, output: str | None, time_limit: float, workers: int) -> None:
         for line in e.errors:
             click.echo(line, err=True)
         sys.exit(2)
-    text = json.dumps(run(parsed, time_limit=time_limit, workers=workers), indent=1)
+    left = max(1.0, time_limit - (time.perf_counter() - began))
+    solution = run(parsed, time_limit=left, workers=workers,
+                   progress=None if quiet else _print_stage)
+    text = json.dumps(solution, indent=1)
     if output:
         with open(output, "w") as f:
             f.write(text + "\n")
@@ -39,14 +48,24 @@ def solve(problem, output: str | None, time_limit: float, workers: int) -> None:
         click.echo(text)
 
 
+def _print_stage(stage: dict) -> None:
+    """One stage as it settles, on stderr."""
+    bound = "-" if stage["bound"] is None else f"{stage['bound']:g}"
+    gap = "-" if stage["gap"] is None else f"{stage['gap']:.2%}"
+    click.echo(f"{stage['name']} {stage['status']}: objective {stage['objective']:g}, "
+               f"bound {bound}, gap {gap}, {stage['seconds']:.1f} s", err=True)
+
+
 @click.command()
 @click.option("--requests", "n", required=True, type=click.IntRange(1))
 @click.option("--seed", default=1, show_default=True)
 @click.option("--scarcity", default=0.8, show_default=True, help="seats per request")
+@click.option("--metro", is_flag=True,
+              help="the dense kind: one metro area, requests open all year")
 @click.option("-o", "--output", type=click.File("w"), default="-")
-def generate(n: int, seed: int, scarcity: float, output) -> None:
+def generate(n: int, seed: int, scarcity: float, metro: bool, output) -> None:
     """Write a realistic synthetic placements-problem/1 instance."""
     from solver.synthetic import generate as make
 
-    json.dump(make(n, seed, scarcity), output)
+    json.dump(make(n, seed, scarcity, metro), output)
     output.write("\n")

@@ -18,6 +18,9 @@ ROUTES = [
     ("POST", "/v1/organizations", ("admin",)),
     ("GET", "/v1/organizations/<org_id>", ROLES),
     ("POST", "/v1/tokens", ("admin",)),
+    ("GET", "/v1/tokens", ("admin",)),
+    ("POST", "/v1/tokens/<token_id>/revoke", ("admin",)),
+    ("GET", "/v1/me", ROLES),
     ("GET", "/v1/sites", ROLES),
     ("POST", "/v1/sites", ("employer",)),
     ("GET", "/v1/sites/<site_id>", ROLES),
@@ -81,7 +84,8 @@ def world(app, client, consortium):
     return {"org_id": consortium.college, "site_id": s["id"], "slot_id": sl["id"],
             "student_id": st["id"], "request_id": rq["id"], "preceptor_id": pr["id"],
             "placement_id": str(placement.id), "aggregate_id": sl["id"],
-            "solve_id": "00000000-0000-0000-0000-000000000000"}
+            "solve_id": "00000000-0000-0000-0000-000000000000",
+            "token_id": app.principal_for(consortium.tokens["compliance"]).token}
 
 
 BODIES = {

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from bootstrap import demo
 from bootstrap.app import create_wsgi_app
 from placements.principals import OPERATOR
 from placements.settings import Settings
+from placements.solves import solve_progress
 from tests.e2e.conftest import wait_for
 
 pytestmark = pytest.mark.slow
@@ -39,6 +41,13 @@ def test_solve_runs_in_a_thread_without_redis(tmp_path):
     # The recorded input is exactly what can be re-run.
     problem = app.solve_input(done["id"])
     assert len(problem["requests"]) == len(data.requests)
+    # Each stage as it settled (shown while running), then the solution's own.
+    assert [s["name"] for s in done["stages"]] == ["L1", "L2", "L3"]
+    assert done["stages"][0]["bound"] == done["objective"]["bound"]
+    with app.connection() as conn:
+        reported = conn.execute(select(solve_progress.c.stages)
+                                .where(solve_progress.c.solve == done["id"])).scalar()
+    assert [s["name"] for s in reported] == ["L1", "L2", "L3"]
 
 
 def test_split_solve_runs_its_pieces_then_the_join_in_the_thread(tmp_path):
@@ -47,6 +56,7 @@ def test_split_solve_runs_its_pieces_then_the_join_in_the_thread(tmp_path):
                  solve_split_above=10, solve_piece_requests=20))
     assert done["status"] == "done", done
     assert done["pieces"] == {"done": 3, "total": 3}
+    assert [s["name"] for s in done["stages"]] == ["L1", "L2", "L3"]
     assert done["metrics"]["requests"] == len(data.requests)
     proposed = app.placements(OPERATOR, limit=500, cursor=None, status="proposed").items
     assert len(proposed) == done["metrics"]["placed"]

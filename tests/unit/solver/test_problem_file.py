@@ -84,3 +84,39 @@ def test_not_json_and_wrong_types(tmp_path):
     p = valid()
     p["slots"][0]["capacity"] = "two"
     assert errors_for(tmp_path, p) == ["slots[0].capacity: expected an integer, got 'two'"]
+
+
+def test_request_windows_at_the_ends_of_the_calendar_solve(tmp_path):
+    """Two requests of one student open from 0001-01-01 to 9999-12-31 ("no limit"): solved,
+    not a traceback from a day added past the calendar."""
+    p = problem(slots=[slot("a", capacity=2), slot("b", weekdays=(3,))],
+                students=[student("st1")],
+                requests=[request("r1", "st1", window=("0001-01-01", "9999-12-31")),
+                          request("r2", "st1", window=("0001-01-01", "9999-12-31"))])
+    code, _, solution = run(tmp_path, p)
+    assert code == 0
+    assert sorted(a["slot"] for a in solution["assignments"]) == ["a", "b"]
+
+
+def test_slot_dates_at_the_ends_of_the_calendar_are_invalid(tmp_path):
+    p = valid()
+    p["slots"][0]["start_date"] = "0001-01-01"
+    assert errors_for(tmp_path, p) == [
+        "slots[0].start_date: out of range (1900-01-01 to 9998-12-31): 0001-01-01"]
+    p = valid()
+    p["slots"][0]["end_date"] = "9999-12-31"
+    assert errors_for(tmp_path, p) == [
+        "slots[0].end_date: out of range (1900-01-01 to 9998-12-31): 9999-12-31"]
+
+
+def test_each_stage_is_printed_on_stderr_unless_quiet(tmp_path):
+    src = tmp_path / "problem.json"
+    src.write_text(json.dumps(valid()))
+    loud = CliRunner().invoke(main, ["solve", str(src), "--time-limit", "5"])
+    assert loud.exit_code == 0
+    assert json.loads(loud.stdout)["format"] == "placements-solution/1"  # stdout: JSON alone
+    lines = loud.stderr.strip().splitlines()
+    assert [line.split()[0] for line in lines] == ["L1", "L2", "L3"]
+    assert lines[0].startswith("L1 OPTIMAL: objective 1, bound 1, gap 0.00%, ")
+    quiet = CliRunner().invoke(main, ["solve", str(src), "--time-limit", "5", "--quiet"])
+    assert quiet.exit_code == 0 and quiet.stderr == ""

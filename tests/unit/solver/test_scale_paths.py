@@ -11,6 +11,7 @@ import pytest
 
 from solver import allocate, parse_problem, solve, stages
 from solver.cpsat import Model
+from solver.mip import Mip
 from solver.relaxation import TOLERANCE, lp_bound
 from solver.synthetic import generate
 from tests.unit.solver.checker import l1, violations
@@ -55,13 +56,15 @@ def test_neighbourhoods_on_a_generated_instance_reach_the_lp_bound(neighbourhood
 
 @pytest.mark.slow
 def test_a_stage_without_a_solution_proves_nothing(monkeypatch):
-    """CP-SAT cut off before any solution: the L1 bound falls back to the LP's, never to the
-    bound CP-SAT reports without a solution, and OPTIMAL is claimed only if L1 reaches it."""
+    """CP-SAT and HiGHS cut off before any solution: the L1 bound falls back to the LP's, never
+    to the bound a backend reports without a solution, and OPTIMAL is claimed only if L1
+    reaches it."""
     p = generate(300, 5)
     parsed = parse_problem(p)
     proven = solve(parsed, time_limit=10)
     assert proven["status"] == "OPTIMAL"
-    monkeypatch.setattr(Model, "placed", lambda self, hint, time_limit: None)
+    monkeypatch.setattr(Model, "placed", lambda self, hint, time_limit, rel_gap=0.0: None)
+    monkeypatch.setattr(Mip, "solve", lambda self, hint, time_limit, rel_gap=0.0: None)
     solution = solve(parsed, time_limit=10)
     assert violations(p, solution) == []
     bound = solution["objective"]["bound"]

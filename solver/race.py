@@ -1,0 +1,158 @@
+"""One stage over a whole formulation, raced: HiGHS (solver/mip.py) in one thread, and in the
+other CP-SAT over the whole formulation (up to CPSAT_LIMIT variables) or, above, CP-SAT on
+neighbourhoods guided by the stage's LP (solver/stages.py), all from the same hint until the
+deadline. HiGHS proves bounds; the other often finds the better assignment first, and tells
+HiGHS, which stops as soon as its bound comes down to it. Once the best assignment found is
+proven (optimal, or within the stage's relative gap), the others are stopped. The result is the
+better of their solutions and the lower of their proven bounds, so it is never worse than either
+backend alone given the same time.
+
+The backends release the GIL while they search, so on two cores each has one. **Why not CP-SAT
+whole above CPSAT_LIMIT:** measured on a 47,000-variable dense metro model, CP-SAT with one
+worker found no solution from a feasible hint in 35 s (its root LP alone takes that long), while
+HiGHS proved the optimum.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+
+from solver.cpsat import Keep, Model, StageResult
+from solver.formulation import Formulation
+from solver.mip import Mip
+from solver.objectives import Goals
+
+log = logging.getLogger(__name__)
+
+# Variables: CP-SAT races HiGHS whole up to this size, where it was measured proving generated
+# instances' parts whole in seconds (docs/BENCHMARKS.md).
+CPSAT_LIMIT = 40_000
+
+
+class Stop:
+    """Asks a neighbourhood search to end: checked between its rounds, and the CP-SAT model it
+    is solving (`model`) stopped at once."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+        self.model: Model | None = None
+
+    def set(self) -> None:
+        self._event.set()
+        if self.model is not None:
+            self.model.stop()
+
+    def is_set(self) -> bool:
+        return self._event.is_set()
+
+
+# A neighbourhood search: (hint, deadline, stop, improved) -> its best assignment.
+Search = Callable[[list[int], float, Stop, Callable[[list[int]], None]], list[int]]
+
+
+def settled(score: int, bound: int | None, rel_gap: float) -> bool:
+    """Whether a stage's value is proven within `rel_gap` of its bound (0: optimal)."""
+    return bound is not None and bound - score <= rel_gap * max(1, abs(bound))
+
+
+def race(stage: str, f: Formulation, goals: Goals, keep: Keep, hint: list[int],
+         deadline: float, score: Callable[[list[int]], int], rel_gap: float = 0.0,
+         workers: int = 1, search: Search | None = None) -> StageResult | None:
+    """Settle `stage` ("placed", "fairness" or "preferences") over all of `f`; None when no
+    backend found anything in time."""
+    results: dict[str, StageResult | None] = {}
+    found: list[list[int]] = []  # the neighbourhood search's improvements
+    scores: list[int] = []  # of every result and improvement so far
+    bounds: list[int] = []  # every bound proven so far
+    lock = threading.Lock()
+    mip: list[Mip] = []
+    model: list[Model] = []
+    stop = Stop()
+    done = threading.Event()
+
+    def kept(name: str, result: StageResult | None) -> None:
+        with lock:
+            results[name] = result
+            if result is not None:
+                scores.append(score(result.values))
+                if result.bound is not None:
+                    bounds.append(result.bound)
+
+    def best() -> tuple[int | None, int | None]:
+        """The best value found by anyone, and the lowest bound proven so far."""
+        with lock:
+            return max(scores, default=None), min(bounds, default=None)
+
+    def check() -> None:
+        value, bound = best()
+        if value is not None and settled(value, bound, rel_gap):
+            done.set()
+
+    def improved(values: list[int]) -> None:
+        value = score(values)
+        with lock:
+            found.append(values)
+            scores.append(value)
+        for m in mip:
+            m.found = value
+
+    def run_highs() -> None:
+        began = time.perf_counter()
+        m = Mip(f, goals, keep, stage)
+        mip.append(m)
+        if found:
+            m.found = score(found[-1])
+        left = deadline - time.perf_counter()
+        kept("highs", None if done.is_set() else m.solve(hint, left, rel_gap))
+        _log(stage, "highs", results["highs"], score, began)
+        check()
+
+    def run_cpsat() -> None:
+        began = time.perf_counter()
+        m = Model(f, goals, keep, workers=workers)
+        model.append(m)
+        left = deadline - time.perf_counter()
+        kept("cp-sat", None if done.is_set() or left <= 0
+             else getattr(m, stage)(hint, left, rel_gap))
+        _log(stage, "cp-sat", results["cp-sat"], score, began)
+        check()
+
+    def run_search() -> None:
+        began = time.perf_counter()
+        values = search(hint, deadline, stop, improved)
+        kept("neighbourhoods", StageResult(values, "FEASIBLE", None))
+        _log(stage, "neighbourhoods", results["neighbourhoods"], score, began)
+        check()
+
+    others = run_search if search is not None else run_cpsat
+    threads = [threading.Thread(target=run_highs), threading.Thread(target=others)]
+    for t in threads:
+        t.start()
+    while any(t.is_alive() for t in threads):
+        check()
+        # Past the deadline too: a backend can overrun its own time limit (e.g. in presolve).
+        if done.wait(0.05) or time.perf_counter() > deadline:
+            # Stop the others, again until they end: a stop sent while one was still being
+            # built would be lost.
+            for m in mip:
+                m.cancel()
+            for m in model:
+                m.stop()
+            stop.set()
+        for t in threads:
+            t.join(0.05 if done.is_set() or time.perf_counter() > deadline else 0)
+    candidates = [r.values for r in results.values() if r is not None] + found[-1:]
+    if not candidates:
+        return None
+    values = max(candidates, key=score)
+    _, bound = best()
+    return StageResult(values, "OPTIMAL" if settled(score(values), bound, 0.0) else "FEASIBLE",
+                       bound)
+
+
+def _log(stage: str, name: str, result: StageResult | None, score, began: float) -> None:
+    log.debug("%s %s: %s in %.1f s", stage, name, "nothing" if result is None else
+              f"{score(result.values)} (bound {result.bound})", time.perf_counter() - began)

@@ -1,0 +1,80 @@
+"""Every stage settled and reported honestly, on small instances of the dense (metro) kind
+`generate(..., metro=True)` makes: L1 and L2 proven optimal, L3 within its gap, each stage's
+record in the solution and through `progress` as it settles; and what a solve may claim when
+its backends find nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from solver import parse_problem, solve, stages
+from solver.cpsat import Model
+from solver.mip import Mip
+from solver.relaxation import lp_bound
+from solver.synthetic import generate
+from tests.unit.solver.checker import l1, violations
+from tests.unit.solver.test_scale_paths import within_tolerance
+
+# A solve returns once every stage is settled: the time limit is far above what these need, so
+# that a busy machine cannot make them fail.
+LIMIT = 600
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [1, 3])
+def test_every_stage_of_a_dense_instance_is_settled(seed):
+    p = generate(300, seed, metro=True)
+    parsed = parse_problem(p)
+    reported = []
+    solution = solve(parsed, time_limit=LIMIT, progress=reported.append)
+    assert violations(p, solution) == []
+    stages = solution["stages"]
+    assert [s["name"] for s in stages] == ["L1", "L2", "L3"]
+    assert reported == stages  # as each settled, the same figures as the solution's
+    placed, l2, l3 = stages
+    assert solution["status"] == "OPTIMAL" and placed["status"] == "OPTIMAL"
+    assert placed["objective"] == placed["bound"] == solution["objective"]["bound"] \
+        == l1(p, solution)
+    assert l2["status"] == "OPTIMAL" and l2["gap"] == 0
+    assert l2["objective"] <= solution["objective"]["min_college_fill_rate"] + 1e-4
+    assert l3["status"] in ("OPTIMAL", "WITHIN_GAP") and l3["gap"] <= 0.01
+    assert solution["solve_seconds"] <= LIMIT
+
+
+@pytest.mark.slow
+def test_backends_that_find_nothing_prove_nothing(monkeypatch):
+    """HiGHS and CP-SAT both cut off before any solution: L1 keeps the greedy fill, its bound
+    is the LP's, every stage says it ran out of time unless its value is proven, and OPTIMAL is
+    claimed only where L1 reaches the bound."""
+    p = generate(300, 4, metro=True)
+    parsed = parse_problem(p)
+    proven = solve(parsed, time_limit=LIMIT)
+    assert proven["status"] == "OPTIMAL"
+    monkeypatch.setattr(Mip, "solve", lambda self, hint, time_limit, rel_gap=0.0: None)
+    for stage in ("placed", "fairness", "preferences"):
+        monkeypatch.setattr(Model, stage, lambda self, hint, time_limit, rel_gap=0.0: None)
+    solution = solve(parsed, time_limit=10)
+    assert violations(p, solution) == []
+    bound = solution["objective"]["bound"]
+    assert proven["objective"]["weighted_placed"] <= bound <= within_tolerance(
+        lp_bound(parsed), parsed)
+    placed = solution["stages"][0]
+    assert placed["bound"] == bound
+    assert (solution["status"] == "OPTIMAL") == (placed["status"] == "OPTIMAL") == (
+        solution["objective"]["weighted_placed"] == bound)
+    for stage in solution["stages"][1:]:
+        assert stage["status"] == "TIME_LIMIT" or stage["gap"] == 0
+
+
+@pytest.mark.slow
+def test_neighbourhoods_race_highs_above_the_cpsat_limit(monkeypatch):
+    """Above CPSAT_LIMIT CP-SAT decides neighbourhoods guided by the LP while HiGHS works on
+    the whole: the stages are settled all the same, and every assignment is feasible."""
+    monkeypatch.setattr(stages, "CPSAT_LIMIT", 0)
+    p = generate(300, 2, metro=True)
+    solution = solve(parse_problem(p), time_limit=LIMIT)
+    assert violations(p, solution) == []
+    placed, l2, _ = solution["stages"]
+    assert solution["status"] == "OPTIMAL" and placed["status"] == "OPTIMAL"
+    assert placed["objective"] == l1(p, solution) == solution["objective"]["bound"]
+    assert l2["status"] == "OPTIMAL"
