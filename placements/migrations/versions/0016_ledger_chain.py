@@ -3,7 +3,7 @@ with which one statement appends and seals any number of events (placements/ledg
 `APPEND_AND_SEAL`). Nothing on SQLite, where the recorder chains in Python.
 
 Revision ID: 0016
-Revises: 0012
+Revises: 0010
 Create Date: 2026-11-30 16:40:00
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 from placements.ledger import CHAIN_FUNCTIONS
 
 revision = "0016"
-down_revision = "0012"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
