@@ -18,7 +18,12 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application, Repository
+from eventsourcing.application import (
+    AggregateNotFoundError,
+    Application,
+    ProcessingEvent,
+    Repository,
+)
 from eventsourcing.persistence import IntegrityError, Recording, StoredEvent
 from sqlalchemy import Table, select
 from sqlalchemy.engine import Connection, Engine
@@ -158,22 +163,37 @@ class Base(Application):
 
     def commit(self, *aggregates: Aggregate,
                before_commit: Callable[[], None] | None = None) -> list[Recording]:
-        """Append the aggregates' new events (the recorder seals them into the ledger) with
-        their read-model rows, in the running command's transaction (or, outside a command, in
-        one of their own).
+        """Write the aggregates' read-model rows and append their new events (the recorder seals
+        them into the ledger), in the running command's transaction (or, outside a command, in
+        one of their own). However many aggregates, that is one statement per read-model table
+        and one appending statement (on PostgreSQL).
 
         `before_commit` runs inside the transaction: if it raises, nothing is written.
         """
         unique = list({a.id: a for a in aggregates}.values())
         with self.recorder.transaction(commit=True) as session:
-            recordings = self.save(*unique)
             written = readmodel.project(session.connection(), unique)
             if before_commit is not None:
                 before_commit()
+            # Last, so the event table's lock (taken by the recorder just before its appending
+            # statement) is held only for that statement and the commit.
+            recordings = self._save(unique)
         work = _work.get()
         if work is not None:
             work.written.update(((table, row["id"]), row) for table, rows in written.items()
                                 for row in rows if "id" in row)
+        return recordings
+
+    def _save(self, aggregates: list[Aggregate]) -> list[Recording]:
+        """eventsourcing's `Application.save` for aggregates, without its two runtime `Protocol`
+        checks per aggregate (Python 3.11: ≈ 0.1 ms each, more than the rest of saving it)."""
+        processing = ProcessingEvent()
+        for aggregate in aggregates:
+            processing.events.extend(aggregate.collect_events())
+            processing.aggregates[aggregate.id] = aggregate
+        recordings = self._record(processing)
+        self._take_snapshots(processing)
+        self._notify(recordings)
         return recordings
 
     def load(self, cls: type[A], aggregate_id: str | UUID, what: str | None = None) -> A:
@@ -193,6 +213,29 @@ class Base(Application):
         if not isinstance(aggregate, cls):
             raise NotFound(f"no such {what}: {aggregate_id}")
         return aggregate
+
+    def load_many(self, cls: type[A], aggregate_ids: Iterable[str | UUID],
+                  what: str | None = None) -> list[A]:
+        """`load` of many aggregates of a class that is never snapshotted, in a few queries
+        rather than one each; in the order given."""
+        work = _work.get()
+        assert not any(issubclass(s, cls) for s in self.snapshotting_intervals), cls
+        what = what or cls.__name__.lower()
+        uids = [i if isinstance(i, UUID) else UUID(str(i)) for i in aggregate_ids]
+        loaded = work.loaded if work is not None else {}
+        by_aggregate: dict[UUID, list] = {}
+        to_event = self.mapper.to_domain_event
+        for stored in self.recorder.select_aggregates(sorted(set(uids) - set(loaded))):
+            by_aggregate.setdefault(stored.originator_id, []).append(to_event(stored))
+        found = []
+        for uid in uids:
+            aggregate = loaded.get(uid) or fold(None, by_aggregate.get(uid, ()))
+            if not isinstance(aggregate, cls):
+                raise NotFound(f"no such {what}: {uid}")
+            if work is not None:
+                work.loaded[uid] = aggregate
+            found.append(aggregate)
+        return found
 
     @contextmanager
     def connection(self) -> Iterator[Connection]:

@@ -3,17 +3,18 @@
 Each event's digest covers the previous digest and the event's stored form (position, aggregate
 id, version, topic and stored bytes, so it also covers encrypted payloads as stored). The event
 log's recorder (placements/recorder.py) seals every event it appends, in the same transaction:
-on PostgreSQL in the very statement that appends it (`APPEND_AND_SEAL`, the server computing
-the digest), elsewhere with `seal`; the append holds the event table's lock, so the chain is
-extended in log order by one writer at a time. Every CHECKPOINT_EVERY positions the digest is
-also written to `ledger_checkpoints`, small enough for an operator to copy off-site.
+on PostgreSQL in the very statement that appends them (`APPEND_AND_SEAL`, one statement for any
+number of events, the server computing the digests), elsewhere with `seal`; the append holds the
+event table's lock, so the chain is extended in log order by one writer at a time. Every
+CHECKPOINT_EVERY positions the digest is also written to `ledger_checkpoints`, small enough for
+an operator to copy off-site.
 docs/AUDIT.md says what this does and does not prove.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -111,35 +112,65 @@ def seal(conn: Connection, events: Iterable[tuple[int, str, int, str, bytes]]) -
         conn.execute(checkpoints.insert(), marks)
 
 
-# One statement appends an event and seals it on PostgreSQL: the server computes the digest (its
-# sha256() over exactly the bytes `digest` hashes, which `verify` recomputes) from the head and
-# the row just inserted, writes it (and a checkpoint when due), and notifies the log's
-# subscribers as eventsourcing's recorder does.
+# On PostgreSQL the chain is extended by the server, in the statement that appends the events
+# (migration 0016 creates the functions). `ledger_link` is one step of the chain: PostgreSQL's
+# sha256() over exactly the bytes `digest` hashes, which `verify` recomputes. `ledger_chain`
+# folds it over rows in position order, so as a window aggregate it gives every appended event
+# its digest in one pass, starting from the ledger's head.
+CHAIN_FUNCTIONS = """
+CREATE OR REPLACE FUNCTION ledger_link(previous text, head text, pos bigint, oid uuid,
+                                       version bigint, topic text, state bytea)
+RETURNS text LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+BEGIN
+  RETURN encode(sha256(convert_to(COALESCE(previous, head) || '|' || pos || '|' || oid || '|'
+                                  || version || '|' || topic || '|', 'UTF8') || state), 'hex');
+END $$;
+CREATE OR REPLACE AGGREGATE ledger_chain(text, bigint, uuid, bigint, text, bytea)
+  (SFUNC = ledger_link, STYPE = text);
+"""
+
+# One statement appends any number of events and seals them: the rows arrive as four arrays
+# (sent in binary), are inserted in their order, chained from the head in position order, their
+# digests (and a checkpoint where one is due) written, and the log's subscribers notified as
+# eventsourcing's recorder does. It answers each event's position in the order given.
 APPEND_AND_SEAL = f"""
-WITH appended AS (
+WITH given AS (
+  SELECT * FROM unnest(%(originator_ids)b::uuid[], %(versions)b::bigint[],
+                       %(topics)b::text[], %(states)b::bytea[])
+    WITH ORDINALITY AS g(originator_id, originator_version, topic, state, n)),
+appended AS (
   INSERT INTO {EVENTS_TABLE} (originator_id, originator_version, topic, state)
-  VALUES (%(originator_id)s, %(originator_version)s, %(topic)s, %(state)s)
+  SELECT originator_id, originator_version, topic, state FROM given ORDER BY n
   RETURNING id, originator_id, originator_version, topic, state),
 head AS (SELECT position, digest FROM ledger ORDER BY position DESC LIMIT 1),
 link AS (
-  SELECT a.id AS position, COALESCE(h.position, 0) AS previous,
-         encode(sha256(convert_to(COALESCE(h.digest, '{GENESIS}') || '|' || a.id || '|'
-                                  || a.originator_id || '|' || a.originator_version || '|'
-                                  || a.topic || '|', 'UTF8') || a.state), 'hex') AS digest
-  FROM appended a LEFT JOIN head h ON true),
+  SELECT a.id AS position, a.originator_id, a.originator_version,
+         lag(a.id, 1, COALESCE(h.position, 0)) OVER w AS previous,
+         ledger_chain(COALESCE(h.digest, '{GENESIS}'), a.id, a.originator_id,
+                      a.originator_version, a.topic, a.state) OVER w AS digest
+  FROM appended a LEFT JOIN head h ON true
+  WINDOW w AS (ORDER BY a.id)),
 sealed AS (INSERT INTO ledger (position, digest) SELECT position, digest FROM link),
 marked AS (
   INSERT INTO ledger_checkpoints (position, digest) SELECT position, digest FROM link
   WHERE position / %(every)s > previous / %(every)s)
-SELECT position FROM link, pg_notify('{EVENTS_TABLE}', '')
+SELECT link.position FROM link JOIN given USING (originator_id, originator_version),
+       pg_notify('{EVENTS_TABLE}', '')
+ORDER BY given.n
 """
 
 
-def append_and_seal(conn: Connection, event: StoredEvent) -> int:
-    """On PostgreSQL, append one stored event and seal it, in one statement; its position."""
-    return conn.exec_driver_sql(APPEND_AND_SEAL, {
-        "originator_id": event.originator_id, "originator_version": event.originator_version,
-        "topic": event.topic, "state": event.state, "every": CHECKPOINT_EVERY}).scalar_one()
+def append_and_seal(conn: Connection, events: Sequence[StoredEvent]) -> list[int]:
+    """On PostgreSQL, append stored events and seal them, in one statement; their positions.
+
+    The caller holds the event table's lock (taken in a statement of its own before this one),
+    so the head this statement reads is the last committed digest and nothing else appends
+    until the transaction ends."""
+    return list(conn.exec_driver_sql(APPEND_AND_SEAL, {
+        "originator_ids": [e.originator_id for e in events],
+        "versions": [e.originator_version for e in events],
+        "topics": [e.topic for e in events],
+        "states": [e.state for e in events], "every": CHECKPOINT_EVERY}).scalars())
 
 
 @dataclass(frozen=True)

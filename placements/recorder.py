@@ -2,14 +2,15 @@
 
 Every event it appends is sealed into the audit ledger (placements/ledger.py) in the same
 transaction, so no path that saves events can leave them unsealed; on PostgreSQL one statement
-appends an event, seals it and notifies the log's subscribers. Otherwise it is the library's
-recorder: the same table and unique index, the same lock (`LOCK TABLE … IN EXCLUSIVE MODE` on
-PostgreSQL, so positions are assigned in commit order, which the chain relies on), inside the
-library's transactions. Instead of the library's ORM flush and queries, which cost more per
-command than the database work itself (docs/BENCHMARKS.md, "Event store"), it reads and writes
-with SQLAlchemy Core on the session's connection, the PostgreSQL-only statements (the lock, the
-append) as plain SQL (`exec_driver_sql`, so driver errors still arrive as SQLAlchemy's, which the
-library turns into its IntegrityError for the commands' retry). The application selects it with
+appends all of a transaction's events (one or twenty thousand), seals them and notifies the
+log's subscribers. Otherwise it is the library's recorder: the same table and unique index, the
+same lock (`LOCK TABLE … IN EXCLUSIVE MODE` on PostgreSQL, so positions are assigned in commit
+order, which the chain relies on), inside the library's transactions. Instead of the library's
+ORM flush and queries, which cost more per command than the database work itself
+(docs/BENCHMARKS.md, "Event store"), it reads and writes with SQLAlchemy Core on the session's
+connection, the PostgreSQL-only statements (the lock, the append) as plain SQL
+(`exec_driver_sql`, so driver errors still arrive as SQLAlchemy's, which the library turns into
+its IntegrityError for the commands' retry). The application selects it with
 PERSISTENCE_MODULE=placements.recorder:Factory.
 """
 
@@ -27,6 +28,8 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from placements import ledger
+
+AGGREGATES_PER_QUERY = 1000
 
 
 class Recorder(SQLAlchemyApplicationRecorder):
@@ -50,7 +53,7 @@ class Recorder(SQLAlchemyApplicationRecorder):
         self._lock_table(session)
         conn = session.connection()
         if conn.dialect.name == "postgresql":
-            return [ledger.append_and_seal(conn, e) for e in stored_events]
+            return ledger.append_and_seal(conn, stored_events)
         positions = conn.execute(self._append, [
             {"originator_id": e.originator_id, "originator_version": e.originator_version,
              "topic": e.topic, "state": e.state} for e in stored_events]).scalars().all()
@@ -86,6 +89,22 @@ class Recorder(SQLAlchemyApplicationRecorder):
             rows = session.connection().execute(q, {"originator_id": originator_id}).all()
         return [StoredEvent(oid, version, topic, bytes(state))
                 for oid, version, topic, state in rows]
+
+    def select_aggregates(self, originator_ids: Sequence[UUID]) -> list[StoredEvent]:
+        """Every event of the given aggregates, by aggregate and version: many aggregates loaded
+        in a few queries (AGGREGATES_PER_QUERY ids each) instead of one query each."""
+        c = self._columns
+        q = select(c.originator_id, c.originator_version, c.topic, c.state).where(
+            c.originator_id.in_(bindparam("ids", expanding=True))
+        ).order_by(c.originator_id, c.originator_version)
+        stored = []
+        with self.transaction(commit=False) as session:
+            conn = session.connection()
+            for start in range(0, len(originator_ids), AGGREGATES_PER_QUERY):
+                ids = originator_ids[start:start + AGGREGATES_PER_QUERY]
+                stored += [StoredEvent(oid, version, topic, bytes(state))
+                           for oid, version, topic, state in conn.execute(q, {"ids": ids})]
+        return stored
 
 
 class Factory(SQLAlchemyFactory):

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from sqlalchemy import JSON, Column, Float, Integer, String, Table, Text, select, update
 
-from domain.capacity import Slot
 from domain.errors import InvalidInput, NotFound, Unavailable
 from domain.organizations import Organization
 from domain.placements import LIVE, Placement
@@ -24,6 +23,7 @@ from placements.organizations import common
 from placements.paging import Page, page
 from placements.principals import Principal
 from placements.readmodel import metadata, projects
+from placements.solving import injected_delay
 from placements.workflow import placements as placements_table
 from solver import Problem
 
@@ -181,26 +181,38 @@ class Solves(Base):
         student_of = {r.id: r.student for r in problem.requests.values()}
         student_college = {s.id: s.college for s in problem.students.values()}
         assigned = {a["request"]: a["slot"] for a in solution["assignments"]}
+        # A proposal's student, college, site, employer and preceptor are the solved input's
+        # (fields that never change on those aggregates), so no request or slot is loaded.
         with self.connection() as conn:
             live = {p.request: p for p in conn.execute(select(placements_table).where(
                 placements_table.c.status.in_(LIVE)))}
-        changed: list = []
+        moves = []  # (request, its proposal to supersede or None, its new slot or None)
         for request_id in student_of:
             current = live.get(request_id)
-            slot = assigned.get(request_id)
+            slot_id = assigned.get(request_id)
             if current is not None and current.status != "proposed":
                 continue  # a held seat is never touched by a solve
-            if current is not None and current.slot == slot:
+            if current is not None and current.slot == slot_id:
                 continue  # the proposal stands
-            if current is not None:
-                old = self.load(Placement, current.id, "placement")
-                old.supersede(actor, solve_id)
-                changed.append(old)
-            if slot is not None:
-                changed.append(self._propose(actor, solve_id, request_id, slot))
+            moves.append((request_id, current.id if current is not None else None, slot_id))
+        # What is changed is loaded in a few queries, not one per aggregate.
+        superseded = [old for _, old, _ in moves if old is not None]
+        old_proposal = dict(zip(superseded, self.load_many(Placement, superseded), strict=True))
+        reasons = solution["unplaced"]
+        unplaced_request = self.load_many(PlacementRequest, [u["request"] for u in reasons],
+                                          "placement request")
+        changed: list = []
+        for request_id, old, slot_id in moves:
+            if old is not None:
+                old_proposal[old].supersede(actor, solve_id)
+                changed.append(old_proposal[old])
+            if slot_id is not None:
+                student, slot = student_of[request_id], problem.slots[slot_id]
+                changed.append(Placement(
+                    actor, request_id, student, student_college[student], slot_id, slot.site,
+                    problem.sites[slot.site].employer, slot.preceptor, "proposed", solve_id))
         unplaced = []
-        for u in solution["unplaced"]:
-            request = self.load(PlacementRequest, u["request"], "placement request")
+        for u, request in zip(reasons, unplaced_request, strict=True):
             request.record_unplaced(actor, solve_id, u["reason"], u.get("detail", ""))
             changed.append(request)
             unplaced.append({**u, "college": student_college.get(student_of[u["request"]])})
@@ -209,13 +221,8 @@ class Solves(Base):
                        | {"unplaced": unplaced, "assignments": len(assigned),
                           "excluded": solve.excluded})
         self.commit(solve, *changed)
+        injected_delay("record")
         return True
-
-    def _propose(self, actor: str, solve_id: str, request_id: str, slot_id: str) -> Placement:
-        request = self.load(PlacementRequest, request_id, "placement request")
-        slot = self.load(Slot, slot_id, "slot")
-        return Placement(actor, request_id, request.student, request.college, slot_id,
-                         slot.site, slot.employer, slot.preceptor, "proposed", solve_id)
 
     @command
     def report_stage(self, solve_id: str, stage: dict) -> None:

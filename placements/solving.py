@@ -75,10 +75,13 @@ def when_committed(begin: Callable[[], T], what: str) -> T | None:
             time.sleep(0.2)
 
 
-def injected_delay() -> None:
+def injected_delay(point: str = "solve") -> None:
     """Fault injection for failure drills and tests: PLACEMENTS_FAULT_SOLVE_DELAY seconds of
-    sleep just before a job solves, so a drill can kill its worker mid-solve."""
-    delay = float(os.environ.get("PLACEMENTS_FAULT_SOLVE_DELAY") or 0)
+    sleep just before a job solves, so a drill can kill its worker mid-solve;
+    PLACEMENTS_FAULT_RECORD_DELAY seconds inside `record_solution`'s transaction, after its rows
+    and events are written and before the commit (the event table locked), so a drill can kill
+    it mid-record. Unset or 0: no delay."""
+    delay = float(os.environ.get(f"PLACEMENTS_FAULT_{point.upper()}_DELAY") or 0)
     if delay:
         time.sleep(delay)
 

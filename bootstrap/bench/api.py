@@ -9,22 +9,14 @@ from __future__ import annotations
 import http.client
 import multiprocessing
 import os
-import socket
-import subprocess
-import sys
 import tempfile
 import time
-from pathlib import Path
 
 import click
 from rich.console import Console
 from rich.table import Table
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from bootstrap.bench.serving import gunicorn
 
 
 def _client(args: tuple[int, list[str], str, float]) -> list[float]:
@@ -78,26 +70,10 @@ def bench_api(seconds: float, clients: int, database_url: str | None) -> None:
         OPERATOR, limit=100, cursor=None).items]
     paths = ["/v1/slots?limit=20", "/v1/placement-requests?limit=20", "/v1/placements?limit=20",
              "/v1/sites?limit=20"] + [f"/v1/placement-requests/{r}" for r in requests[:20]]
-    port = _free_port()
-    env = {**os.environ, "DATABASE_URL": url}
-    env.pop("REDIS_URL", None)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", "2", "--threads", "4", "-b",
-         f"127.0.0.1:{port}", "bootstrap.wsgi:app"], env=env, cwd=Path(__file__).parents[2],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+    with gunicorn(url) as port:
         _load(port, paths, token, clients, 1.0)  # warm both workers
         ref = _load(port, ["/healthz"], token, clients, seconds)
         reads = _load(port, paths, token, clients, seconds)
-    finally:
-        server.terminate()
-        server.wait(10)
     table = Table(title=f"API reads: gunicorn -w 2 --threads 4, {clients} client processes, "
                         f"{seconds:.0f} s each, {os.cpu_count()} cores, {url.split(':')[0]}")
     for col in ("load", "req/s", "p50 ms", "p99 ms", "vs /healthz"):

@@ -8,6 +8,7 @@ timeout (the solve time limit plus JOB_SLACK) before a test gives up on it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -31,6 +32,15 @@ PLACEMENTS = str(Path(sys.executable).parent / "placements")  # the installed co
 SOLVE_TIME_LIMIT = 20  # seconds, for the workers of these tests
 JOB_WAIT = SOLVE_TIME_LIMIT + JOB_SLACK  # the RQ timeout of one job
 WORKER_START = 120.0  # seconds for a worker process to import, recover and register
+
+
+def parent(pid: int) -> int | None:
+    """A process's parent id (from /proc), or None once it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return int(f.read().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 class Workers:
@@ -68,7 +78,14 @@ class Workers:
 
     @staticmethod
     def kill(proc: subprocess.Popen) -> None:
-        """SIGKILL the worker and its work horse, as a crashed host would."""
+        """SIGKILL the worker and its work horse, as a crashed host would. RQ puts each work
+        horse in a process group of its own, so the horses are found as the worker's children
+        (before the worker dies and they are handed to init) and killed with their groups."""
+        horses = [pid for pid in map(int, filter(str.isdigit, os.listdir("/proc")))
+                  if parent(pid) == proc.pid]
+        for pid in horses:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(os.getpgid(pid), signal.SIGKILL)
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(10)
 

@@ -6,7 +6,9 @@ import subprocess
 
 import pytest
 import redis
+from sqlalchemy import text
 
+from placements import ledger
 from placements.principals import OPERATOR, Principal
 from tests.e2e.conftest import PLACEMENTS, bearer, events, solve_done, wait_for
 
@@ -124,6 +126,61 @@ def test_killed_worker_leaves_solve_retried_and_completed_once(rq_app, workers, 
     assert done["attempts"] == 2
     assert events(rq_app, ":Solve.Completed") == 1
     assert events(rq_app, ":Placement.Created") == done["metrics"]["placed"]
+
+
+def recording_backend(app) -> int | None:
+    """The server process of a session idle inside a transaction that holds the event table's
+    lock and whose last statement was the append: a worker held inside its recording."""
+    with app.engine.connect() as conn:
+        return conn.execute(text(
+            "SELECT a.pid FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+            "WHERE l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+            " AND l.relation = 'placements_events'::regclass AND l.mode = 'ExclusiveLock'"
+            " AND l.granted AND a.state = 'idle in transaction'"
+            " AND a.query LIKE '%INSERT INTO placements_events%'")).scalar()
+
+
+def written_by(app, backend: int) -> set[str]:
+    """The tables a server process has inserted into in its open transaction."""
+    with app.engine.connect() as conn:
+        return set(conn.execute(text(
+            "SELECT relation::regclass::text FROM pg_locks WHERE pid = :pid AND "
+            "mode = 'RowExclusiveLock' AND locktype = 'relation'"), {"pid": backend}).scalars())
+
+
+def committed(app) -> dict:
+    with app.engine.connect() as conn:
+        return {table: conn.execute(text(f"SELECT count(*) FROM {table}")).scalar()
+                for table in ("placements_events", "ledger", "ledger_checkpoints", "placements")
+                } | {"solve": conn.execute(text("SELECT status FROM solves")).scalar_one()}
+
+
+def test_worker_killed_inside_the_recording_transaction_leaves_nothing_half_written(
+        rq_app, workers, loaded):
+    client, tokens, _ = loaded
+    # The worker solves, writes the proposals' rows, appends and seals their events, and is
+    # held before its commit, the event table locked.
+    doomed = workers.start("doomed", PLACEMENTS_FAULT_RECORD_DELAY="120")
+    solve = client.post("/v1/solves", json={}, headers=bearer(tokens["admin"])).get_json()
+    backend = wait_for(lambda: recording_backend(rq_app), timeout=90)
+    assert {"placements", "solves", "placements_events", "ledger"} <= written_by(rq_app, backend)
+    before = committed(rq_app)
+    assert before["placements"] == 0 and before["solve"] == "running"
+    workers.kill(doomed)
+    wait_for(lambda: recording_backend(rq_app) != backend)  # the server rolled it back
+    assert committed(rq_app) == before  # not one row, event, digest or checkpoint of it
+    assert ledger.verify(rq_app.engine).ok
+    workers.start("survivor")  # runs the dead worker's job again
+    done = wait_for(lambda: solve_done(client, tokens["admin"], solve["id"]), timeout=90)
+    assert done["status"] == "done" and done["attempts"] == 2
+    assert events(rq_app, ":Solve.Completed") == 1
+    assert events(rq_app, ":Placement.Created") == done["metrics"]["placed"] > 0
+    # The dead transaction's positions are a gap in the log with no digest; the chain over the
+    # survivor's events links straight across it.
+    with rq_app.engine.connect() as conn:
+        ids = conn.execute(text("SELECT id FROM placements_events ORDER BY id")).scalars().all()
+    assert ids[-1] > len(ids)
+    assert ledger.verify(rq_app.engine).ok
 
 
 def test_job_lost_with_redis_is_requeued(rq_app, workers, loaded):
