@@ -51,11 +51,13 @@ def test_an_offsite_checkpoint_parses_from_position_colon_digest():
 
 
 def test_failures_report_a_known_problem_with_its_detail():
-    v = ledger.Verification(False, 3, "f" * 64, 4, "missing_event")
+    v = ledger.Verification(False, 3, "f" * 64, head_position=3, failed_position=4,
+                            problem="missing_event")
     d = v.as_dict()
     assert d["failed_position"] == 4 and "deleted" in d["detail"] and d["ok"] is False
-    assert ledger.Verification(True, 3, "f" * 64).as_dict() == {
-        "ok": True, "events": 3, "head": "f" * 64, "checkpoints": 0, "last_checkpoint": None}
+    assert ledger.Verification(True, 3, "f" * 64, head_position=3).as_dict() == {
+        "ok": True, "events": 3, "head": "f" * 64, "head_position": 3, "checkpoints": 0,
+        "last_checkpoint": None}
 
 
 def test_a_v1_site_registered_event_is_upcast_with_no_phone():
