@@ -1,7 +1,7 @@
 """solve_progress: the stages a running solve has settled
 
 Revision ID: 0010
-Revises: 0001
+Revises: 0012
 Create Date: 2026-11-30 16:23:23.568974
 """
 
@@ -17,9 +17,6 @@ depends_on = None
 
 
 def upgrade() -> None:
-    # A database made by create_all (stamped with the first revision) may hold it already.
-    if sa.inspect(op.get_bind()).has_table("solve_progress"):
-        return
     op.create_table(
         "solve_progress",
         sa.Column("solve", sa.String(length=36), nullable=False),

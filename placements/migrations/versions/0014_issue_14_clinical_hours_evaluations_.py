@@ -1,7 +1,7 @@
 """issue 14: clinical hours, evaluations, segment, reason_code, apprentice student
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0015
 Create Date: 2026-11-30 16:23:30.037737
 """
 

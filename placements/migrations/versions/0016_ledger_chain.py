@@ -3,7 +3,7 @@ with which one statement appends and seals any number of events (placements/ledg
 `APPEND_AND_SEAL`). Nothing on SQLite, where the recorder chains in Python.
 
 Revision ID: 0016
-Revises: 0010
+Revises: 0014
 Create Date: 2026-11-30 16:40:00
 """
 
