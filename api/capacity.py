@@ -98,13 +98,13 @@ class Sites(MethodView):
     @blp.response(200, list_schema(SiteSchema))
     def get(self, args):
         """List sites (an employer its own)."""
-        return as_list(app().sites(principal(), **args))
+        return as_list(app().capacity.sites(principal(), **args))
 
     @blp.arguments(SiteSchema)
     @blp.response(201, SiteSchema)
     def post(self, body):
         """Register a site of the caller's employer."""
-        return app().register_site(principal(), **body)
+        return app().capacity.register_site(principal(), **body)
 
 
 @blp.route("/sites/<site_id>")
@@ -112,7 +112,7 @@ class Site(MethodView):
     @blp.response(200, SiteSchema)
     def get(self, site_id):
         """Read a site."""
-        return app().site(principal(), site_id)
+        return app().capacity.site(principal(), site_id)
 
 
 @blp.route("/preceptors")
@@ -121,13 +121,13 @@ class Preceptors(MethodView):
     @blp.response(200, list_schema(PreceptorSchema))
     def get(self, args):
         """List preceptors (an employer its own)."""
-        return as_list(app().preceptors(principal(), **args))
+        return as_list(app().capacity.preceptors(principal(), **args))
 
     @blp.arguments(PreceptorSchema)
     @blp.response(201, PreceptorSchema)
     def post(self, body):
         """Register a preceptor at one of the caller's sites."""
-        return app().register_preceptor(principal(), **body)
+        return app().capacity.register_preceptor(principal(), **body)
 
 
 @blp.route("/preceptors/<preceptor_id>")
@@ -135,7 +135,7 @@ class Preceptor(MethodView):
     @blp.response(200, PreceptorSchema)
     def get(self, preceptor_id):
         """Read a preceptor."""
-        return app().preceptor(principal(), preceptor_id)
+        return app().capacity.preceptor(principal(), preceptor_id)
 
 
 @blp.route("/slots")
@@ -144,7 +144,7 @@ class Slots(MethodView):
     @blp.response(200, list_schema(SlotSchema))
     def get(self, args):
         """List slots (a coordinator those open to its college)."""
-        return as_list(app().slots(principal(), **args))
+        return as_list(app().capacity.slots(principal(), **args))
 
     @blp.arguments(SlotSchema)
     @blp.response(201, SlotSchema)
@@ -152,7 +152,7 @@ class Slots(MethodView):
         """Publish a clinical slot."""
         body["start_date"] = body["start_date"].isoformat()
         body["end_date"] = body["end_date"].isoformat()
-        return app().publish_slot(principal(), **body)
+        return app().capacity.publish_slot(principal(), **body)
 
 
 @blp.route("/slots/<slot_id>")
@@ -160,7 +160,7 @@ class Slot(MethodView):
     @blp.response(200, SlotSchema)
     def get(self, slot_id):
         """Read a slot."""
-        return app().slot(principal(), slot_id)
+        return app().capacity.slot(principal(), slot_id)
 
 
 @blp.route("/slots/<slot_id>/withdraw")
@@ -170,7 +170,8 @@ class SlotWithdrawal(MethodView):
     @blp.response(200, SlotSchema)
     def post(self, body, slot_id):
         """Withdraw the slot; its live placements are re-opened for a re-solve."""
-        return app().withdraw_slot(principal(), slot_id, body["reason"], if_match=if_match())
+        return app().capacity.withdraw_slot(principal(), slot_id, body["reason"],
+                                            if_match=if_match())
 
 
 @blp.route("/slots/<slot_id>/capacity")
@@ -180,5 +181,6 @@ class SlotCapacity(MethodView):
     @blp.response(200, SlotSchema)
     def post(self, body, slot_id):
         """Change capacity; lowering it below the seats held re-opens the latest bookings."""
-        return app().change_slot_capacity(principal(), slot_id, body["capacity"], body["reason"],
-                                          if_match=if_match())
+        return app().capacity.change_slot_capacity(principal(), slot_id, body["capacity"],
+                                                   body["reason"],
+                                                   if_match=if_match())

@@ -9,12 +9,11 @@ from domain.errors import InvalidInput, NotFound
 from domain.organizations import Organization
 from domain.placements import LIVE, Placement
 from placements import seats
-from placements.base import Base, check_version, command
-from placements.organizations import common
+from placements.base import AreaService, check_version, command
 from placements.paging import Page, page
 from placements.principals import Principal
-from placements.readmodel import metadata, projects
-from placements.workflow import placements as placements_table
+from placements.readmodel import identity_columns, metadata, projects
+from placements.workflow import placement_rows
 
 sites = Table(
     "sites", metadata,
@@ -67,21 +66,22 @@ slots = Table(
 
 @projects(Site)
 def _site_row(s: Site):
-    yield sites, {**common(s), "employer": s.employer, "name": s.name,
+    yield sites, {**identity_columns(s), "employer": s.employer, "name": s.name,
                   "lat": s.location["lat"], "lon": s.location["lon"],
                   "requirements": s.requirements, "phone": s.phone}
 
 
 @projects(Preceptor)
 def _preceptor_row(p: Preceptor):
-    yield preceptors, {**common(p), "employer": p.employer, "site": p.site, "name": p.name,
+    yield preceptors, {**identity_columns(p), "employer": p.employer, "site": p.site,
+                       "name": p.name,
                        "disciplines": p.disciplines, "max_students": p.max_students,
                        "journeyworker": p.journeyworker}
 
 
 @projects(Slot)
 def _slot_row(s: Slot):
-    yield slots, {**common(s), "employer": s.employer, "site": s.site,
+    yield slots, {**identity_columns(s), "employer": s.employer, "site": s.site,
                   "discipline": s.discipline, "capacity": s.capacity, "preceptor": s.preceptor,
                   **s.schedule, "hours": s.hours, "colleges": s.colleges,
                   "open_to": ",".join(["", *s.colleges, ""]) if s.colleges else "*",
@@ -123,18 +123,18 @@ def slot_view(row: dict) -> dict:
     return {k: v for k, v in row.items() if k not in ("seq", "open_to")}
 
 
-class Capacity(Base):
+class Capacity(AreaService):
     """Commands of an employer over its own capacity; reads scoped to the caller."""
 
     def _own_site(self, principal: Principal, site_id: str, field: str = "site") -> Site:
-        site = self.referenced(Site, site_id, field, "site")
+        site = self.uow.referenced(Site, site_id, field, "site")
         if site.employer != principal.org:
             raise InvalidInput(field, f"no such site of yours: {site_id}")
         return site
 
     def _check_disciplines(self, disciplines: list[str], field: str) -> None:
         for d in disciplines:
-            if d not in self.settings.disciplines:
+            if d not in self.uow.settings.disciplines:
                 raise InvalidInput(field, f"unknown discipline {d!r}")
 
     @command
@@ -143,7 +143,7 @@ class Capacity(Base):
         principal.require("employer")
         site = Site.register(principal.actor, principal.org, name, location, requirements,
                              phone)
-        self.commit(site)
+        self.uow.commit(site)
         return self.site(principal, str(site.id))
 
     @command
@@ -154,7 +154,7 @@ class Capacity(Base):
         self._check_disciplines(disciplines, "disciplines")
         preceptor = Preceptor.register(principal.actor, self._own_site(principal, site), name,
                                        disciplines, max_students, journeyworker)
-        self.commit(preceptor)
+        self.uow.commit(preceptor)
         return self.preceptor(principal, str(preceptor.id))
 
     @command
@@ -167,11 +167,11 @@ class Capacity(Base):
         own_site = self._own_site(principal, site)
         supervisor = None
         if preceptor is not None:
-            supervisor = self.referenced(Preceptor, preceptor, "preceptor", "preceptor")
+            supervisor = self.uow.referenced(Preceptor, preceptor, "preceptor", "preceptor")
             if supervisor.employer != principal.org:
                 raise InvalidInput("preceptor", f"no such preceptor of yours: {preceptor}")
         for i, college in enumerate(colleges or []):
-            org = self.referenced(Organization, college, f"colleges.{i}", "college")
+            org = self.uow.referenced(Organization, college, f"colleges.{i}", "college")
             if org.kind != "college":
                 raise InvalidInput(f"colleges.{i}", f"no such college: {college}")
         schedule = {"start_date": start_date, "end_date": end_date,
@@ -179,7 +179,7 @@ class Capacity(Base):
                     "shift_end": shift_end}
         slot = Slot.publish(principal.actor, own_site, discipline, capacity, supervisor,
                             schedule, hours, colleges)
-        self.commit(slot)
+        self.uow.commit(slot)
         return self.slot(principal, str(slot.id))
 
     @command
@@ -187,31 +187,31 @@ class Capacity(Base):
                       if_match: int | None = None) -> dict:
         """Withdraw a slot; every live placement in it is re-opened for a re-solve."""
         principal.require("employer")
-        slot = self.load(Slot, slot_id, "slot")
+        slot = self.uow.load(Slot, slot_id, "slot")
         principal.require_org(slot.employer, "slot")
         check_version(slot, if_match)
         slot.withdraw(principal.actor, reason)
-        self.commit(slot, *self._reopen_live(principal, slot, f"slot withdrawn: {reason}"))
+        self.uow.commit(slot, *self._reopen_live(principal, slot, f"slot withdrawn: {reason}"))
         return self.slot(principal, slot_id)
 
     @command
     def change_slot_capacity(self, principal: Principal, slot_id: str, capacity: int,
                              reason: str, if_match: int | None = None) -> dict:
         principal.require("employer")
-        slot = self.load(Slot, slot_id, "slot")
+        slot = self.uow.load(Slot, slot_id, "slot")
         principal.require_org(slot.employer, "slot")
         check_version(slot, if_match)
         displaced = slot.change_capacity(principal.actor, capacity, reason)
-        self.commit(slot, *self._reopen(principal, displaced, f"capacity lowered: {reason}"))
+        self.uow.commit(slot, *self._reopen(principal, displaced, f"capacity lowered: {reason}"))
         return self.slot(principal, slot_id)
 
     def _reopen_live(self, principal: Principal, slot: Slot, reason: str) -> list:
         """Placements still live in the slot (held or merely proposed), re-opened."""
-        with self.connection() as conn:
+        with self.uow.connection() as conn:
             ids = [r.id for r in conn.execute(
-                select(placements_table.c.id).where(
-                    placements_table.c.slot == str(slot.id),
-                    placements_table.c.status.in_(LIVE))
+                select(placement_rows.c.id).where(
+                    placement_rows.c.slot == str(slot.id),
+                    placement_rows.c.status.in_(LIVE))
             )]
         return self._reopen(principal, ids, reason)
 
@@ -219,10 +219,10 @@ class Capacity(Base):
         """Re-open placements whose capacity went away, releasing their seats."""
         changed: list = []
         for pid in placement_ids:
-            placement = self.load(Placement, pid, "placement")
+            placement = self.uow.load(Placement, pid, "placement")
             if not placement.live:
                 continue
-            changed.extend(seats.release(self.load, principal.actor, placement,
+            changed.extend(seats.release(self.uow.load, principal.actor, placement,
                                          from_slot=False))
             placement.reopen(principal.actor, reason)
             changed.append(placement)
@@ -231,7 +231,7 @@ class Capacity(Base):
     # Reads -------------------------------------------------------------------------------
 
     def site(self, principal: Principal, site_id: str) -> dict:
-        row = self.read_row(sites, site_id, "site")
+        row = self.uow.read_row(sites, site_id, "site")
         if principal.role == "employer":
             principal.require_org(row["employer"], "site")
         return site_view(row)
@@ -240,11 +240,11 @@ class Capacity(Base):
         q = select(sites)
         if principal.role == "employer":
             q = q.where(sites.c.employer == principal.org)
-        p = page(self.engine, sites, q, limit, cursor)
+        p = page(self.uow.engine, sites, q, limit, cursor)
         return Page([site_view(r) for r in p.items], p.next_cursor)
 
     def preceptor(self, principal: Principal, preceptor_id: str) -> dict:
-        row = self.read_row(preceptors, preceptor_id, "preceptor")
+        row = self.uow.read_row(preceptors, preceptor_id, "preceptor")
         if principal.role == "employer":
             principal.require_org(row["employer"], "preceptor")
         return preceptor_view(row)
@@ -256,11 +256,11 @@ class Capacity(Base):
             q = q.where(preceptors.c.employer == principal.org)
         if site:
             q = q.where(preceptors.c.site == site)
-        p = page(self.engine, preceptors, q, limit, cursor)
+        p = page(self.uow.engine, preceptors, q, limit, cursor)
         return Page([preceptor_view(r) for r in p.items], p.next_cursor)
 
     def slot(self, principal: Principal, slot_id: str) -> dict:
-        row = self.read_row(slots, slot_id, "slot")
+        row = self.uow.read_row(slots, slot_id, "slot")
         if not slot_visible(principal, row):
             raise NotFound(f"no such slot: {slot_id}")
         return slot_view(row)
@@ -272,6 +272,6 @@ class Capacity(Base):
         for col, value in (("site", site), ("discipline", discipline), ("status", status)):
             if value:
                 q = q.where(slots.c[col] == value)
-        p = page(self.engine, slots, q, limit, cursor)
+        p = page(self.uow.engine, slots, q, limit, cursor)
         return Page([slot_view(r) for r in p.items], p.next_cursor)
 

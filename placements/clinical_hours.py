@@ -23,12 +23,11 @@ from domain.evaluations import OWED_BY, Evaluation
 from domain.placements import Placement
 from domain.schedule import Schedule
 from placements.apprenticeship import new_event_id, today
-from placements.base import Base, command
+from placements.base import AreaService, UnitOfWork, command
 from placements.capacity import slots
-from placements.organizations import common
 from placements.principals import Principal
-from placements.readmodel import metadata, projects
-from placements.workflow import placements as placements_table
+from placements.readmodel import identity_columns, metadata, projects
+from placements.workflow import Workflow, placement_rows
 
 clinical_hours = Table(
     "clinical_hours", metadata,
@@ -71,27 +70,32 @@ def _hours_rows(h: ClinicalHours):
 
 @projects(Evaluation)
 def _evaluation_row(e: Evaluation):
-    yield evaluations, {**common(e), "placement": e.placement, "of": e.of, "scores": e.scores,
+    yield evaluations, {**identity_columns(e), "placement": e.placement, "of": e.of,
+                        "scores": e.scores,
                         "comments": e.comments, "submitted_on": e.submitted_on}
 
 
-class ClinicalRecord(Base):
+class ClinicalRecord(AreaService):
     """Commands and reads over clinical hours and evaluations."""
+
+    def __init__(self, uow: UnitOfWork, workflow: Workflow) -> None:
+        super().__init__(uow)
+        self.workflow = workflow
 
     def _placement_of(self, principal: Principal, placement_id: str) -> Placement:
         """The placement, if the caller is its college's coordinator or its site's employer."""
         principal.require("coordinator", "employer")
-        placement = self.load(Placement, placement_id, "placement")
+        placement = self.uow.load(Placement, placement_id, "placement")
         principal.require_org(placement.college if principal.role == "coordinator"
                               else placement.employer, "placement")
         return placement
 
     def _facts(self, placement: Placement) -> PlacementFacts:
-        slot = self.load(Slot, placement.slot, "slot")
+        slot = self.uow.load(Slot, placement.slot, "slot")
         schedule = Schedule.parse(**slot.schedule)
         journeyworker_of = None
         if slot.preceptor:
-            preceptor = self.load(Preceptor, slot.preceptor, "preceptor")
+            preceptor = self.uow.load(Preceptor, slot.preceptor, "preceptor")
             journeyworker_of = preceptor.employer if preceptor.journeyworker else None
         return PlacementFacts(str(placement.id), str(slot.id), slot.site, slot.employer,
                               slot.discipline, slot.schedule["start_date"],
@@ -102,7 +106,7 @@ class ClinicalRecord(Base):
     def _hours_of(self, placement: Placement, create: bool, actor: str) -> ClinicalHours:
         ident = ClinicalHours.create_id(placement.student)
         try:
-            return self.load(ClinicalHours, ident, "clinical hours")
+            return self.uow.load(ClinicalHours, ident, "clinical hours")
         except NotFound:
             if not create:
                 raise NotFound("no hours are logged for this placement") from None
@@ -124,7 +128,7 @@ class ClinicalRecord(Base):
         hours = self._hours_of(placement, True, principal.actor)
         event_id = new_event_id()
         logged = hours.log(principal.actor, event_id, self._facts(placement), entry, today())
-        return self._answer(self.commit(hours), event_id,
+        return self._answer(self.uow.commit(hours), event_id,
                             {"id": event_id, "placement": placement_id, **logged,
                              "status": "unsigned"})
 
@@ -134,14 +138,14 @@ class ClinicalRecord(Base):
         """The site's employer signs an entry off, naming the preceptor who supervised it."""
         principal.require("employer")
         placement = self._placement_of(principal, placement_id)
-        who = self.referenced(Preceptor, preceptor, "preceptor", "preceptor")
+        who = self.uow.referenced(Preceptor, preceptor, "preceptor", "preceptor")
         if who.site != placement.site:
             raise InvalidInput("preceptor", "not a preceptor of the placement's site")
         hours = self._hours_of(placement, False, principal.actor)
         event_id = new_event_id()
         hours.sign_off(principal.actor, event_id, placement_id, entry_id, preceptor,
                        who.employer if who.journeyworker else None)
-        return self._answer(self.commit(hours), event_id,
+        return self._answer(self.uow.commit(hours), event_id,
                             {"entry": entry_id, "placement": placement_id,
                              "preceptor": preceptor})
 
@@ -157,7 +161,7 @@ class ClinicalRecord(Base):
         event_id = new_event_id()
         replaced = hours.correct(principal.actor, event_id, placement_id, entry_id, reason,
                                  replacement, today())
-        return self._answer(self.commit(hours), event_id,
+        return self._answer(self.uow.commit(hours), event_id,
                             {"corrects": entry_id, "placement": placement_id,
                              "reason": reason.strip(), "replacement": replaced})
 
@@ -165,12 +169,12 @@ class ClinicalRecord(Base):
                         as_of: date | None = None, known_at: datetime | None = None) -> dict:
         """The placement's hours as of a business date, as recorded at `known_at`."""
         principal.require("coordinator", "employer", "compliance", "admin")
-        row = self.placement(principal, placement_id)
+        row = self.workflow.placement(principal, placement_id)
         ident = str(ClinicalHours.create_id(row["student"]))
-        facts, entries = recorded_hours(self.recorded([ident])[ident], known_at)
+        facts, entries = recorded_hours(self.uow.recorded([ident])[ident], known_at)
         mine = [x for x in entries if x.placement == placement_id]
         placement_facts = facts.get(placement_id) or self._facts(
-            self.load(Placement, placement_id)).as_dict()
+            self.uow.load(Placement, placement_id)).as_dict()
         return {"placement": placement_id, "as_of": (as_of or today()).isoformat(),
                 "known_at": known_at.isoformat() if known_at else None,
                 **hours_summary(placement_facts, mine, as_of or today())}
@@ -187,12 +191,12 @@ class ClinicalRecord(Base):
         if placement.status != "accepted":
             raise Conflict(f"only an accepted placement is evaluated; this one is "
                            f"{placement.status}", code="placement_not_accepted")
-        slot = self.read_row(slots, placement.slot, "slot")
+        slot = self.uow.read_row(slots, placement.slot, "slot")
         if slot["end_date"] > today().isoformat():
             raise Conflict(f"the evaluation falls due when the placement ends "
                            f"({slot['end_date']})", code="evaluation_not_due")
         try:
-            self.load(Evaluation, Evaluation.create_id(placement_id, of))
+            self.uow.load(Evaluation, Evaluation.create_id(placement_id, of))
         except NotFound:
             pass
         else:
@@ -200,19 +204,19 @@ class ClinicalRecord(Base):
                            code="already_evaluated")
         evaluation = Evaluation.submit(principal.actor, placement_id, of, scores, comments,
                                        today().isoformat())
-        self.commit(evaluation)
+        self.uow.commit(evaluation)
         return self.evaluation(principal, str(evaluation.id))
 
     def evaluation(self, principal: Principal, evaluation_id: str) -> dict:
-        row = self.read_row(evaluations, evaluation_id, "evaluation")
-        self.placement(principal, row["placement"])  # visible to the placement's parties
+        row = self.uow.read_row(evaluations, evaluation_id, "evaluation")
+        self.workflow.placement(principal, row["placement"])  # visible to the placement's parties
         return {k: v for k, v in row.items() if k != "seq"}
 
     def evaluations(self, principal: Principal, due: bool = False,
                     as_of: date | None = None) -> list[dict]:
         """Submitted evaluations the caller may read, or (`due`) those it owes: per accepted
         placement ended by `as_of` (today), each subject not yet evaluated."""
-        p, s, e = placements_table, slots, evaluations
+        p, s, e = placement_rows, slots, evaluations
         day = (as_of or today()).isoformat()
         scope = []
         if principal.role == "coordinator":
@@ -223,13 +227,13 @@ class ClinicalRecord(Base):
             principal.require("admin", "compliance")
         if not due:
             q = select(e).join(p, p.c.id == e.c.placement).where(*scope).order_by(e.c.seq)
-            with self.engine.connect() as conn:
+            with self.uow.engine.connect() as conn:
                 return [{k: v for k, v in r._mapping.items() if k != "seq"}
                         for r in conn.execute(q)]
         subjects = [of for of, role in OWED_BY.items()
                     if principal.role in (role, "admin", "compliance")]
         out = []
-        with self.engine.connect() as conn:
+        with self.uow.engine.connect() as conn:
             for of in subjects:
                 done = select(e.c.placement).where(e.c.of == of)
                 q = (select(p.c.id, p.c.student, p.c.college, p.c.site, p.c.employer,

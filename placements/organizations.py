@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy import Column, Integer, String, Table, select
 
 from domain.organizations import Organization
-from placements.base import Base, command
+from placements.base import AreaService, command
 from placements.paging import Page, page
 from placements.principals import Principal
-from placements.readmodel import metadata, projects
+from placements.readmodel import identity_columns, metadata, projects
 
 organizations = Table(
     "organizations",
@@ -21,29 +21,24 @@ organizations = Table(
     Column("segment", String(20)),
 )
 
-def common(aggregate) -> dict:
-    """Columns every read model has: id, creation order and version."""
-    return {"id": str(aggregate.id), "seq": aggregate.created_on.isoformat(),
-            "version": aggregate.version}
-
 
 @projects(Organization)
 def _organization_row(o: Organization):
-    yield organizations, {**common(o), "name": o.name, "kind": o.kind,
+    yield organizations, {**identity_columns(o), "name": o.name, "kind": o.kind,
                           "segment": o.segment}
 
 
-class Organizations(Base):
+class Organizations(AreaService):
     @command
     def register_organization(self, principal: Principal, name: str, kind: str,
                               segment: str | None = None) -> dict:
         principal.require("admin")
         org = Organization.register(principal.actor, name, kind, segment)
-        self.commit(org)
+        self.uow.commit(org)
         return self.organization(principal, str(org.id))
 
     def organization(self, principal: Principal, org_id: str) -> dict:
-        org = self.load(Organization, org_id, "organization")
+        org = self.uow.load(Organization, org_id, "organization")
         return {"id": str(org.id), "version": org.version, "name": org.name, "kind": org.kind,
                 "segment": org.segment}
 
@@ -53,4 +48,4 @@ class Organizations(Base):
                    organizations.c.name, organizations.c.kind, organizations.c.segment)
         if kind:
             q = q.where(organizations.c.kind == kind)
-        return page(self.engine, organizations, q, limit, cursor)
+        return page(self.uow.engine, organizations, q, limit, cursor)

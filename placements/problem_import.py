@@ -32,24 +32,25 @@ def load(app: PlacementsApp, problem: dict,
         progress(1)
 
     for c in problem["colleges"]:
-        made(c["id"], app.register_organization(OPERATOR, c["name"], "college"))
+        made(c["id"], app.organizations.register_organization(OPERATOR, c["name"], "college"))
     for e in sorted({s["employer"] for s in problem["sites"]}):
-        made(e, app.register_organization(OPERATOR, f"Employer {e}", "employer"))
+        made(e, app.organizations.register_organization(OPERATOR, f"Employer {e}", "employer"))
     employer_of = {s["id"]: Principal("employer", ids[s["employer"]]) for s in problem["sites"]}
     for s in problem["sites"]:
-        made(s["id"], app.register_site(employer_of[s["id"]], f"Site {s['id']}", s["location"],
-                                        s["requirements"]))
+        made(s["id"], app.capacity.register_site(employer_of[s["id"]], f"Site {s['id']}",
+                                                 s["location"],
+                                                 s["requirements"]))
     # The file gives a preceptor no disciplines; the API needs those of the slots it supervises.
     disciplines: dict[str, set[str]] = {}
     for slot in problem["slots"]:
         if slot["preceptor"] is not None:
             disciplines.setdefault(slot["preceptor"], set()).add(slot["discipline"])
     for p in problem["preceptors"]:
-        made(p["id"], app.register_preceptor(
+        made(p["id"], app.capacity.register_preceptor(
             employer_of[p["site"]], ids[p["site"]], f"Preceptor {p['id']}",
             sorted(disciplines.get(p["id"], ())), p["max_students"]))
     for slot in problem["slots"]:
-        made(slot["id"], app.publish_slot(
+        made(slot["id"], app.capacity.publish_slot(
             employer_of[slot["site"]], ids[slot["site"]], slot["discipline"], slot["capacity"],
             ids[slot["preceptor"]] if slot["preceptor"] is not None else None,
             slot["start_date"], slot["end_date"], slot["weekdays"], slot["shift_start"],
@@ -58,11 +59,11 @@ def load(app: PlacementsApp, problem: dict,
     coordinator_of = {}
     for st in problem["students"]:
         coordinator_of[st["id"]] = Principal("coordinator", ids[st["college"]])
-        made(st["id"], app.register_student(
+        made(st["id"], app.students.register_student(
             coordinator_of[st["id"]], f"Student {st['id']}", st["home"], st["max_travel_km"],
             st["credentials"], st["unavailable"]))
     for r in problem["requests"]:
-        made(r["id"], app.request_placement(
+        made(r["id"], app.students.request_placement(
             coordinator_of[r["student"]], ids[r["student"]], r["discipline"],
             r["required_hours"], r["earliest_start"], r["latest_end"], r["priority"],
             r["group"], [ids[s] for s in r["preferred_sites"]]))

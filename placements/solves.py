@@ -18,13 +18,12 @@ from domain.placements import LIVE, Placement
 from domain.solves import UNFINISHED, Solve
 from domain.students import PlacementRequest
 from placements import exclusions, pieces, solve_inputs
-from placements.base import Base, command
-from placements.organizations import common
+from placements.base import AreaService, command
 from placements.paging import Page, page
 from placements.principals import Principal
-from placements.readmodel import metadata, projects
+from placements.readmodel import identity_columns, metadata, projects
 from placements.solving import injected_delay
-from placements.workflow import placements as placements_table
+from placements.workflow import placement_rows
 from solver import Problem
 
 solves = Table(
@@ -65,13 +64,13 @@ class SolveInput:
 
 @projects(Solve)
 def _solve_row(s: Solve):
-    yield solves, {**common(s), "college": s.college, "status": s.status,
+    yield solves, {**identity_columns(s), "college": s.college, "status": s.status,
                    "attempts": s.attempts, "time_limit": s.time_limit,
                    "problem_hash": s.problem_hash, "log_position": s.log_position,
                    "pieces": s.pieces, "result": s.result, "error": s.error}
 
 
-class Solves(Base):
+class Solves(AreaService):
     @command
     def request_solve(self, principal: Principal, college: str | None = None,
                       time_limit: float | None = None) -> dict:
@@ -82,18 +81,19 @@ class Solves(Base):
                 raise InvalidInput("college", "a coordinator solves its own college only")
             college = principal.org
         elif college is not None:
-            self.referenced(Organization, college, "college", "organization")
-        if self.jobs is None:
+            self.uow.referenced(Organization, college, "college", "organization")
+        if self.uow.jobs is None:
             raise Unavailable("this process has no job queue configured")
-        self.jobs.check()
-        limit = min(time_limit or self.settings.solve_time_limit, self.settings.solve_time_limit)
+        self.uow.jobs.check()
+        limit = min(time_limit or self.uow.settings.solve_time_limit,
+                    self.uow.settings.solve_time_limit)
         solve = Solve(principal.actor, college, limit)
-        self.commit(solve, before_commit=lambda: self.jobs.enqueue_solve(str(solve.id)))
+        self.uow.commit(solve, before_commit=lambda: self.uow.jobs.enqueue_solve(str(solve.id)))
         return self.solve(principal, str(solve.id))
 
     def solve(self, principal: Principal, solve_id: str) -> dict:
         principal.require("admin", "coordinator", "compliance")
-        row = self.read_row(solves, solve_id, "solve")
+        row = self.uow.read_row(solves, solve_id, "solve")
         if principal.role == "coordinator" and row["college"] not in (None, principal.org):
             raise NotFound(f"no such solve: {solve_id}")
         return self._solve_view(principal, row)
@@ -103,7 +103,7 @@ class Solves(Base):
         q = select(solves)
         if principal.role == "coordinator":
             q = q.where((solves.c.college.is_(None)) | (solves.c.college == principal.org))
-        p = page(self.engine, solves, q, limit, cursor)
+        p = page(self.uow.engine, solves, q, limit, cursor)
         return Page(self._solve_views(principal, p.items), p.next_cursor)
 
     def _solve_view(self, principal: Principal, row: dict) -> dict:
@@ -114,7 +114,7 @@ class Solves(Base):
         running = [r["id"] for r in rows if r["status"] == "running"]
         done, progress = {}, {}
         if split or running:
-            with self.connection() as conn:
+            with self.uow.connection() as conn:
                 done = pieces.done_counts(conn, split) if split else {}
                 progress = dict(conn.execute(
                     select(solve_progress.c.solve, solve_progress.c.stages)
@@ -148,23 +148,23 @@ class Solves(Base):
         None when the solve is finished, or split (its pieces carry it). The problem is parsed
         (placements/exclusions.py makes sure it is valid) before the commit takes the log's
         lock."""
-        solve = self.load(Solve, solve_id, "solve")
+        solve = self.uow.load(Solve, solve_id, "solve")
         if solve.finished or solve.pieces is not None:
             return None
-        with self.connection() as conn:
-            position = self.recorder.max_notification_id() or 0
+        with self.uow.connection() as conn:
+            position = self.uow.recorder.max_notification_id() or 0
             problem, parsed, excluded = exclusions.valid_problem(conn, solve.college)
             digest = solve_inputs.store(conn, problem)
         actor = f"worker:{worker}"
         solve.start(actor, worker)
         solve.record_input(actor, digest, position, excluded)
-        self.commit(solve)
+        self.uow.commit(solve)
         return SolveInput(parsed, digest, solve.time_limit)
 
     def solve_input(self, solve_id: str) -> dict:
         """The exact problem a solve ran on (to re-run it)."""
-        row = self.read_row(solves, solve_id, "solve")
-        with self.connection() as conn:
+        row = self.uow.read_row(solves, solve_id, "solve")
+        with self.uow.connection() as conn:
             problem = solve_inputs.load(conn, row["problem_hash"])
         if problem is None:
             raise NotFound(f"solve {solve_id} has no recorded input yet")
@@ -174,7 +174,7 @@ class Solves(Base):
     def record_solution(self, solve_id: str, worker: str, problem: Problem,
                         solution: dict) -> bool:
         """Write proposals, unplaced reasons and completion together; False if already done."""
-        solve = self.load(Solve, solve_id, "solve")
+        solve = self.uow.load(Solve, solve_id, "solve")
         if solve.finished:
             return False
         actor = f"worker:{worker}"
@@ -183,9 +183,9 @@ class Solves(Base):
         assigned = {a["request"]: a["slot"] for a in solution["assignments"]}
         # A proposal's student, college, site, employer and preceptor are the solved input's
         # (fields that never change on those aggregates), so no request or slot is loaded.
-        with self.connection() as conn:
-            live = {p.request: p for p in conn.execute(select(placements_table).where(
-                placements_table.c.status.in_(LIVE)))}
+        with self.uow.connection() as conn:
+            live = {p.request: p for p in conn.execute(select(placement_rows).where(
+                placement_rows.c.status.in_(LIVE)))}
         moves = []  # (request, its proposal to supersede or None, its new slot or None)
         for request_id in student_of:
             current = live.get(request_id)
@@ -197,10 +197,10 @@ class Solves(Base):
             moves.append((request_id, current.id if current is not None else None, slot_id))
         # What is changed is loaded in a few queries, not one per aggregate.
         superseded = [old for _, old, _ in moves if old is not None]
-        old_proposal = dict(zip(superseded, self.load_many(Placement, superseded), strict=True))
+        old_proposal = dict(zip(superseded, self.uow.load_many(Placement, superseded), strict=True))
         reasons = solution["unplaced"]
-        unplaced_request = self.load_many(PlacementRequest, [u["request"] for u in reasons],
-                                          "placement request")
+        unplaced_request = self.uow.load_many(PlacementRequest, [u["request"] for u in reasons],
+                                              "placement request")
         changed: list = []
         for request_id, old, slot_id in moves:
             if old is not None:
@@ -220,7 +220,7 @@ class Solves(Base):
                                                             "solve_seconds", "stages")}
                        | {"unplaced": unplaced, "assignments": len(assigned),
                           "excluded": solve.excluded})
-        self.commit(solve, *changed)
+        self.uow.commit(solve, *changed)
         injected_delay("record")
         return True
 
@@ -230,7 +230,7 @@ class Solves(Base):
         A piece of a split solve reports its own stages, tagged with the piece; a whole solve's
         L1 starts the list afresh (a retried attempt's)."""
         row = solve_progress.c
-        with self.engine.begin() as conn:
+        with self.uow.engine.begin() as conn:
             stages = conn.execute(select(row.stages).where(row.solve == solve_id)).scalar()
             if stages is not None and stage["name"] == "L1" and "piece" not in stage:
                 stages = []
@@ -241,11 +241,11 @@ class Solves(Base):
                              .values(stages=[*stages, stage]))
 
     def fail_solve(self, solve_id: str, worker: str, error: str) -> None:
-        solve = self.load(Solve, solve_id, "solve")
+        solve = self.uow.load(Solve, solve_id, "solve")
         solve.fail(f"worker:{worker}", error[:2000])
-        self.commit(solve)
+        self.uow.commit(solve)
 
     def unfinished_solves(self) -> list[str]:
-        with self.engine.connect() as conn:
+        with self.uow.engine.connect() as conn:
             return [r.id for r in conn.execute(select(solves.c.id).where(
                 solves.c.status.in_(UNFINISHED)).order_by(solves.c.seq))]

@@ -7,13 +7,12 @@ from sqlalchemy import JSON, Column, Float, Integer, String, Table, select
 from domain.errors import InvalidInput, NotFound
 from domain.placements import Placement
 from domain.students import PlacementRequest, Student
-from placements.base import Base, check_version, command
+from placements.base import AreaService, check_version, command
 from placements.capacity import sites
-from placements.organizations import common
 from placements.paging import Page, page
 from placements.partnership import participants as partnership
 from placements.principals import Principal
-from placements.readmodel import metadata, projects
+from placements.readmodel import identity_columns, metadata, projects
 
 students = Table(
     "students", metadata,
@@ -52,7 +51,7 @@ placement_requests = Table(
 
 @projects(Student)
 def _student_row(s: Student):
-    yield students, {**common(s), "college": s.college, "name": s.name,
+    yield students, {**identity_columns(s), "college": s.college, "name": s.name,
                      "lat": s.home["lat"], "lon": s.home["lon"],
                      "max_travel_km": s.max_travel_km, "credentials": s.credentials,
                      "unavailable": s.unavailable, "participant": s.participant}
@@ -61,7 +60,8 @@ def _student_row(s: Student):
 @projects(PlacementRequest)
 def _request_row(r: PlacementRequest):
     yield placement_requests, {
-        **common(r), "college": r.college, "student": r.student, "discipline": r.discipline,
+        **identity_columns(r), "college": r.college, "student": r.student,
+                               "discipline": r.discipline,
         "required_hours": r.required_hours, "earliest_start": r.earliest_start,
         "latest_end": r.latest_end, "priority": r.priority, "group": r.group,
         "preferred_sites": r.preferred_sites, "placement": r.placement, "unplaced": r.unplaced,
@@ -80,7 +80,7 @@ def request_view(row: dict) -> dict:
     return {k: v for k, v in row.items() if k != "seq"}
 
 
-class Students(Base):
+class Students(AreaService):
     """A coordinator's commands over its own college's students and requests."""
 
     @command
@@ -92,8 +92,8 @@ class Students(Base):
         principal.require("coordinator")
         student = Student.register(principal.actor, principal.org, name, home, max_travel_km,
                                    credentials or [], unavailable or [],
-                                   partnership.link(self, principal, participant))
-        self.commit(student)
+                                   partnership.link(self.uow, principal, participant))
+        self.uow.commit(student)
         return self.student(principal, str(student.id))
 
     @command
@@ -102,20 +102,20 @@ class Students(Base):
                           priority: int = 1, group: str | None = None,
                           preferred_sites: list[str] | None = None) -> dict:
         principal.require("coordinator")
-        if discipline not in self.settings.disciplines:
+        if discipline not in self.uow.settings.disciplines:
             raise InvalidInput("discipline", f"unknown discipline {discipline!r}")
-        who = self.referenced(Student, student, "student", "student")
+        who = self.uow.referenced(Student, student, "student", "student")
         if who.college != principal.org:
             raise InvalidInput("student", f"no such student of your college: {student}")
         for i, site in enumerate(preferred_sites or []):
             try:
-                self.read_row(sites, site, "site")
+                self.uow.read_row(sites, site, "site")
             except NotFound as e:
                 raise InvalidInput(f"preferred_sites.{i}", e.message) from None
         request = PlacementRequest.file(principal.actor, who, discipline, required_hours,
                                         earliest_start, latest_end, priority, group,
                                         preferred_sites)
-        self.commit(request)
+        self.uow.commit(request)
         return self.placement_request(principal, str(request.id))
 
     @command
@@ -123,30 +123,30 @@ class Students(Base):
                          if_match: int | None = None) -> dict:
         """The college takes a request back; a live proposal for it is declined with it."""
         principal.require("coordinator")
-        request = self.load(PlacementRequest, request_id, "placement request")
+        request = self.uow.load(PlacementRequest, request_id, "placement request")
         principal.require_org(request.college, "placement request")
         check_version(request, if_match)
         request.withdraw(principal.actor, reason)
-        self.commit(request, *self._decline_proposals(principal, request_id, reason))
+        self.uow.commit(request, *self._decline_proposals(principal, request_id, reason))
         return self.placement_request(principal, request_id)
 
     def _decline_proposals(self, principal: Principal, request_id: str, reason: str) -> list:
-        from placements.workflow import placements as placements_table
+        from placements.workflow import placement_rows
 
-        with self.connection() as conn:
-            ids = [r.id for r in conn.execute(select(placements_table.c.id).where(
-                placements_table.c.request == request_id,
-                placements_table.c.status.in_(("proposed", "requested"))))]
+        with self.uow.connection() as conn:
+            ids = [r.id for r in conn.execute(select(placement_rows.c.id).where(
+                placement_rows.c.request == request_id,
+                placement_rows.c.status.in_(("proposed", "requested"))))]
         declined = []
         for pid in ids:
-            placement = self.load(Placement, pid, "placement")
+            placement = self.uow.load(Placement, pid, "placement")
             placement.decline(principal.actor, "college", f"request withdrawn: {reason}")
             declined.append(placement)
         return declined
 
     def student(self, principal: Principal, student_id: str) -> dict:
         principal.require("coordinator", "admin", "compliance")  # before the lookup: a wrong
-        row = self.read_row(students, student_id, "student")   # role learns nothing of ids
+        row = self.uow.read_row(students, student_id, "student")   # role learns nothing of ids
         principal.require_org(row["college"], "student")
         return student_view(row)
 
@@ -155,12 +155,12 @@ class Students(Base):
         q = select(students)
         if principal.role == "coordinator":
             q = q.where(students.c.college == principal.org)
-        p = page(self.engine, students, q, limit, cursor)
+        p = page(self.uow.engine, students, q, limit, cursor)
         return Page([student_view(r) for r in p.items], p.next_cursor)
 
     def placement_request(self, principal: Principal, request_id: str) -> dict:
         principal.require("coordinator", "admin", "compliance")
-        row = self.read_row(placement_requests, request_id, "placement request")
+        row = self.uow.read_row(placement_requests, request_id, "placement request")
         principal.require_org(row["college"], "placement request")
         return request_view(row)
 
@@ -172,5 +172,5 @@ class Students(Base):
             q = q.where(placement_requests.c.college == principal.org)
         if student:
             q = q.where(placement_requests.c.student == student)
-        p = page(self.engine, placement_requests, q, limit, cursor)
+        p = page(self.uow.engine, placement_requests, q, limit, cursor)
         return Page([request_view(r) for r in p.items], p.next_cursor)

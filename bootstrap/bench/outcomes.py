@@ -61,7 +61,8 @@ def outcomes_bench(database_url: str, participants: int, repeat: int) -> None:
         if conn.execute(select(func.count()).select_from(participants_table)).scalar():
             raise click.UsageError("the database already holds participants: give an empty one")
     partners = demo.register_partners(app)
-    employers = [app.register_organization(OPERATOR, f"Employer {i}", "employer")["id"]
+    employers = [app.organizations.register_organization(OPERATOR, f"Employer {i}",
+                                                         "employer")["id"]
                  for i in range(12)]
     to_stored = app.mapper.to_stored_event
     with app.engine.begin() as conn:
@@ -88,7 +89,7 @@ def outcomes_bench(database_url: str, participants: int, repeat: int) -> None:
     start = time.perf_counter()
     replay(app)  # the read models from the log, as `placements replay` builds them
     replayed = time.perf_counter() - start
-    initiative = app.launch_initiative(OPERATOR, "Bench", demo.TARGETS)["id"]
+    initiative = app.initiatives.launch_initiative(OPERATOR, "Bench", demo.TARGETS)["id"]
     tables = (participants_table, enrollments, employments, wage_history)
     with app.engine.begin() as conn:
         for t in tables:
@@ -115,7 +116,7 @@ def outcomes_bench(database_url: str, participants: int, repeat: int) -> None:
                           ("progress by employer", {"by": "employer"}),
                           ("progress by occupation", {"by": "occupation"})):
         for ids in (False, True):
-            seconds = _timed(lambda kw=kwargs, i=ids: app.progress(
+            seconds = _timed(lambda kw=kwargs, i=ids: app.initiatives.progress(
                 OPERATOR, initiative, as_of=TODAY, ids=i, **kw), repeat)
             out.add_row(f"{label}{' with ids' if ids else ''}", f"{seconds:.3f}",
                         f"{seconds / reference:.1f}")

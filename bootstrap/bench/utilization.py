@@ -66,7 +66,7 @@ def place(app, problem: dict, ids: dict[str, str]) -> int:
     from domain.errors import DomainError
     from placements.base import command
     from placements.principals import Principal
-    from placements.workflow import placements
+    from placements.workflow import placement_rows
     from solver.baseline import first_come_first_served
     from solver.instance import parse_problem
 
@@ -76,7 +76,7 @@ def place(app, problem: dict, ids: dict[str, str]) -> int:
     employer = {s["id"]: s["employer"] for s in problem["sites"]}
     site = {s["id"]: s["site"] for s in problem["slots"]}
     with app.engine.connect() as conn:
-        placed = set(conn.execute(select(placements.c.request)).scalars())
+        placed = set(conn.execute(select(placement_rows.c.request)).scalars())
     todo = [a for a in solution["assignments"] if ids[a["request"]] not in placed]
 
     def batch(_, assignments: list[dict]) -> int:
@@ -84,9 +84,9 @@ def place(app, problem: dict, ids: dict[str, str]) -> int:
         for a in assignments:
             coordinator = Principal("coordinator", ids[college[student[a["request"]]]], "bench")
             try:
-                p = app.request_slot(coordinator, ids[a["request"]], ids[a["slot"]])
-                app.accept_placement(Principal("employer", ids[employer[site[a["slot"]]]],
-                                               "bench"), p["id"])
+                p = app.workflow.request_slot(coordinator, ids[a["request"]], ids[a["slot"]])
+                app.workflow.accept_placement(Principal("employer", ids[employer[site[a["slot"]]]],
+                                                        "bench"), p["id"])
                 accepted += 1
             except DomainError:  # refused before anything changed: left out
                 continue
@@ -107,14 +107,14 @@ def log_hours(app, first: str, last: str) -> tuple[int, int]:
     from placements.apprenticeship import new_event_id
     from placements.capacity import preceptors, slots
     from placements.clinical_hours import clinical_hours
-    from placements.workflow import placements
+    from placements.workflow import placement_rows
 
     with app.engine.connect() as conn:
         rows = conn.execute(
-            select(placements.c.id, placements.c.student).join(
-                slots, slots.c.id == placements.c.slot).where(
-                placements.c.status == "accepted", slots.c.start_date >= first,
-                slots.c.end_date <= last).order_by(placements.c.student)).all()
+            select(placement_rows.c.id, placement_rows.c.student).join(
+                slots, slots.c.id == placement_rows.c.slot).where(
+                placement_rows.c.status == "accepted", slots.c.start_date >= first,
+                slots.c.end_date <= last).order_by(placement_rows.c.student)).all()
         site_preceptor = dict(conn.execute(select(preceptors.c.site,
                                                   func.min(preceptors.c.id)).group_by(
             preceptors.c.site)).all())
@@ -133,7 +133,7 @@ def log_hours(app, first: str, last: str) -> tuple[int, int]:
                 placement = app.load(Placement, pid)
                 if log is None:
                     log = ClinicalHours("employer:bench", student, placement.college)
-                facts = app._facts(placement)
+                facts = app.clinical_hours._facts(placement)
                 slot = app.load(Slot, placement.slot)
                 schedule = Schedule.parse(**slot.schedule)
                 signer = slot.preceptor or site_preceptor.get(slot.site)
@@ -223,7 +223,7 @@ def utilization(database_url: str, n: int, seed: int, runs: int, skip_placing: b
                 h.c.date <= last.isoformat()).group_by(h.c.slot, h.c.date)).all()
 
     def report() -> dict:
-        return app.utilization_report(OPERATOR, first, last)
+        return app.utilization.utilization_report(OPERATOR, first, last)
 
     rows = report()["rows"]
     ref = median_s(reference, runs)

@@ -13,11 +13,10 @@ from sqlalchemy import Column, Float, Integer, String, Table, select
 from domain.errors import InvalidInput
 from domain.organizations import Organization
 from domain.partnership.outcomes import Employment, Enrollment
-from placements.base import command
-from placements.organizations import common
+from placements.base import AreaService, UnitOfWork, command
 from placements.partnership.participants import Participants, writable
 from placements.principals import Principal
-from placements.readmodel import metadata, projects
+from placements.readmodel import identity_columns, metadata, projects
 
 enrollments = Table(
     "enrollments", metadata,
@@ -72,7 +71,8 @@ wage_history = Table(
 
 @projects(Enrollment)
 def _enrollment_row(e: Enrollment):
-    yield enrollments, {**common(e), "participant": e.participant, "community": e.community,
+    yield enrollments, {**identity_columns(e), "participant": e.participant,
+                        "community": e.community,
                         "organization": e.organization, "program_type": e.program_type,
                         "occupation": e.occupation, "provider": e.provider,
                         "employer": e.employer, "start_date": e.start_date,
@@ -83,7 +83,8 @@ def _enrollment_row(e: Enrollment):
 @projects(Employment)
 def _employment_rows(e: Employment):
     separation = e.separation or {}
-    yield employments, {**common(e), "participant": e.participant, "community": e.community,
+    yield employments, {**identity_columns(e), "participant": e.participant,
+                        "community": e.community,
                         "organization": e.organization, "employer": e.employer,
                         "occupation": e.occupation, "start_date": e.start_date,
                         "start_wage": e.wages[0]["hourly_wage"],
@@ -105,13 +106,17 @@ def employment_view(row: dict, wages: list[dict]) -> dict:
     return {**{k: v for k, v in row.items() if k != "seq"}, "wages": wages}
 
 
-class Outcomes(Participants):
+class Outcomes(AreaService):
     """Training and job outcomes recorded for participants."""
+
+    def __init__(self, uow: UnitOfWork, participants: Participants) -> None:
+        super().__init__(uow)
+        self.participants = participants
 
     def _organization(self, org_id: str | None, field: str, kind: str | None = None) -> None:
         if org_id is None:
             return
-        org = self.referenced(Organization, org_id, field, "organization")
+        org = self.uow.referenced(Organization, org_id, field, "organization")
         if kind is not None and org.kind != kind:
             raise InvalidInput(field, f"must be an organisation of kind {kind}")
 
@@ -119,36 +124,36 @@ class Outcomes(Participants):
     def enroll(self, principal: Principal, participant_id: str, program_type: str,
                occupation: str, start_date: str, provider: str | None = None,
                employer: str | None = None, end_date: str | None = None) -> dict:
-        participant = writable(self, principal, participant_id)
+        participant = writable(self.uow, principal, participant_id)
         self._organization(employer, "employer", "employer")
         enrollment = Enrollment.enroll(principal.actor, participant, principal.org,
                                        program_type, occupation, provider, employer,
                                        start_date, end_date)
-        self.commit(enrollment)
+        self.uow.commit(enrollment)
         return self.enrollment(principal, str(enrollment.id))
 
     @command
     def complete_enrollment(self, principal: Principal, enrollment_id: str, date: str,
                             credential: str | None = None) -> dict:
-        enrollment = self.load(Enrollment, enrollment_id, "enrollment")
-        writable(self, principal, enrollment.participant)
+        enrollment = self.uow.load(Enrollment, enrollment_id, "enrollment")
+        writable(self.uow, principal, enrollment.participant)
         enrollment.complete(principal.actor, date, credential)
-        self.commit(enrollment)
+        self.uow.commit(enrollment)
         return self.enrollment(principal, enrollment_id)
 
     @command
     def hire(self, principal: Principal, participant_id: str, employer: str, occupation: str,
              hourly_wage: float, start_date: str) -> dict:
-        participant = writable(self, principal, participant_id)
+        participant = writable(self.uow, principal, participant_id)
         self._organization(employer, "employer", "employer")
         job = Employment.hire(principal.actor, participant, principal.org, employer,
                               occupation, hourly_wage, start_date)
-        self.commit(job)
+        self.uow.commit(job)
         return self.employment(principal, str(job.id))
 
     def _job(self, principal: Principal, employment_id: str) -> Employment:
-        job = self.load(Employment, employment_id, "employment")
-        writable(self, principal, job.participant)
+        job = self.uow.load(Employment, employment_id, "employment")
+        writable(self.uow, principal, job.participant)
         return job
 
     @command
@@ -156,7 +161,7 @@ class Outcomes(Participants):
                     hourly_wage: float) -> dict:
         job = self._job(principal, employment_id)
         job.change_wage(principal.actor, effective_date, hourly_wage)
-        self.commit(job)
+        self.uow.commit(job)
         return self.employment(principal, employment_id)
 
     @command
@@ -164,31 +169,31 @@ class Outcomes(Participants):
                  reason: str) -> dict:
         job = self._job(principal, employment_id)
         job.separate(principal.actor, date, reason)
-        self.commit(job)
+        self.uow.commit(job)
         return self.employment(principal, employment_id)
 
     # Reads: visible with the participant they belong to ----------------------------------
 
     def enrollment(self, principal: Principal, enrollment_id: str) -> dict:
-        row = self.read_row(enrollments, enrollment_id, "enrollment")
-        self.participant_row(principal, row["participant"])
+        row = self.uow.read_row(enrollments, enrollment_id, "enrollment")
+        self.participants.participant_row(principal, row["participant"])
         return enrollment_view(row)
 
     def employment(self, principal: Principal, employment_id: str) -> dict:
-        row = self.read_row(employments, employment_id, "employment")
-        self.participant_row(principal, row["participant"])
+        row = self.uow.read_row(employments, employment_id, "employment")
+        self.participants.participant_row(principal, row["participant"])
         return employment_view(row, self._wages(employment_id))
 
     def _wages(self, employment_id: str) -> list[dict]:
-        with self.connection() as conn:
+        with self.uow.connection() as conn:
             return [{"effective_date": r.effective_date, "hourly_wage": r.hourly_wage}
                     for r in conn.execute(select(wage_history).where(
                         wage_history.c.employment == employment_id).order_by(wage_history.c.n))]
 
     def participant_outcomes(self, principal: Principal, participant_id: str) -> dict:
         """A participant's enrollments and jobs, oldest first."""
-        self.participant_row(principal, participant_id)
-        with self.connection() as conn:
+        self.participants.participant_row(principal, participant_id)
+        with self.uow.connection() as conn:
             ens = conn.execute(select(enrollments).where(
                 enrollments.c.participant == participant_id).order_by(enrollments.c.seq)).all()
             jobs = conn.execute(select(employments).where(
