@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Column, Float, Integer, String, Table, and_, select
+from sqlalchemy import and_, select
 
 from domain.capacity import Preceptor, Slot
 from domain.clinical_hours import ClinicalHours, PlacementFacts, hours_summary, recorded_hours
@@ -24,55 +24,11 @@ from domain.placements import Placement
 from domain.schedule import Schedule
 from placements.apprenticeship import new_event_id, today
 from placements.base import AreaService, UnitOfWork, command
-from placements.capacity import slots
 from placements.principals import Principal
-from placements.readmodel import identity_columns, metadata, projects
-from placements.workflow import Workflow, placement_rows
-
-clinical_hours = Table(
-    "clinical_hours", metadata,
-    Column("id", String(36), primary_key=True),  # the entry's event id
-    Column("student", String(36), nullable=False, index=True),
-    Column("placement", String(36), nullable=False, index=True),
-    Column("slot", String(36), nullable=False, index=True),
-    Column("site", String(36), nullable=False, index=True),
-    Column("discipline", String(20), nullable=False),
-    Column("date", String(10), nullable=False, index=True),
-    Column("hours", Float, nullable=False),
-    Column("status", String(10), nullable=False),  # unsigned, signed, void
-    Column("preceptor", String(36)),
-)
-
-evaluations = Table(
-    "evaluations", metadata,
-    Column("id", String(36), primary_key=True),
-    Column("seq", String(40), nullable=False, index=True),
-    Column("version", Integer, nullable=False),
-    Column("placement", String(36), nullable=False, index=True),
-    Column("of", String(10), nullable=False),
-    Column("scores", JSON, nullable=False),
-    Column("comments", String),
-    Column("submitted_on", String(10), nullable=False),
-)
-
-
-@projects(ClinicalHours)
-def _hours_rows(h: ClinicalHours):
-    for entry_id, e in h.entries.items():
-        facts = h.placements[e["placement"]]
-        yield clinical_hours, {
-            "id": entry_id, "student": h.student, "placement": e["placement"],
-            "slot": facts["slot"], "site": facts["site"], "discipline": facts["discipline"],
-            "date": e["date"], "hours": e["hours"],
-            "status": "void" if e["void"] else ("signed" if e["signed_by"] else "unsigned"),
-            "preceptor": e["signed_by"]}
-
-
-@projects(Evaluation)
-def _evaluation_row(e: Evaluation):
-    yield evaluations, {**identity_columns(e), "placement": e.placement, "of": e.of,
-                        "scores": e.scores,
-                        "comments": e.comments, "submitted_on": e.submitted_on}
+from placements.read.capacity import slots
+from placements.read.clinical_hours import evaluations
+from placements.read.placements import placement_rows
+from placements.workflow import Workflow
 
 
 class ClinicalRecord(AreaService):

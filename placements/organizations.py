@@ -2,30 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Integer, String, Table, select
+from sqlalchemy import select
 
 from domain.organizations import Organization
 from placements.base import AreaService, command
 from placements.paging import Page, page
 from placements.principals import Principal
-from placements.readmodel import identity_columns, metadata, projects
-
-organizations = Table(
-    "organizations",
-    metadata,
-    Column("id", String(36), primary_key=True),
-    Column("seq", String(40), nullable=False, index=True),
-    Column("version", Integer, nullable=False),
-    Column("name", String, nullable=False),
-    Column("kind", String(20), nullable=False),
-    Column("segment", String(20)),
-)
-
-
-@projects(Organization)
-def _organization_row(o: Organization):
-    yield organizations, {**identity_columns(o), "name": o.name, "kind": o.kind,
-                          "segment": o.segment}
+from placements.read.organizations import organizations
 
 
 class Organizations(AreaService):

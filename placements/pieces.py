@@ -13,31 +13,16 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from sqlalchemy import JSON, Column, Float, Integer, String, Table, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.engine import Connection
 
 from domain.errors import NotFound
 from domain.solves import Solve
 from placements import solve_inputs
 from placements.base import AreaService, command
-from placements.readmodel import metadata
+from placements.read.pieces import solve_pieces
 from placements.solving import piece_time_limit
 from solver import Problem, parse_problem
-
-# Job bookkeeping, not a projection: the log records the split (`Solve.Split`) and the joined
-# solution (`Solve.Completed`); these rows carry the work in between.
-solve_pieces = Table(
-    "solve_pieces", metadata,
-    Column("solve", String(36), primary_key=True),
-    Column("piece", Integer, primary_key=True),
-    Column("requests", JSON, nullable=False),
-    Column("attempts", Integer, nullable=False),
-    Column("worker", String),  # of the latest attempt
-    Column("started", Float),  # epoch seconds, first attempt
-    Column("finished", Float),  # epoch seconds; set with `result`, once
-    Column("result", JSON),  # solver.allocate.solve_piece's
-    info={"projected": False},
-)
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,10 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from domain.placements import HOLDING, LIVE
-from placements.capacity import preceptors, sites, slots
-from placements.organizations import organizations
-from placements.students import placement_requests, students
-from placements.workflow import placement_rows
+from placements.read.capacity import preceptors, sites, slots
+from placements.read.organizations import organizations
+from placements.read.placements import placement_rows
+from placements.read.students import placement_requests, students
 
 REQUEST_FIELDS = ("id", "student", "discipline", "required_hours", "earliest_start",
                   "latest_end", "priority", "group", "preferred_sites")

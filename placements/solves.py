@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import JSON, Column, Float, Integer, String, Table, Text, select, update
+from sqlalchemy import select, update
 
 from domain.errors import InvalidInput, NotFound, Unavailable
 from domain.organizations import Organization
@@ -21,36 +21,10 @@ from placements import exclusions, pieces, solve_inputs
 from placements.base import AreaService, command
 from placements.paging import Page, page
 from placements.principals import Principal
-from placements.readmodel import identity_columns, metadata, projects
+from placements.read.placements import placement_rows
+from placements.read.solves import solve_progress, solves
 from placements.solving import injected_delay
-from placements.workflow import placement_rows
 from solver import Problem
-
-solves = Table(
-    "solves", metadata,
-    Column("id", String(36), primary_key=True),
-    Column("seq", String(40), nullable=False, index=True),
-    Column("version", Integer, nullable=False),
-    Column("college", String(36)),
-    Column("status", String(10), nullable=False, index=True),
-    Column("attempts", Integer, nullable=False),
-    Column("time_limit", Float, nullable=False),
-    Column("problem_hash", String(64)),
-    Column("log_position", Integer),
-    Column("pieces", Integer),
-    Column("result", JSON),
-    Column("error", Text),
-)
-
-
-# Job bookkeeping, not a projection: the stages a running solve has settled so far (solver
-# progress, not a domain change); the completed solution carries its own.
-solve_progress = Table(
-    "solve_progress", metadata,
-    Column("solve", String(36), primary_key=True),
-    Column("stages", JSON, nullable=False),
-    info={"projected": False},
-)
 
 
 @dataclass(frozen=True)
@@ -60,14 +34,6 @@ class SolveInput:
     problem: Problem
     problem_hash: str
     time_limit: float
-
-
-@projects(Solve)
-def _solve_row(s: Solve):
-    yield solves, {**identity_columns(s), "college": s.college, "status": s.status,
-                   "attempts": s.attempts, "time_limit": s.time_limit,
-                   "problem_hash": s.problem_hash, "log_position": s.log_position,
-                   "pieces": s.pieces, "result": s.result, "error": s.error}
 
 
 class Solves(AreaService):

@@ -2,71 +2,17 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, Float, Integer, String, Table, select
+from sqlalchemy import select
 
 from domain.errors import InvalidInput, NotFound
 from domain.placements import Placement
 from domain.students import PlacementRequest, Student
 from placements.base import AreaService, check_version, command
-from placements.capacity import sites
 from placements.paging import Page, page
 from placements.partnership import participants as partnership
 from placements.principals import Principal
-from placements.readmodel import identity_columns, metadata, projects
-
-students = Table(
-    "students", metadata,
-    Column("id", String(36), primary_key=True),
-    Column("seq", String(40), nullable=False, index=True),
-    Column("version", Integer, nullable=False),
-    Column("college", String(36), nullable=False, index=True),
-    Column("name", String, nullable=False),
-    Column("lat", Float, nullable=False),
-    Column("lon", Float, nullable=False),
-    Column("max_travel_km", Float),
-    Column("credentials", JSON, nullable=False),
-    Column("unavailable", JSON, nullable=False),
-    Column("participant", String(36), index=True),
-)
-
-placement_requests = Table(
-    "placement_requests", metadata,
-    Column("id", String(36), primary_key=True),
-    Column("seq", String(40), nullable=False, index=True),
-    Column("version", Integer, nullable=False),
-    Column("college", String(36), nullable=False, index=True),
-    Column("student", String(36), nullable=False, index=True),
-    Column("discipline", String(20), nullable=False),
-    Column("required_hours", Integer, nullable=False),
-    Column("earliest_start", String(10), nullable=False),
-    Column("latest_end", String(10), nullable=False),
-    Column("priority", Integer, nullable=False),
-    Column("group", String),
-    Column("preferred_sites", JSON, nullable=False),
-    Column("placement", String(36)),
-    Column("unplaced", JSON),
-    Column("status", String(10), nullable=False),  # open or withdrawn
-)
-
-
-@projects(Student)
-def _student_row(s: Student):
-    yield students, {**identity_columns(s), "college": s.college, "name": s.name,
-                     "lat": s.home["lat"], "lon": s.home["lon"],
-                     "max_travel_km": s.max_travel_km, "credentials": s.credentials,
-                     "unavailable": s.unavailable, "participant": s.participant}
-
-
-@projects(PlacementRequest)
-def _request_row(r: PlacementRequest):
-    yield placement_requests, {
-        **identity_columns(r), "college": r.college, "student": r.student,
-                               "discipline": r.discipline,
-        "required_hours": r.required_hours, "earliest_start": r.earliest_start,
-        "latest_end": r.latest_end, "priority": r.priority, "group": r.group,
-        "preferred_sites": r.preferred_sites, "placement": r.placement, "unplaced": r.unplaced,
-        "status": "withdrawn" if r.withdrawn else "open",
-    }
+from placements.read.capacity import sites
+from placements.read.students import placement_requests, students
 
 
 def student_view(row: dict) -> dict:
@@ -131,7 +77,7 @@ class Students(AreaService):
         return self.placement_request(principal, request_id)
 
     def _decline_proposals(self, principal: Principal, request_id: str, reason: str) -> list:
-        from placements.workflow import placement_rows
+        from placements.read.placements import placement_rows
 
         with self.uow.connection() as conn:
             ids = [r.id for r in conn.execute(select(placement_rows.c.id).where(

@@ -6,32 +6,13 @@ answers 401 from the next request on. Lists never carry a secret or its digest.
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Integer, String, Table, select
+from sqlalchemy import select
 
 from domain.organizations import ApiToken, Organization
 from placements.base import AreaService, command
 from placements.paging import Page, page
 from placements.principals import Principal, hash_token, new_token
-from placements.readmodel import identity_columns, metadata, projects
-
-api_tokens = Table(
-    "api_tokens",
-    metadata,
-    Column("id", String(36), primary_key=True),
-    Column("seq", String(40), nullable=False),
-    Column("version", Integer, nullable=False),
-    Column("token_hash", String(64), nullable=False, unique=True),
-    Column("role", String(20), nullable=False),
-    Column("organization", String(36)),
-    Column("label", String(200)),
-    Column("revoked", Boolean, nullable=False),
-)
-
-
-@projects(ApiToken)
-def _token_row(t: ApiToken):
-    yield api_tokens, {**identity_columns(t), "token_hash": t.token_hash, "role": t.role,
-                       "organization": t.organization, "label": t.label, "revoked": t.revoked}
+from placements.read.tokens import api_tokens
 
 
 def token_view(row) -> dict:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Column, Integer, String, Table, select
+from sqlalchemy import select
 
 from domain.capacity import Site, Slot
 from domain.errors import Conflict, InvalidInput
@@ -22,35 +22,9 @@ from placements.base import AreaService, check_version, command
 from placements.paging import Page, page
 from placements.partnership import participants as partnership
 from placements.principals import Principal
-from placements.readmodel import identity_columns, metadata, projects
+from placements.read.placements import placement_rows
 from solver import instance as problem
 from solver import rules
-
-placement_rows = Table(
-    "placements", metadata,
-    Column("id", String(36), primary_key=True),
-    Column("seq", String(40), nullable=False, index=True),
-    Column("version", Integer, nullable=False),
-    Column("request", String(36), nullable=False, index=True),
-    Column("student", String(36), nullable=False, index=True),
-    Column("college", String(36), nullable=False, index=True),
-    Column("slot", String(36), nullable=False, index=True),
-    Column("site", String(36), nullable=False),
-    Column("employer", String(36), nullable=False, index=True),
-    Column("preceptor", String(36)),
-    Column("status", String(12), nullable=False, index=True),
-    Column("solve", String(36)),
-    Column("reason", String),
-    Column("reason_code", String(20)),
-)
-
-
-@projects(Placement)
-def _placement_row(p: Placement):
-    yield placement_rows, {**identity_columns(p), "request": p.request, "student": p.student,
-                           "college": p.college, "slot": p.slot, "site": p.site,
-                           "employer": p.employer, "preceptor": p.preceptor, "status": p.status,
-                           "solve": p.solve, "reason": p.reason, "reason_code": p.reason_code}
 
 
 def placement_view(row: dict) -> dict:

@@ -90,8 +90,8 @@ def _run(url: str, redis_url: str, workers: int, env: dict[str, str]) -> dict:
 
     from bootstrap.app import build_app
     from domain.solves import FINISHED
-    from placements.pieces import solve_pieces
     from placements.principals import OPERATOR
+    from placements.read.pieces import solve_pieces
     from placements.settings import Settings
 
     Redis.from_url(redis_url).flushdb()

@@ -47,9 +47,9 @@ def outcomes_bench(database_url: str, participants: int, repeat: int) -> None:
     from bootstrap.demo import partnership as demo
     from domain.partnership.participants import Participant
     from placements import ledger
-    from placements.partnership.outcomes import employments, enrollments, wage_history
-    from placements.partnership.participants import participants as participants_table
     from placements.principals import OPERATOR
+    from placements.read.outcomes import employments, enrollments, wage_history
+    from placements.read.participants import participants as participants_table
     from placements.replay import replay
     from placements.settings import Settings
 

@@ -42,9 +42,9 @@ def shifted(problem: dict) -> dict:
 def file_ids(app, problem: dict) -> dict[str, str]:
     """The application's id of each of the file's colleges, employers, slots and requests, by
     creation order (problem_import loads them in file order), so a stopped build resumes."""
-    from placements.capacity import slots
-    from placements.organizations import organizations
-    from placements.students import placement_requests
+    from placements.read.capacity import slots
+    from placements.read.organizations import organizations
+    from placements.read.students import placement_requests
 
     def ordered(table, *where) -> list[str]:
         with app.engine.connect() as conn:
@@ -66,7 +66,7 @@ def place(app, problem: dict, ids: dict[str, str]) -> int:
     from domain.errors import DomainError
     from placements.base import command
     from placements.principals import Principal
-    from placements.workflow import placement_rows
+    from placements.read.placements import placement_rows
     from solver.baseline import first_come_first_served
     from solver.instance import parse_problem
 
@@ -105,9 +105,9 @@ def log_hours(app, first: str, last: str) -> tuple[int, int]:
     from domain.placements import Placement
     from domain.schedule import Schedule
     from placements.apprenticeship import new_event_id
-    from placements.capacity import preceptors, slots
-    from placements.clinical_hours import clinical_hours
-    from placements.workflow import placement_rows
+    from placements.read.capacity import preceptors, slots
+    from placements.read.clinical_hours import clinical_hours
+    from placements.read.placements import placement_rows
 
     with app.engine.connect() as conn:
         rows = conn.execute(
@@ -178,9 +178,9 @@ def utilization(database_url: str, n: int, seed: int, runs: int, skip_placing: b
     """Time the utilisation report over one term of a generated consortium."""
     from bootstrap.app import build_app
     from placements import problem_import
-    from placements.capacity import slots
-    from placements.clinical_hours import clinical_hours
     from placements.principals import OPERATOR
+    from placements.read.capacity import slots
+    from placements.read.clinical_hours import clinical_hours
     from placements.settings import Settings
     from solver.synthetic import TERMS, generate
 

@@ -8,48 +8,17 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import JSON, Column, Integer, String, Table, select
+from sqlalchemy import select
 
 from domain.errors import InvalidInput, NotFound
 from domain.partnership.initiatives import BREAKDOWNS, METRICS, Initiative, Pathway, standing
 from placements.base import AreaService, UnitOfWork, command
 from placements.paging import Page, page
-from placements.partnership.outcomes import employments, enrollments
 from placements.partnership.participants import Participants, sees_all, visible_ids
 from placements.partnership.progress import Scope, Target, target_progress
 from placements.principals import Principal
-from placements.readmodel import identity_columns, metadata, projects
-
-initiatives = Table(
-    "initiatives", metadata,
-    Column("id", String(36), primary_key=True),
-    Column("seq", String(40), nullable=False, index=True),
-    Column("version", Integer, nullable=False),
-    Column("name", String, nullable=False),
-    Column("targets", JSON, nullable=False),
-    Column("communities", JSON),
-    Column("start_date", String(10)),
-)
-
-pathways = Table(
-    "pathways", metadata,
-    Column("id", String(36), primary_key=True),
-    Column("seq", String(40), nullable=False, index=True),
-    Column("version", Integer, nullable=False),
-    Column("name", String, nullable=False),
-    Column("steps", JSON, nullable=False),
-)
-
-
-@projects(Initiative)
-def _initiative_row(i: Initiative):
-    yield initiatives, {**identity_columns(i), "name": i.name, "targets": i.targets,
-                        "communities": i.communities, "start_date": i.start_date}
-
-
-@projects(Pathway)
-def _pathway_row(p: Pathway):
-    yield pathways, {**identity_columns(p), "name": p.name, "steps": p.steps}
+from placements.read.initiatives import initiatives, pathways
+from placements.read.outcomes import employments, enrollments
 
 
 def view(row: dict) -> dict:

@@ -11,60 +11,18 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, Boolean, Column, Integer, String, Table, select
+from sqlalchemy import select
 
 from domain.errors import Conflict, Forbidden, NotFound
 from domain.partnership.services import KINDS, Referral, Service, unmet
 from placements.base import AreaService, UnitOfWork, check_version, command
-from placements.organizations import organizations
 from placements.paging import Page, page
 from placements.partnership.participants import Participants, sees_all, writable
 from placements.principals import Principal
-from placements.readmodel import identity_columns, metadata, projects
+from placements.read.organizations import organizations
+from placements.read.services import referrals, services
 
 PUBLISHERS = ("partner", "employer", "coordinator")
-
-services = Table(
-    "services", metadata,
-    Column("id", String(36), primary_key=True),
-    Column("seq", String(40), nullable=False, index=True),
-    Column("version", Integer, nullable=False),
-    Column("organization", String(36), nullable=False, index=True),
-    Column("kind", String(30), nullable=False),
-    Column("description", String, nullable=False),
-    Column("eligibility", JSON, nullable=False),
-    Column("withdrawn", Boolean, nullable=False),
-)
-
-referrals = Table(
-    "referrals", metadata,
-    Column("id", String(36), primary_key=True),
-    Column("seq", String(40), nullable=False, index=True),
-    Column("version", Integer, nullable=False),
-    Column("participant", String(36), nullable=False, index=True),
-    Column("service", String(36), nullable=False, index=True),
-    Column("service_organization", String(36), nullable=False, index=True),
-    Column("organization", String(36), nullable=False, index=True),
-    Column("note", String),
-    Column("date", String(10), nullable=False),
-    Column("status", String(12), nullable=False),
-    Column("outcome_date", String(10)),
-)
-
-
-@projects(Service)
-def _service_row(s: Service):
-    yield services, {**identity_columns(s), "organization": s.organization, "kind": s.kind,
-                     "description": s.description, "eligibility": s.eligibility,
-                     "withdrawn": s.withdrawn}
-
-
-@projects(Referral)
-def _referral_row(r: Referral):
-    yield referrals, {**identity_columns(r), "participant": r.participant, "service": r.service,
-                      "service_organization": r.service_organization,
-                      "organization": r.organization, "note": r.note, "date": r.date,
-                      "status": r.status, "outcome_date": r.outcome_date}
 
 
 def view(row: dict) -> dict:

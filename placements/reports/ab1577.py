@@ -16,10 +16,10 @@ from domain.ab1577 import ab1577_rows
 from domain.errors import InvalidInput
 from domain.organizations import AB1577_DISCIPLINES, AB1577_SEGMENTS
 from placements.base import AreaService
-from placements.capacity import sites, slots
-from placements.organizations import organizations
 from placements.principals import Principal
-from placements.workflow import placement_rows
+from placements.read.capacity import sites, slots
+from placements.read.organizations import organizations
+from placements.read.placements import placement_rows
 
 
 class AB1577Report(AreaService):

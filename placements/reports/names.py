@@ -9,12 +9,13 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from domain.das import standards_history
-from placements.apprenticeship import Apprenticeship, apprentices, aware, programs
+from placements.apprenticeship import Apprenticeship, aware
 from placements.base import AreaService, UnitOfWork
-from placements.capacity import preceptors, sites
-from placements.organizations import organizations
 from placements.principals import Principal
-from placements.students import students
+from placements.read.apprenticeship import apprentices, programs
+from placements.read.capacity import preceptors, sites
+from placements.read.organizations import organizations
+from placements.read.students import students
 
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 NAMED = (organizations, sites, preceptors, students, apprentices, programs)

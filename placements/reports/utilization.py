@@ -21,9 +21,9 @@ from sqlalchemy.engine import Connection
 from domain.clinical_hours import ClinicalHours
 from domain.errors import InvalidInput
 from placements.base import AreaService, UnitOfWork
-from placements.capacity import sites, slots
-from placements.clinical_hours import clinical_hours
 from placements.principals import Principal
+from placements.read.capacity import sites, slots
+from placements.read.clinical_hours import clinical_hours
 from placements.reports.known_at import KnownAt
 
 MAX_DAYS = 400  # a report covers at most about a year (a term is about 16 weeks)

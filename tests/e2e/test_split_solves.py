@@ -13,7 +13,7 @@ import pytest
 from rq.job import Job
 from sqlalchemy import select
 
-from placements.pieces import solve_pieces
+from placements.read.pieces import solve_pieces
 from tests.e2e.conftest import PLACEMENTS, bearer, events, solve_done, wait_for
 from workers.job_queue import piece_job_id
 

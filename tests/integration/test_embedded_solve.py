@@ -8,8 +8,8 @@ from sqlalchemy import select
 from bootstrap import demo
 from bootstrap.app import create_wsgi_app
 from placements.principals import OPERATOR
+from placements.read.solves import solve_progress
 from placements.settings import Settings
-from placements.solves import solve_progress
 from tests.e2e.conftest import wait_for
 
 pytestmark = pytest.mark.slow

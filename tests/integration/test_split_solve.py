@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from domain.errors import Unavailable
 from placements.app import PlacementsApp
-from placements.pieces import solve_pieces
 from placements.principals import OPERATOR
+from placements.read.pieces import solve_pieces
 from placements.settings import Settings
 from tests.conftest import empty_database
 from workers.job_queue import RQJobs, piece_job_id

@@ -13,9 +13,9 @@ from domain.apprenticeship import Apprentice
 from domain.errors import Unavailable
 from domain.organizations import Organization
 from placements import ledger, readmodel
-from placements.capacity import slots
 from placements.principals import OPERATOR, Principal
-from placements.solves import solves
+from placements.read.capacity import slots
+from placements.read.solves import solves
 
 WEEKLY = ("RN", 2, None, "2027-01-11", "2027-03-05", [0, 1], "07:00", "15:30", 128)
 
