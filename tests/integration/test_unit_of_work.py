@@ -118,9 +118,8 @@ def test_only_apprentice_loads_look_for_a_snapshot(app, employer, consortium):
     for day in range(100):
         app.apprenticeship.log_rsi_hours(who, apprentice,
                                          {"date": f"2027-{2 + day // 28:02d}-{1 + day % 28:02d}",
-                                                           "course": "CHW 101",
-                                                           "provider": consortium.college,
-                                          "hours": 1})
+                                          "course": "CHW 101",
+                                          "provider": consortium.college, "hours": 1})
     with app.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM placements_snapshots")).scalar() == 1
     statements.clear()
