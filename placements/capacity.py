@@ -149,9 +149,16 @@ class Capacity(Base):
         return self.preceptor(principal, str(preceptor.id))
 
     @command
-    def publish_slot(self, principal: Principal, **fields) -> dict:
+    def publish_slot(self, principal: Principal, site: str, discipline: str, capacity: int,
+                     preceptor: str | None, start_date: str, end_date: str,
+                     weekdays: list[int], shift_start: str, shift_end: str, hours: int,
+                     colleges: list[str] | None = None) -> dict:
         principal.require("employer")
-        slot = self.new_slot(principal, self.slot_references(principal, [fields]), **fields)
+        refs = self.slot_references(principal, [{"site": site, "preceptor": preceptor,
+                                                 "colleges": colleges}])
+        slot = self.new_slot(principal, refs, site, discipline, capacity, preceptor,
+                             start_date, end_date, weekdays, shift_start, shift_end, hours,
+                             colleges)
         self.commit(slot)
         return self.slot(principal, str(slot.id))
 
@@ -174,9 +181,10 @@ class Capacity(Base):
             colleges)
 
     def new_slot(self, principal: Principal, refs: SlotReferences, site: str,
-                 discipline: str, capacity: int, start_date: str | date, end_date: str | date,
-                 weekdays: list[int], shift_start: str, shift_end: str, hours: int,
-                 preceptor: str | None = None, colleges: list[str] | None = None) -> Slot:
+                 discipline: str, capacity: int, preceptor: str | None,
+                 start_date: str | date, end_date: str | date, weekdays: list[int],
+                 shift_start: str, shift_end: str, hours: int,
+                 colleges: list[str] | None = None) -> Slot:
         """A slot at one of the caller's sites, checked as every path that publishes one
         checks it (POST /v1/slots, the CSV import, the copy to next term); not yet saved."""
         self._check_disciplines([discipline], "discipline")

@@ -85,9 +85,9 @@ def request_view(row: dict) -> dict:
 
 @dataclass(frozen=True)
 class References:
-    """What placement requests name, loaded once: the caller's students by id, known sites."""
+    """What placement requests name, loaded once: the caller's students, the known sites."""
 
-    students: dict[str, Student]
+    students: set[str]
     sites: set[str]
 
 
@@ -95,9 +95,14 @@ class Students(Base):
     """A coordinator's commands over its own college's students and requests."""
 
     @command
-    def register_student(self, principal: Principal, **fields) -> dict:
+    def register_student(self, principal: Principal, name: str, home: dict,
+                         max_travel_km: float | None = None,
+                         credentials: list[str] | None = None,
+                         unavailable: list[dict] | None = None,
+                         participant: str | None = None) -> dict:
         principal.require("coordinator")
-        student = self.new_student(principal, **fields)
+        student = self.new_student(principal, name, home, max_travel_km, credentials,
+                                   unavailable, participant)
         self.commit(student)
         return self.student(principal, str(student.id))
 
@@ -113,10 +118,15 @@ class Students(Base):
                                 partnership.link(self, principal, participant))
 
     @command
-    def request_placement(self, principal: Principal, **fields) -> dict:
+    def request_placement(self, principal: Principal, student: str, discipline: str,
+                          required_hours: int, earliest_start: str, latest_end: str,
+                          priority: int = 1, group: str | None = None,
+                          preferred_sites: list[str] | None = None) -> dict:
         principal.require("coordinator")
-        request = self.new_request(principal, self.request_references(principal, [fields]),
-                                   **fields)
+        refs = self.request_references(principal, [{"student": student,
+                                                    "preferred_sites": preferred_sites}])
+        request = self.new_request(principal, refs, student, discipline, required_hours,
+                                   earliest_start, latest_end, priority, group, preferred_sites)
         self.commit(request)
         return self.placement_request(principal, str(request.id))
 
@@ -128,9 +138,7 @@ class Students(Base):
         with self.connection() as conn:
             own = ids_in(conn, students.c.id, named, students.c.college == principal.org)
             known_sites = ids_in(conn, sites.c.id, sites_named)
-        own = sorted(own)
-        return References(dict(zip(own, self.load_many(Student, own), strict=True)),
-                          known_sites)
+        return References(own, known_sites)
 
     def new_request(self, principal: Principal, refs: References, student: str,
                     discipline: str, required_hours: int, earliest_start: str | date,
@@ -140,15 +148,14 @@ class Students(Base):
         files one checks it; not yet saved."""
         if discipline not in self.settings.disciplines:
             raise InvalidInput("discipline", f"unknown discipline {discipline!r}")
-        who = refs.students.get(student)
-        if who is None:
+        if student not in refs.students:
             raise InvalidInput("student", f"no such student of your college: {student}")
         for i, site in enumerate(preferred_sites or []):
             if site not in refs.sites:
                 raise InvalidInput(f"preferred_sites.{i}", f"no such site: {site}")
-        return PlacementRequest.file(principal.actor, who, discipline, required_hours,
-                                     str(earliest_start), str(latest_end), priority, group,
-                                     preferred_sites)
+        return PlacementRequest.file(principal.actor, principal.org, student, discipline,
+                                     required_hours, str(earliest_start), str(latest_end),
+                                     priority, group, preferred_sites)
 
     @command
     def withdraw_request(self, principal: Principal, request_id: str, reason: str,
