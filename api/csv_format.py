@@ -27,7 +27,7 @@ from marshmallow import Schema, ValidationError, fields
 
 from api.errors import flatten
 from api.limits import field_type_error, value_errors
-from domain.errors import DomainError, RowError
+from domain.errors import DomainError, InvalidInput, RowError
 from placements.imports import Rows, column_of
 from placements.paging import MAX_LIMIT, Page
 
@@ -138,8 +138,7 @@ def read_rows(schema: Schema) -> Rows:
         else:
             rows.items.append((n, body))
     if n == 0:
-        raise FileRefused(422, "invalid_rows", "the file has a header but no rows",
-                          {"body": ["no rows"]})
+        raise InvalidInput("body", "the file has a header but no rows")
     return rows
 
 
