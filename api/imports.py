@@ -6,6 +6,7 @@ command (placements/imports.py); docs/BULK.md describes the format and the answe
 
 from __future__ import annotations
 
+from flask import g, request
 from flask.views import MethodView
 from marshmallow import Schema, fields
 
@@ -25,14 +26,31 @@ class ImportResultSchema(Schema):
                       metadata={"description": "the new items' ids, in the file's row order"})
 
 
+# Each import's role and the schema its rows are read with (the single-item POST's).
+IMPORTS = {"students": ("coordinator", StudentSchema),
+           "placement-requests": ("coordinator", PlacementRequestSchema),
+           "slots": ("employer", SlotSchema)}
+
+
+@blp.before_request
+def read_file() -> None:
+    """The caller's role is checked, then the file read and validated row by row, before the
+    view runs: with an Idempotency-Key the view runs inside the transaction that claims the
+    key, and reading 20,000 rows need not hold it (on SQLite, the database's write lock)."""
+    if request.method != "POST":
+        return
+    role, schema = IMPORTS[request.path.removeprefix("/v1/imports/")]
+    principal().require(role)  # before reading a file the caller may not send
+    g.import_rows = read_rows(schema())
+
+
 @blp.route("/imports/students")
 class StudentImport(MethodView):
     @blp.doc(requestBody=CSV_BODY)
     @blp.response(201, ImportResultSchema)
     def post(self):
         """Register the students of a CSV file (a coordinator, for its college)."""
-        principal().require("coordinator")  # before reading a file the caller may not send
-        return app().import_students(principal(), read_rows(StudentSchema()))
+        return app().import_students(principal(), g.import_rows)
 
 
 @blp.route("/imports/placement-requests")
@@ -41,9 +59,7 @@ class PlacementRequestImport(MethodView):
     @blp.response(201, ImportResultSchema)
     def post(self):
         """File the placement requests of a CSV file (a coordinator, for its students)."""
-        principal().require("coordinator")
-        return app().import_placement_requests(principal(),
-                                               read_rows(PlacementRequestSchema()))
+        return app().import_placement_requests(principal(), g.import_rows)
 
 
 @blp.route("/imports/slots")
@@ -52,5 +68,4 @@ class SlotImport(MethodView):
     @blp.response(201, ImportResultSchema)
     def post(self):
         """Publish the slots of a CSV file (an employer, at its own sites)."""
-        principal().require("employer")
-        return app().import_slots(principal(), read_rows(SlotSchema()))
+        return app().import_slots(principal(), g.import_rows)
