@@ -237,6 +237,32 @@ class Base(Application):
             found.append(aggregate)
         return found
 
+    def load_found(self, cls: type[A], aggregate_ids: Iterable[str]) -> dict[str, A]:
+        """Of the ids a body names, those of aggregates of that class (never snapshotted), by
+        the id as named; unknown ids, and texts that are no id, left out. A few queries for
+        any number: references checked once for a whole file."""
+        work = _work.get()
+        assert not any(issubclass(s, cls) for s in self.snapshotting_intervals), cls
+        named: dict[UUID, str] = {}
+        for ident in aggregate_ids:
+            try:
+                named[UUID(str(ident))] = str(ident)
+            except ValueError:
+                continue
+        loaded = work.loaded if work is not None else {}
+        by_aggregate: dict[UUID, list] = {}
+        to_event = self.mapper.to_domain_event
+        for stored in self.recorder.select_aggregates(sorted(set(named) - set(loaded))):
+            by_aggregate.setdefault(stored.originator_id, []).append(to_event(stored))
+        found = {}
+        for uid, ident in named.items():
+            aggregate = loaded.get(uid) or fold(None, by_aggregate.get(uid, ()))
+            if isinstance(aggregate, cls):
+                if work is not None:
+                    work.loaded[uid] = aggregate
+                found[ident] = aggregate
+        return found
+
     @contextmanager
     def connection(self) -> Iterator[Connection]:
         """Inside a command, the command's own connection: its reads see what it wrote, its

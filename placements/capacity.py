@@ -9,13 +9,14 @@ from sqlalchemy import JSON, Boolean, Column, Float, Integer, String, Table, or_
 
 from domain.capacity import Preceptor, Site, Slot
 from domain.errors import InvalidInput, NotFound
+from domain.organizations import Organization
 from domain.placements import LIVE, Placement
 from placements import seats
 from placements.base import Base, check_version, command
-from placements.organizations import common, organizations
+from placements.organizations import common
 from placements.paging import Page, page
 from placements.principals import Principal
-from placements.readmodel import ids_in, metadata, projects
+from placements.readmodel import metadata, projects
 from placements.workflow import placements as placements_table
 
 sites = Table(
@@ -188,17 +189,13 @@ class Capacity(Base):
         named_sites = {str(b["site"]) for b in bodies if b.get("site")}
         named_preceptors = {str(b["preceptor"]) for b in bodies if b.get("preceptor")}
         named_colleges = {str(c) for b in bodies for c in b.get("colleges") or ()}
-        with self.connection() as conn:
-            own_sites = sorted(ids_in(conn, sites.c.id, named_sites,
-                                      sites.c.employer == principal.org))
-            own_preceptors = sorted(ids_in(conn, preceptors.c.id, named_preceptors,
-                                           preceptors.c.employer == principal.org))
-            colleges = ids_in(conn, organizations.c.id, named_colleges,
-                              organizations.c.kind == "college")
+        own = principal.org
         return SlotReferences(
-            dict(zip(own_sites, self.load_many(Site, own_sites), strict=True)),
-            dict(zip(own_preceptors, self.load_many(Preceptor, own_preceptors), strict=True)),
-            colleges)
+            {i: s for i, s in self.load_found(Site, named_sites).items() if s.employer == own},
+            {i: p for i, p in self.load_found(Preceptor, named_preceptors).items()
+             if p.employer == own},
+            {i for i, o in self.load_found(Organization, named_colleges).items()
+             if o.kind == "college"})
 
     def new_slot(self, principal: Principal, refs: SlotReferences, site: str,
                  discipline: str, capacity: int, preceptor: str | None,
