@@ -20,6 +20,7 @@ import math
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from flask import Response, request
@@ -37,6 +38,7 @@ SEPARATOR = ";"
 MAX_ROWS = 50_000
 FORMULA = ("=", "+", "-", "@")
 _MISSING = object()
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _WHOLE = re.compile(r"^[+-]?[0-9]{1,18}$")
 _NUMBER = re.compile(r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$")
 csv.field_size_limit(1024 * 1024)  # one cell may hold a long JSON list, not more
@@ -220,6 +222,14 @@ def cell_value(field: fields.Field, cell: str) -> Any:
         if not _NUMBER.match(cell) or not math.isfinite(float(cell)):
             raise ValueError(f"must be a number (got {cell[:40]!r})")
         return float(cell)
+    if isinstance(field, fields.Date):
+        try:
+            if not _ISO_DATE.match(cell):
+                raise ValueError
+            date.fromisoformat(cell)
+        except ValueError:
+            raise ValueError(f"must be a date written YYYY-MM-DD (got {cell[:40]!r})") from None
+        return cell  # the schema parses it and checks its range
     if isinstance(field, fields.Nested) or (isinstance(field, fields.List)
                                             and isinstance(field.inner, fields.Nested)):
         return json_cell(field, cell)

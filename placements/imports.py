@@ -93,7 +93,8 @@ class Imports(Base):
                                                      students.c.lon)
                                               .where(students.c.college == principal.org))}
         return self._import(rows, student_key, existing,
-                            lambda body: self.new_student(principal, **body))
+                            lambda body: self.new_student(principal, **body),
+                            {"consent_missing": "participant"})
 
     @command
     def import_placement_requests(self, principal: Principal, rows: Rows) -> dict:
@@ -167,9 +168,11 @@ class Imports(Base):
                         t.employer == principal.org, t.status == "open"))}
 
     def _import(self, rows: Rows, key: Callable[[dict], Hashable], existing: set,
-                build: Callable[[dict], Aggregate]) -> dict:
+                build: Callable[[dict], Aggregate],
+                column_of_refusal: dict[str, str] | None = None) -> dict:
         """Every row built (not saved) and checked for duplicates; all saved in one commit,
-        or InvalidRows naming every problem and nothing saved."""
+        or InvalidRows naming every problem and nothing saved. A refusal that names no field
+        (a participant's missing consent) is put in the column its code names."""
         errors = list(rows.errors)
         seen: dict[Hashable, int] = {}
         built: list[Aggregate] = []
@@ -187,7 +190,7 @@ class Imports(Base):
             try:
                 built.append(build(body))
             except DomainError as e:
-                errors.append(row_error(row, e))
+                errors.append(row_error(row, e, (column_of_refusal or {}).get(e.code, "")))
         if errors:
             raise invalid_rows(errors)
         if not built:

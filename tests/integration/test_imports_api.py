@@ -95,7 +95,8 @@ def test_a_bad_date_in_row_1877_is_named_and_nothing_is_written(app, client, con
     error = refused(send(client, consortium, "placement-requests",
                          REQUESTS + "\n" + "\n".join(rows) + "\n"), 422, "invalid_rows")
     assert [(e["row"], e["column"]) for e in error["rows"]] == [(1877, "earliest_start")]
-    assert "date" in error["rows"][0]["message"].lower()
+    assert "YYYY-MM-DD" in error["rows"][0]["message"] and "2027-02-30" in \
+        error["rows"][0]["message"]
     assert events(app) == before
     assert listed(client, consortium, "/v1/placement-requests") == []
 
