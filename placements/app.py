@@ -17,6 +17,7 @@ from placements.audit import Audit
 from placements.base import JobQueue, UnitOfWork
 from placements.capacity import Capacity
 from placements.clinical_hours import ClinicalRecord
+from placements.imports import Imports
 from placements.organizations import Organizations
 from placements.partnership.initiatives import Initiatives
 from placements.partnership.outcomes import Outcomes
@@ -59,6 +60,7 @@ class PlacementsApp(UnitOfWork):
     initiatives: Initiatives
     services: Services
     audit: Audit
+    imports: Imports
 
     def __init__(self, settings: Settings | None = None, jobs: JobQueue | None = None) -> None:
         super().__init__(settings, jobs)
@@ -80,3 +82,4 @@ class PlacementsApp(UnitOfWork):
         self.initiatives = Initiatives(self, self.participants)
         self.services = Services(self, self.participants)
         self.audit = Audit(self)
+        self.imports = Imports(self, self.capacity, self.students)
