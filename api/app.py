@@ -18,12 +18,14 @@ from api import (
     idempotency,
     initiatives,
     limits,
+    onboarding,
     openapi,
     organizations,
     outcomes,
     participants,
     placements,
     reports,
+    rosters,
     services,
     solves,
     students,
@@ -33,7 +35,8 @@ from placements.app import PlacementsApp
 
 BLUEPRINTS = (organizations.blp, tokens.blp, capacity.blp, students.blp, placements.blp,
               solves.blp, apprenticeship.blp, clinical_hours.blp, reports.blp, audit.blp,
-              participants.blp, outcomes.blp, services.blp, initiatives.blp)
+              participants.blp, outcomes.blp, services.blp, initiatives.blp, onboarding.blp,
+              rosters.blp)
 
 
 def create_app(application: PlacementsApp) -> Flask:

@@ -9,11 +9,12 @@ from domain.errors import InvalidInput, NotFound
 from domain.organizations import Organization
 from domain.placements import LIVE, Placement
 from placements import seats
-from placements.base import Base, check_version, command
+from placements.base import check_version, command
 from placements.organizations import common
 from placements.paging import Page, page
 from placements.principals import Principal
 from placements.readmodel import metadata, projects
+from placements.units import Units
 from placements.workflow import placements as placements_table
 
 sites = Table(
@@ -62,6 +63,7 @@ slots = Table(
     Column("open_to", String, nullable=False),  # "*" or ",college,college," for reserved slots
     Column("status", String(10), nullable=False),
     Column("held", Integer, nullable=False),
+    Column("unit", String(36), index=True),  # the unit of the site it is in, if named
 )
 
 
@@ -85,7 +87,8 @@ def _slot_row(s: Slot):
                   "discipline": s.discipline, "capacity": s.capacity, "preceptor": s.preceptor,
                   **s.schedule, "hours": s.hours, "colleges": s.colleges,
                   "open_to": ",".join(["", *s.colleges, ""]) if s.colleges else "*",
-                  "status": "withdrawn" if s.withdrawn else "open", "held": len(s.held)}
+                  "status": "withdrawn" if s.withdrawn else "open", "held": len(s.held),
+                  "unit": s.unit}
 
 
 def site_view(row: dict) -> dict:
@@ -103,7 +106,7 @@ def slot_view(row: dict) -> dict:
     return {k: v for k, v in row.items() if k not in ("seq", "open_to")}
 
 
-class Capacity(Base):
+class Capacity(Units):
     """Commands of an employer over its own capacity; reads scoped to the caller."""
 
     def _own_site(self, principal: Principal, site_id: str, field: str = "site") -> Site:
@@ -141,7 +144,9 @@ class Capacity(Base):
     def publish_slot(self, principal: Principal, site: str, discipline: str, capacity: int,
                      preceptor: str | None, start_date: str, end_date: str,
                      weekdays: list[int], shift_start: str, shift_end: str, hours: int,
-                     colleges: list[str] | None = None) -> dict:
+                     colleges: list[str] | None = None, unit: str | None = None) -> dict:
+        """Publish a slot (every path that creates slots, API or import, comes here: the
+        validation is this command's and the aggregate's)."""
         principal.require("employer")
         self._check_disciplines([discipline], "discipline")
         own_site = self._own_site(principal, site)
@@ -157,8 +162,9 @@ class Capacity(Base):
         schedule = {"start_date": start_date, "end_date": end_date,
                     "weekdays": sorted(set(weekdays)), "shift_start": shift_start,
                     "shift_end": shift_end}
+        part = self.own_unit(principal, unit) if unit is not None else None
         slot = Slot.publish(principal.actor, own_site, discipline, capacity, supervisor,
-                            schedule, hours, colleges)
+                            schedule, hours, colleges, part)
         self.commit(slot)
         return self.slot(principal, str(slot.id))
 
