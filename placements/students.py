@@ -171,9 +171,9 @@ class Students(Base):
         principal.require("coordinator", "admin", "compliance")
         row = self.read_row(placement_requests, request_id, "placement request")
         principal.require_org(row["college"], "placement request")
-        return self._named([request_view(row)])[0]
+        return self._with_request_names([request_view(row)])[0]
 
-    def _named(self, items: list[dict]) -> list[dict]:
+    def _with_request_names(self, items: list[dict]) -> list[dict]:
         from placements.naming import name_requests  # it reads tables that import ours
 
         with self.connection() as conn:
@@ -188,4 +188,4 @@ class Students(Base):
         if student:
             q = q.where(placement_requests.c.student == student)
         p = page(self.engine, placement_requests, q, limit, cursor)
-        return Page(self._named([request_view(r) for r in p.items]), p.next_cursor)
+        return Page(self._with_request_names([request_view(r) for r in p.items]), p.next_cursor)

@@ -217,9 +217,9 @@ class Workflow(Base):
             principal.require_org(row["college"], "placement")
         elif principal.role == "employer":
             principal.require_org(row["employer"], "placement")
-        return self._named([placement_view(row)])[0]
+        return self._with_placement_names([placement_view(row)])[0]
 
-    def _named(self, items: list[dict]) -> list[dict]:
+    def _with_placement_names(self, items: list[dict]) -> list[dict]:
         from placements.naming import name_placements  # it reads tables that import ours
 
         with self.connection() as conn:
@@ -237,4 +237,4 @@ class Workflow(Base):
             if value:
                 q = q.where(placements.c[col] == value)
         p = page(self.engine, placements, q, limit, cursor)
-        return Page(self._named([placement_view(r) for r in p.items]), p.next_cursor)
+        return Page(self._with_placement_names([placement_view(r) for r in p.items]), p.next_cursor)

@@ -109,7 +109,8 @@ def world(app, client, consortium):
     unit = client.post("/v1/units", json={"site": s["id"], "name": "4 West",
                                           "requirements": ["TB"]},
                        headers=consortium.headers("employer")).get_json()
-    return {"unit_id": unit["id"], "org_id": consortium.college, "site_id": s["id"], "slot_id": sl["id"],
+    return {"unit_id": unit["id"], "org_id": consortium.college, "site_id": s["id"],
+            "slot_id": sl["id"],
             "student_id": st["id"], "request_id": rq["id"], "preceptor_id": pr["id"],
             "placement_id": str(placement.id), "aggregate_id": sl["id"],
             "solve_id": "00000000-0000-0000-0000-000000000000",
