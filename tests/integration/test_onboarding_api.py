@@ -3,6 +3,8 @@ SQLite and PostgreSQL (SPEC section 8; docs/ONBOARDING.md)."""
 
 from __future__ import annotations
 
+import pytest
+
 from placements.exclusions import valid_problem
 from solver import solve
 from tests.integration.helpers import SLOT, events, ok, placement_request, site, slot, student
@@ -278,3 +280,26 @@ def test_the_solver_gets_credentials_with_their_expiry_unit_requirements_and_wai
     assert raw["students"][0]["waivers"] == [{"code": "TB", "site": s["id"], "until": END}]
     solution = solve(problem, time_limit=5)
     assert [a["request"] for a in solution["assignments"]] == [second["id"]], solution
+
+
+@pytest.mark.slow
+def test_the_demo_shows_a_refusal_and_a_roster(sqlite_app):
+    from datetime import date
+
+    from bootstrap import demo
+    from bootstrap.demo import onboarding
+    from domain.errors import Conflict
+    from placements.principals import Principal
+
+    data = demo.load(sqlite_app)
+    employer = next(iter(data.employers.values()))
+    story = onboarding.load(sqlite_app, employer, next(iter(data.colleges.values())))
+    assert onboarding.find(sqlite_app) == story
+    with pytest.raises(Conflict) as refused:
+        sqlite_app.accept_placement(Principal("employer", employer), story.waiting)
+    assert refused.value.code == "onboarding_incomplete"
+    assert refused.value.fields == {"credentials.TB": ["expires_before_end"]}
+    roster = sqlite_app.roster(Principal("employer", employer), story.site,
+                               date(2027, 1, 18), date(2027, 4, 30))
+    assert [(r["student_name"], r["compliant"]) for r in roster["rows"]] == [
+        ("Maya Torres", True), ("Sam Whitfield", True)]
