@@ -42,18 +42,19 @@ class DisciplineSlots:
         self.hours = np.array([s.hours for s in slots], dtype=float)
         self.start = np.array([s.schedule.start_date.toordinal() for s in slots])
         self.end = np.array([s.schedule.end_date.toordinal() for s in slots])
-        # Sites and schedules are far fewer than slots: site rules (credentials, travel) and
-        # availability are decided per distinct site or schedule, then spread to the slots.
+        # Sites and schedules are far fewer than slots: travel and availability are decided
+        # per distinct site or schedule, then spread to the slots.
         self.site, site_ids = _numbered([s.site for s in slots])
         self.sites = [sites[s] for s in site_ids]
         self.site_lat = np.array([s.lat for s in self.sites], dtype=float)
         self.site_lon = np.array([s.lon for s in self.sites], dtype=float)
         self.schedule, self.schedules = _numbered([s.schedule for s in slots])
         # The credentials rule depends on a slot's site (waivers are per site), requirements
-        # (its site's and its own) and end date (expiry): decided per distinct triple.
-        self.needs, needs = _numbered([
-            (s.site, sites[s.site].requirements | s.requirements, s.schedule.end_date)
-            for s in slots])
+        # (its site's and its own) and end date (expiry): decided per distinct triple, one
+        # numpy comparison per required code, for each distinct holding of students.
+        self.needs, distinct = _numbered([(s.site, s.requirements, s.schedule.end_date)
+                                          for s in slots])
+        needs = [(site, sites[site].requirements | extra, end) for site, extra, end in distinct]
         self._needs = needs
         codes = sorted(set().union(*(required for _, required, _ in needs)))
         self._need_code = {c: np.array([c in required for _, required, _ in needs], dtype=bool)
@@ -83,7 +84,7 @@ class DisciplineSlots:
             "hours": self.hours[None, :] < hours[:, None],
             "window": (self.start[None, :] < first[:, None]) | (self.end[None, :] > last[:, None]),
             "credentials": _rows([(s.credentials, s.expiring, s.waivers) for s in students],
-                                 self._credentials, self._lacking)[:, self.needs],
+                                 self._credentials, self._lacking_per_slot),
             "travel": far[:, self.site],
             "availability": _rows([s.unavailable for s in students], self._windows,
                                   self._meeting)[:, self.schedule],
@@ -91,13 +92,19 @@ class DisciplineSlots:
                                       self._closed),
         }
 
+    def _lacking_per_slot(self, held: tuple) -> np.ndarray:
+        return self._lacking(held)[self.needs]
+
     def _lacking(self, held: tuple) -> np.ndarray:
         """Over the distinct (site, requirements, end date): whether a student holding
         `held` (credentials, expiring, waivers) lacks a requirement through the end date."""
         credentials, expiring, waivers = held
         if not expiring and not waivers:
-            return np.array([not required <= credentials for _, required, _ in self._needs],
-                            dtype=bool)
+            lacking = np.zeros(len(self._needs), dtype=bool)
+            for code, needed in self._need_code.items():
+                if code not in credentials:
+                    lacking |= needed
+            return lacking
         expires = dict(expiring)
         lacking = np.zeros(len(self._needs), dtype=bool)
         for code, needed in self._need_code.items():
