@@ -22,7 +22,7 @@ from domain.errors import InvalidInput, NotFound
 from domain.onboarding import effective_requirements
 from domain.students import Student
 from placements.base import Base, check_version, command
-from placements.capacity import sites, slots
+from placements.capacity import sites, slot_visible, slots
 from placements.principals import Principal
 from placements.units import units
 from placements.workflow import placements
@@ -107,9 +107,6 @@ class Onboarding(Base):
             row = self.read_row(slots, slot_id, "slot")
         except NotFound as e:
             raise InvalidInput("slot", e.message) from None
-        if principal.role == "employer" and row["employer"] != principal.org:
-            raise InvalidInput("slot", f"no such slot of yours: {slot_id}")
-        if principal.role == "coordinator" and row["colleges"] is not None \
-                and principal.org not in row["colleges"]:
+        if not slot_visible(principal, row):
             raise InvalidInput("slot", f"no such slot: {slot_id}")
         return row
