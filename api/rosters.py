@@ -140,7 +140,7 @@ class StudentCalendar(MethodView):
     @blp.response(200, ICS, content_type="text/calendar")
     def get(self, student_id):
         """The student's placements as a calendar feed (its college's coordinator)."""
-        return feed(app().student_calendar(principal(), student_id))
+        return feed(app().calendar(principal(), "student", student_id))
 
 
 @blp.route("/preceptors/<preceptor_id>/calendar.ics")
@@ -148,7 +148,7 @@ class PreceptorCalendar(MethodView):
     @blp.response(200, ICS, content_type="text/calendar")
     def get(self, preceptor_id):
         """The placements a preceptor supervises as a calendar feed (its employer)."""
-        return feed(app().preceptor_calendar(principal(), preceptor_id))
+        return feed(app().calendar(principal(), "preceptor", preceptor_id))
 
 
 @blp.route("/sites/<site_id>/calendar.ics")
@@ -156,4 +156,4 @@ class SiteCalendar(MethodView):
     @blp.response(200, ICS, content_type="text/calendar")
     def get(self, site_id):
         """The placements at a site as a calendar feed (its employer)."""
-        return feed(app().site_calendar(principal(), site_id))
+        return feed(app().calendar(principal(), "site", site_id))

@@ -26,6 +26,16 @@ from placements.students import students
 from placements.units import units
 from placements.workflow import placements
 
+# A calendar of: its table, the column naming the organisation that owns it, the roles that may
+# read it, the placements' column that names it, and the calendar's title.
+CALENDARS = {
+    "student": (students, "college", ("coordinator", "admin", "compliance"), "student",
+                "Placements of {}"),
+    "preceptor": (preceptors, "employer", ("employer", "admin", "compliance"), "preceptor",
+                  "Students of {}"),
+    "site": (sites, "employer", ("employer", "admin", "compliance"), "site",
+             "Placements at {}"),
+}
 MAX_DAYS = 400  # a roster covers at most about a year, as the utilisation report does
 SCHEDULE = ("discipline", "start_date", "end_date", "weekdays", "shift_start", "shift_end")
 
@@ -94,26 +104,13 @@ class Rosters(Base):
         return {"site": site_id, "site_name": row["name"], "from": first.isoformat(),
                 "to": last.isoformat(), "rows": rows}
 
-    def student_calendar(self, principal: Principal, student_id: str) -> dict:
-        principal.require("coordinator", "admin", "compliance")
-        row = self.read_row(students, student_id, "student")
-        principal.require_org(row["college"], "student")
+    def calendar(self, principal: Principal, of: str, ident: str) -> dict:
+        """The placements holding a seat of a student, a preceptor or a site (`of`), for a
+        calendar feed: {"name", "rows"}."""
+        table, owner, roles, column, title = CALENDARS[of]
+        principal.require(*roles)
+        row = self.read_row(table, ident, of)
+        principal.require_org(row[owner], of)
         with self.connection() as conn:
-            rows = booked(conn, placements.c.student == student_id)
-        return {"name": f"Placements of {row['name']}", "rows": rows}
-
-    def preceptor_calendar(self, principal: Principal, preceptor_id: str) -> dict:
-        principal.require("employer", "admin", "compliance")
-        row = self.read_row(preceptors, preceptor_id, "preceptor")
-        principal.require_org(row["employer"], "preceptor")
-        with self.connection() as conn:
-            rows = booked(conn, placements.c.preceptor == preceptor_id)
-        return {"name": f"Students of {row['name']}", "rows": rows}
-
-    def site_calendar(self, principal: Principal, site_id: str) -> dict:
-        principal.require("employer", "admin", "compliance")
-        row = self.read_row(sites, site_id, "site")
-        principal.require_org(row["employer"], "site")
-        with self.connection() as conn:
-            rows = booked(conn, placements.c.site == site_id)
-        return {"name": f"Placements at {row['name']}", "rows": rows}
+            rows = booked(conn, placements.c[column] == ident)
+        return {"name": title.format(row["name"]), "rows": rows}
