@@ -150,4 +150,4 @@ class Compliance(MethodView):
     def get(self, args, student_id):
         """Whether the student meets the slot's onboarding requirements through its end date
         (judged on the slot's dates, not today's)."""
-        return app().compliance(principal(), student_id, args["slot"])
+        return app().onboarding_compliance(principal(), student_id, args["slot"])

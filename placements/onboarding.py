@@ -86,7 +86,8 @@ class Onboarding(Base):
         if known is None:
             raise NotFound(f"no such student: {student_id}")
 
-    def compliance(self, principal: Principal, student_id: str, slot_id: str) -> dict:
+    def onboarding_compliance(self, principal: Principal, student_id: str, slot_id: str
+                              ) -> dict:
         """Whether the student meets the slot's requirements through its end date."""
         principal.require("coordinator", "employer", "admin", "compliance")
         student = self.load(Student, student_id, "student")

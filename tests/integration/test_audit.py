@@ -297,17 +297,22 @@ def store_v1_site(app, employer: str) -> str:
         "actor": f"employer:cli@{employer}", "employer": employer, "name": "Old clinic",
         "location": {"lat": 37.8, "lon": -122.3}, "requirements": ["TB"]})
     assert b"phone" not in state and b"class_version" not in state
+    store_raw(app, site_id, "domain.capacity:Site.Registered", state)
+    return str(site_id)
+
+
+def store_raw(app, aggregate_id, topic: str, state: bytes) -> None:
+    """An aggregate's first event written raw into the log, sealed with its ledger digest as
+    the code of its time sealed it."""
     events = app.recorder.events_record_cls.__table__
-    topic = "domain.capacity:Site.Registered"
     with app.engine.begin() as conn:
-        conn.execute(events.insert().values(originator_id=site_id, originator_version=1,
+        conn.execute(events.insert().values(originator_id=aggregate_id, originator_version=1,
                                             topic=topic, state=state))
         position = conn.execute(select(events.c.id).where(
-            events.c.originator_id == site_id)).scalar()
-        rows, marks = ledger.chain(ledger.head(conn),
-                                   [(position, str(site_id), 1, topic, state)])
+            events.c.originator_id == aggregate_id)).scalar()
+        rows, _ = ledger.chain(ledger.head(conn), [(position, str(aggregate_id), 1, topic,
+                                                    state)])
         conn.execute(ledger.ledger.insert(), rows)
-    return str(site_id)
 
 
 def test_a_v1_site_event_is_upcast_through_the_app_and_replay(app, client, consortium):
@@ -347,15 +352,7 @@ def test_a_v1_slot_event_is_upcast_with_no_unit_through_the_app_and_replay(app, 
                      "shift_start": "07:00", "shift_end": "15:30"},
         "hours": 64, "colleges": None})
     assert b"unit" not in state and b"class_version" not in state
-    events = app.recorder.events_record_cls.__table__
-    topic = "domain.capacity:Slot.Published"
-    with app.engine.begin() as conn:
-        conn.execute(events.insert().values(originator_id=slot_id, originator_version=1,
-                                            topic=topic, state=state))
-        position = conn.execute(select(events.c.id).where(
-            events.c.originator_id == slot_id)).scalar()
-        rows, _ = ledger.chain(ledger.head(conn), [(position, str(slot_id), 1, topic, state)])
-        conn.execute(ledger.ledger.insert(), rows)
+    store_raw(app, slot_id, "domain.capacity:Slot.Published", state)
     assert app.repository.get(slot_id).unit is None  # loaded through the upcast
     lowered = client.post(f"/v1/slots/{slot_id}/capacity", json={"capacity": 1,
                                                                   "reason": "leave"},
