@@ -82,6 +82,7 @@ class SlotSchema(Schema):
 
 class SlotQuery(PageArgs):
     site = fields.String()
+    unit = fields.String()
     discipline = fields.String()
     status = fields.String(validate=validate.OneOf(("open", "withdrawn")))
 

@@ -273,9 +273,10 @@ class Capacity(Units):
 
     def slots(self, principal: Principal, limit: int, cursor: str | None,
               site: str | None = None, discipline: str | None = None,
-              status: str | None = None) -> Page:
+              status: str | None = None, unit: str | None = None) -> Page:
         q = select(slots).where(*slot_visibility(principal))
-        for col, value in (("site", site), ("discipline", discipline), ("status", status)):
+        for col, value in (("site", site), ("discipline", discipline), ("status", status),
+                           ("unit", unit)):
             if value:
                 q = q.where(slots.c[col] == value)
         p = page(self.engine, slots, q, limit, cursor)

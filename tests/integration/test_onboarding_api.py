@@ -55,6 +55,10 @@ def test_units_are_the_employers_and_slots_name_them(app, client, consortium):
     assert sl["unit"] == u["id"]
     assert ok(client.get(f"/v1/slots/{sl['id']}", headers=consortium.headers("employer")),
               200)["unit"] == u["id"]
+    slot(client, consortium, s["id"])  # not in the unit
+    in_unit = ok(client.get(f"/v1/slots?unit={u['id']}", headers=consortium.headers("employer")),
+                 200)["items"]
+    assert [i["id"] for i in in_unit] == [sl["id"]]
 
 
 def test_bad_units_and_slot_units_are_refused_by_field_with_nothing_written(app, client,
