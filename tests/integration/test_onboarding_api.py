@@ -307,3 +307,40 @@ def test_the_demo_shows_a_refusal_and_a_roster(sqlite_app):
                                date(2027, 1, 18), date(2027, 4, 30))
     assert [(r["student_name"], r["compliant"]) for r in roster["rows"]] == [
         ("Maya Torres", True), ("Sam Whitfield", True)]
+
+
+def test_credential_writes_honour_idempotency_keys_and_if_match(app, client, consortium):
+    st = student(client, consortium)
+    body = {"code": "TB", "issued": "2026-09-01", "expires": "2027-09-01"}
+    headers = consortium.headers("coordinator", **{"Idempotency-Key": "tb-1"})
+    first = ok(client.post(f"/v1/students/{st['id']}/credentials", json=body, headers=headers))
+    before = events(app)
+    again = client.post(f"/v1/students/{st['id']}/credentials", json=body, headers=headers)
+    assert again.status_code == 201 and again.get_json() == first
+    assert events(app) == before
+    stale = client.post(f"/v1/students/{st['id']}/credentials", json=body,
+                        headers=consortium.headers("coordinator", **{"If-Match": "1"}))
+    assert stale.status_code == 412 and events(app) == before
+    fresh = client.post(f"/v1/students/{st['id']}/credentials", json=body,
+                        headers=consortium.headers("coordinator",
+                                                   **{"If-Match": str(first["version"])}))
+    assert fresh.status_code == 201
+
+
+def test_a_held_seat_whose_onboarding_lapsed_is_kept_out_of_the_solve(app, client, consortium):
+    s, u, sl, st, rq = setting(client, consortium)
+    ok(credential(client, consortium, st["id"], "TB", None))
+    asked = ok(client.post("/v1/placements", json={"request": rq["id"], "slot": sl["id"]},
+                           headers=consortium.headers("coordinator")))
+    ok(client.post(f"/v1/placements/{asked['id']}/accept", headers=consortium.headers("employer")),
+       200)
+    ok(credential(client, consortium, st["id"], "TB", "2027-02-01"))  # the real date, later
+    other = placement_request(client, consortium, student(client, consortium)["id"])
+    with app.engine.connect() as conn:
+        raw, problem, excluded = valid_problem(conn)
+    [gone] = excluded
+    assert gone["kind"] == "existing" and gone["id"] == rq["id"]
+    assert "credentials" in gone["problem"]
+    assert [r["id"] for r in raw["requests"]] == [other["id"]]  # the held one is left out...
+    assert raw["slots"][0]["capacity"] == 1  # ...and its seat stays taken
+    assert problem.slots[sl["id"]].capacity == 1
