@@ -73,7 +73,8 @@ def solver_student(student: Student) -> problem.Student:
 
 def ineligibility(request: PlacementRequest, slot: Slot, student: Student, site: Site,
                   unit: Unit | None = None) -> list[str]:
-    """The H2 rules (solver/rules.py, the solver's own) that keep this slot from this request."""
+    """The H2 rules (solver/rules.py, the solver's own) that keep this slot from this request
+    (credentials judged on the site's requirements, plus the unit's when it is given)."""
     return rules.failures(
         problem.Request(str(request.id), request.student, request.discipline,
                         request.required_hours, date.fromisoformat(request.earliest_start),
