@@ -16,6 +16,7 @@ from api import (
     clinical_hours,
     errors,
     idempotency,
+    imports,
     initiatives,
     limits,
     onboarding,
@@ -35,8 +36,8 @@ from placements.app import PlacementsApp
 
 BLUEPRINTS = (organizations.blp, tokens.blp, capacity.blp, students.blp, placements.blp,
               solves.blp, apprenticeship.blp, clinical_hours.blp, reports.blp, audit.blp,
-              participants.blp, outcomes.blp, services.blp, initiatives.blp, onboarding.blp,
-              rosters.blp)
+              participants.blp, outcomes.blp, services.blp, initiatives.blp, imports.blp,
+              onboarding.blp, rosters.blp)
 
 
 def create_app(application: PlacementsApp) -> Flask:

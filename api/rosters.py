@@ -18,9 +18,9 @@ from icalendar import Calendar, Event
 from marshmallow import Schema, fields
 
 from api.common import app, principal
+from api.csv_format import csv_response, wants_csv
 from api.limits import Blueprint
 from api.onboarding import MissingSchema
-from api.reports import _csv, _wants_csv
 from domain.schedule import Schedule
 
 blp = Blueprint("rosters", __name__, url_prefix="/v1", description="Rosters and calendars")
@@ -72,15 +72,12 @@ class RosterSchema(Schema):
     rows = fields.List(fields.Nested(RosterRowSchema))
 
 
-def _cell(row: dict, column: str):
-    value = row[column]
-    if column == "weekdays":
-        return ";".join(str(d) for d in value)
-    if column == "missing":
-        return ";".join(f"{m['code']}:{m['reason']}" for m in value)
-    if column == "compliant":
-        return "true" if value else "false"
-    return value
+# The CSV's columns (written as docs/BULK.md writes every list: `;` between a list's items,
+# formula-like text quoted); `missing` as `TB:expires_before_end;FLU:absent`.
+RosterCsvSchema = Schema.from_dict(
+    {c: fields.List(fields.Integer()) if c == "weekdays" else fields.Boolean()
+     if c == "compliant" else fields.List(fields.String()) if c == "missing"
+     else fields.String(allow_none=True) for c in COLUMNS}, name="RosterCsvRow")
 
 
 @blp.route("/sites/<site_id>/roster")
@@ -91,8 +88,10 @@ class Roster(MethodView):
         """Who comes to the site in the range: every confirmed or accepted placement whose slot
         overlaps it, with names, unit, dates and compliance (the site's employer)."""
         roster = app().roster(principal(), site_id, args["from_"], args["to"])
-        if _wants_csv():
-            return _csv(list(COLUMNS), [[_cell(r, c) for c in COLUMNS] for r in roster["rows"]])
+        if wants_csv():
+            return csv_response(RosterCsvSchema(), (
+                {**r, "missing": [f"{m['code']}:{m['reason']}" for m in r["missing"]]}
+                for r in roster["rows"]), "roster")
         return {**roster, "from_": roster.pop("from")}
 
 

@@ -54,13 +54,6 @@ class Units(Base):
         self.commit(unit)
         return self.unit(principal, str(unit.id))
 
-    def own_unit(self, principal: Principal, unit_id: str, field: str = "unit") -> Unit:
-        """A unit the body names, of the caller's employer (else 422 naming the field)."""
-        unit = self.referenced(Unit, unit_id, field, "unit")
-        if unit.employer != principal.org:
-            raise InvalidInput(field, f"no such unit of yours: {unit_id}")
-        return unit
-
     def unit(self, principal: Principal, unit_id: str) -> dict:
         row = self.read_row(units, unit_id, "unit")
         if principal.role == "employer":
