@@ -344,3 +344,29 @@ def test_a_held_seat_whose_onboarding_lapsed_is_kept_out_of_the_solve(app, clien
     assert [r["id"] for r in raw["requests"]] == [other["id"]]  # the held one is left out...
     assert raw["slots"][0]["capacity"] == 1  # ...and its seat stays taken
     assert problem.slots[sl["id"]].capacity == 1
+
+
+def test_imported_and_copied_slots_keep_their_unit(app, client, consortium):
+    s = site(client, consortium)
+    u = unit(client, consortium, s["id"])
+    theirs = unit(client, consortium, site(client, consortium, who="other_employer")["id"],
+                  who="other_employer")
+    header = "site,unit,discipline,capacity,start_date,end_date,weekdays,shift_start," \
+             "shift_end,hours"
+    csv_headers = consortium.headers("employer", **{"Content-Type": "text/csv"})
+    before = events(app)
+    bad = client.post("/v1/imports/slots", headers=csv_headers, data=(
+        f"{header}\n{s['id']},{theirs['id']},RN,2,2027-01-11,2027-03-05,0;1,07:00,15:30,"
+        "128\n").encode())
+    assert bad.status_code == 422 and events(app) == before
+    assert [r["column"] for r in bad.get_json()["error"]["rows"]] == ["unit"]
+    imported = ok(client.post("/v1/imports/slots", headers=csv_headers, data=(
+        f"{header}\n{s['id']},{u['id']},RN,2,2027-01-11,2027-03-05,0;1,07:00,15:30,128\n"
+        f"{s['id']},,RN,2,2027-01-11,2027-03-05,2;3,07:00,15:30,128\n").encode()))
+    first, second = (ok(client.get(f"/v1/slots/{i}", headers=consortium.headers("employer")),
+                        200) for i in imported["ids"])
+    assert first["unit"] == u["id"] and second["unit"] is None
+    copies = ok(client.post("/v1/slots/copy", json={"from": "2027-01-01", "to": "2027-01-31",
+                                                    "shift_days": 182},
+                            headers=consortium.headers("employer")))
+    assert sorted(c["unit"] or "" for c in copies["items"]) == sorted([u["id"], ""])
