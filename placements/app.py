@@ -18,6 +18,7 @@ from placements.base import JobQueue, UnitOfWork
 from placements.capacity import Capacity
 from placements.clinical_hours import ClinicalRecord
 from placements.imports import Imports
+from placements.onboarding import Onboarding
 from placements.organizations import Organizations
 from placements.partnership.initiatives import Initiatives
 from placements.partnership.outcomes import Outcomes
@@ -28,10 +29,12 @@ from placements.reports.ab1577 import AB1577Report
 from placements.reports.known_at import KnownAt
 from placements.reports.names import Names
 from placements.reports.utilization import UtilizationReport
+from placements.rosters import Rosters
 from placements.settings import Settings
 from placements.solves import Solves
 from placements.students import Students
 from placements.tokens import Tokens
+from placements.units import Units
 from placements.workflow import Workflow
 
 
@@ -61,6 +64,9 @@ class PlacementsApp(UnitOfWork):
     services: Services
     audit: Audit
     imports: Imports
+    onboarding: Onboarding
+    rosters: Rosters
+    units: Units
 
     def __init__(self, settings: Settings | None = None, jobs: JobQueue | None = None) -> None:
         super().__init__(settings, jobs)
@@ -83,3 +89,6 @@ class PlacementsApp(UnitOfWork):
         self.services = Services(self, self.participants)
         self.audit = Audit(self)
         self.imports = Imports(self, self.capacity, self.students)
+        self.onboarding = Onboarding(self)
+        self.rosters = Rosters(self)
+        self.units = Units(self)

@@ -23,7 +23,9 @@ def student_view(row: dict) -> dict:
     return {"id": row["id"], "version": row["version"], "college": row["college"],
             "name": row["name"], "home": {"lat": row["lat"], "lon": row["lon"]},
             "max_travel_km": row["max_travel_km"], "credentials": row["credentials"],
-            "unavailable": row["unavailable"], "participant": row["participant"]}
+            "unavailable": row["unavailable"], "participant": row["participant"],
+            "credential_records": row["credential_records"] or [],
+            "waivers": row["waivers"] or []}
 
 
 def request_view(row: dict) -> dict:
@@ -148,7 +150,13 @@ class Students(AreaService):
         principal.require("coordinator", "admin", "compliance")
         row = self.uow.read_row(placement_requests, request_id, "placement request")
         principal.require_org(row["college"], "placement request")
-        return request_view(row)
+        return self._with_request_names([request_view(row)])[0]
+
+    def _with_request_names(self, items: list[dict]) -> list[dict]:
+        from placements.naming import name_requests  # it reads tables that import ours
+
+        with self.uow.connection() as conn:
+            return name_requests(conn, items)
 
     def placement_requests(self, principal: Principal, limit: int, cursor: str | None,
                            student: str | None = None) -> Page:
@@ -159,4 +167,4 @@ class Students(AreaService):
         if student:
             q = q.where(placement_requests.c.student == student)
         p = page(self.uow.engine, placement_requests, q, limit, cursor)
-        return Page([request_view(r) for r in p.items], p.next_cursor)
+        return Page(self._with_request_names([request_view(r) for r in p.items]), p.next_cursor)

@@ -43,6 +43,9 @@ def realistic_log(app) -> dict:
         coordinator = Principal("coordinator", request["college"])
         for slot in app.capacity.slots(OPERATOR, limit=500, cursor=None,
                                        discipline=request["discipline"]).items:
+            if not app.onboarding.onboarding_compliance(OPERATOR, request["student"],
+                                                        slot["id"])["compliant"]:
+                continue  # a direct ask is not refused for onboarding, the acceptance is
             try:
                 placed.append((app.workflow.request_slot(coordinator, request_id, slot["id"]),
                                coordinator))

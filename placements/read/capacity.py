@@ -57,6 +57,7 @@ slots = Table(
     Column("open_to", String, nullable=False),  # "*" or ",college,college," for reserved slots
     Column("status", String(10), nullable=False),
     Column("held", Integer, nullable=False),
+    Column("unit", String(36), index=True),  # the unit of the site it is in, if named
 )
 
 
@@ -81,4 +82,5 @@ def _slot_row(s: Slot):
                   "discipline": s.discipline, "capacity": s.capacity, "preceptor": s.preceptor,
                   **s.schedule, "hours": s.hours, "colleges": s.colleges,
                   "open_to": ",".join(["", *s.colleges, ""]) if s.colleges else "*",
-                  "status": "withdrawn" if s.withdrawn else "open", "held": len(s.held)}
+                  "status": "withdrawn" if s.withdrawn else "open", "held": len(s.held),
+                  "unit": s.unit}

@@ -22,6 +22,10 @@ students = Table(
     Column("credentials", JSON, nullable=False),
     Column("unavailable", JSON, nullable=False),
     Column("participant", String(36), index=True),
+    # [{"code", "issued", "expires"}] by code, and [{"code", "site", "employer", "reason",
+    # "until"}] as granted (SPEC section 8); credentials above: the codes held
+    Column("credential_records", JSON),
+    Column("waivers", JSON),
 )
 
 
@@ -50,7 +54,10 @@ def _student_row(s: Student):
     yield students, {**identity_columns(s), "college": s.college, "name": s.name,
                      "lat": s.home["lat"], "lon": s.home["lon"],
                      "max_travel_km": s.max_travel_km, "credentials": s.credentials,
-                     "unavailable": s.unavailable, "participant": s.participant}
+                     "unavailable": s.unavailable, "participant": s.participant,
+                     "credential_records": sorted(s.credential_records.values(),
+                                                  key=lambda r: r["code"]),
+                     "waivers": s.waivers}
 
 
 @projects(PlacementRequest)
