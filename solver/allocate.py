@@ -35,6 +35,9 @@ log = logging.getLogger(__name__)
 GLOBAL_LIMIT = 3000
 BUNDLE_REQUESTS = 1000  # small parts are solved together, up to this many requests a model
 L1_SHARE = 0.6  # of the time limit for L1; L2 and L3 share what is left
+# Of what L1 leaves, for L2 (L3 has the rest): L2's exchanges reach most of what it gains in
+# well under a second, while L3's restricted MIPs need the time (docs/SOLVER.md).
+L2_SHARE = 0.35
 # Of the time limit, kept for what follows the stages (repair, reasons, metrics): a solve
 # returns within its time limit.
 FINISH_SHARE = 0.1
@@ -98,10 +101,13 @@ def solve_piece(problem: Problem, requests: list[str], time_limit: float, worker
     settled(combine("L1", [stages.records[0] for _, stages, _ in solved], l1_seconds))
 
     empty = [(f, []) for f, stages, _ in settled_parts if stages is None]
+    if len(solved) == 1 and empty and len(chosen) <= GLOBAL_LIMIT:
+        # The only part with choices: its L2 is the piece's, over every request of the piece.
+        solved[0][1].count_requests_of(sub)
     if len(chosen) <= GLOBAL_LIMIT and len(solved) > 1:
         # Over the whole piece, requests with no eligible slot included: explained there once.
         f, stages, values = _over_the_piece(sub, eligible, solved, workers)
-        halfway = time.perf_counter() + max(0.0, deadline - time.perf_counter()) / 2
+        halfway = time.perf_counter() + max(0.0, deadline - time.perf_counter()) * L2_SHARE
         values = stages.fairness(values, halfway)
         settled(stages.records[-1])
         values = stages.preferences(values, deadline)
@@ -197,7 +203,7 @@ def _part_by_part(sub: Problem, solved: list, deadline: float, parallel: int, se
                   ) -> list:
     """L2 then L3 part by part, side by side: L2 in the first half of the time left."""
     began = time.perf_counter()
-    halfway = began + max(0.0, deadline - began) / 2
+    halfway = began + max(0.0, deadline - began) * L2_SHARE
     requests = sum(len(f.problem.requests) for f, _, _ in solved)
 
     def stage(name: str, until: float, items: list) -> list:

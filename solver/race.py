@@ -60,9 +60,11 @@ def settled(score: int, bound: int | None, rel_gap: float) -> bool:
 
 def race(stage: str, f: Formulation, goals: Goals, keep: Keep, hint: list[int],
          deadline: float, score: Callable[[list[int]], int], rel_gap: float = 0.0,
-         workers: int = 1, search: Search | None = None) -> StageResult | None:
+         workers: int = 1, search: Search | None = None, rival: str = "cp-sat"
+         ) -> StageResult | None:
     """Settle `stage` ("placed", "fairness" or "preferences") over all of `f`; None when no
-    backend found anything in time."""
+    backend found anything in time. HiGHS (tuned) races `search` when given, else `rival`:
+    "cp-sat" (the whole model) or "highs" (HiGHS with its default settings, `Mip(plain=True)`)."""
     results: dict[str, StageResult | None] = {}
     found: list[list[int]] = []  # the neighbourhood search's improvements
     scores: list[int] = []  # of every result and improvement so far
@@ -99,19 +101,26 @@ def race(stage: str, f: Formulation, goals: Goals, keep: Keep, hint: list[int],
         for m in mip:
             m.found = value
 
-    def run_highs() -> None:
-        began = time.perf_counter()
-        m = Mip(f, goals, keep, stage)
-        mip.append(m)
-        if found:
-            m.found = score(found[-1])
+    def run_highs(plain: bool = False) -> None:
+        began = time.perf_counter(), time.thread_time()
+        name = "plain highs" if plain else "highs"
+        m = Mip(f, goals, keep, stage, plain=plain)
+        with lock:
+            mip.append(m)
+            if found:
+                m.found = score(found[-1])
         left = deadline - time.perf_counter()
-        kept("highs", None if done.is_set() else m.solve(hint, left, rel_gap))
-        _log(stage, "highs", results["highs"], score, began)
+        kept(name, None if done.is_set() else m.solve(hint, left, rel_gap))
+        _log(stage, name, results[name], score, began)
+        with lock:
+            for other in mip:  # what it found is a value the other need not look beyond
+                if other is not m and results[name] is not None:
+                    other.found = max(other.found or score(results[name].values),
+                                      score(results[name].values))
         check()
 
     def run_cpsat() -> None:
-        began = time.perf_counter()
+        began = time.perf_counter(), time.thread_time()
         m = Model(f, goals, keep, workers=workers)
         model.append(m)
         left = deadline - time.perf_counter()
@@ -121,13 +130,19 @@ def race(stage: str, f: Formulation, goals: Goals, keep: Keep, hint: list[int],
         check()
 
     def run_search() -> None:
-        began = time.perf_counter()
+        began = time.perf_counter(), time.thread_time()
         values = search(hint, deadline, stop, improved)
         kept("neighbourhoods", StageResult(values, "FEASIBLE", None))
         _log(stage, "neighbourhoods", results["neighbourhoods"], score, began)
         check()
 
-    others = run_search if search is not None else run_cpsat
+    if search is not None:
+        others = run_search
+    elif rival == "highs":
+        def others() -> None:
+            run_highs(plain=True)
+    else:
+        others = run_cpsat
     threads = [threading.Thread(target=run_highs), threading.Thread(target=others)]
     for t in threads:
         t.start()
@@ -153,6 +168,9 @@ def race(stage: str, f: Formulation, goals: Goals, keep: Keep, hint: list[int],
                        bound)
 
 
-def _log(stage: str, name: str, result: StageResult | None, score, began: float) -> None:
-    log.debug("%s %s: %s in %.1f s", stage, name, "nothing" if result is None else
-              f"{score(result.values)} (bound {result.bound})", time.perf_counter() - began)
+def _log(stage: str, name: str, result: StageResult | None, score,
+         began: tuple[float, float]) -> None:
+    """The wall seconds, and the thread's own CPU seconds (what a quiet machine would take)."""
+    log.debug("%s %s: %s in %.1f s (%.1f s of CPU)", stage, name,
+              "nothing" if result is None else f"{score(result.values)} (bound {result.bound})",
+              time.perf_counter() - began[0], time.thread_time() - began[1])

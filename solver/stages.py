@@ -23,8 +23,10 @@ from functools import cached_property
 
 from solver import objectives
 from solver.cpsat import Keep, Model, StageResult
+from solver.exchange import raise_lowest, swap_in
 from solver.formulation import Formulation
-from solver.greedy import Loads, better_moves, fill, warm_start
+from solver.greedy import Loads, fill, warm_start
+from solver.mip import Mip
 from solver.neighbourhood import around, better_slots, disagreement
 from solver.race import CPSAT_LIMIT, Stop, race
 from solver.relaxation import Relaxation, l1_bound
@@ -34,6 +36,14 @@ log = logging.getLogger(__name__)
 
 WHOLE_LIMIT = 150_000  # variables: HiGHS and CP-SAT over the whole formulation up to this size
 L3_GAP = 0.01  # L3 is settled once proven within 1 % of its bound
+# Of a stage's time, at most this much for the exchanges (solver/exchange.py) that start L2
+# (EXCHANGE_SHARE) and L3 (SWAP_SHARE) from a better assignment, and for L3 this much more for
+# its restricted MIPs (RESTRICTED_SHARE); the race has the rest.
+EXCHANGE_SHARE = 0.3
+SWAP_SHARE = 0.15
+RESTRICTED_SHARE = 0.5
+# L3's restricted MIPs: each request's this many best-scoring slots (and the one it holds).
+BEST_SLOTS = (5, 10)
 
 
 @dataclass
@@ -44,6 +54,12 @@ class Settled:
 
 
 class Stages:
+    # Above CPSAT_LIMIT, what races the tuned HiGHS: HiGHS with its default settings (False),
+    # or CP-SAT on LP-guided neighbourhoods (True). Measured on metro-2k-a (2026-11-30): HiGHS
+    # alone proved L1 in 3.3 s; raced against the neighbourhoods it took 8.4 s, as their
+    # Python work holds the GIL that HiGHS's progress callback waits for.
+    neighbourhoods_race = False
+
     def __init__(self, f: Formulation, workers: int = 1):
         self.f = f
         self.workers = workers
@@ -64,6 +80,17 @@ class Stages:
         if self.keep.l2 is not None:
             lp.keep_lowest_rate(self.colleges, self.keep.l2)
         return lp
+
+    def count_requests_of(self, problem) -> None:
+        """L2's rates over `problem`'s requests (the piece this formulation is the only part
+        with choices of), not over the formulation's own: a college's requests that have no
+        eligible slot count among its requested as unplaced."""
+        requested: dict[str, int] = {}
+        for r in problem.requests.values():
+            college = problem.students[r.student].college
+            requested[college] = requested.get(college, 0) + 1
+        self.colleges = objectives.Colleges(requested, self.colleges.placed_by)
+        self.goals = objectives.Goals(self.weights, self.colleges, self.goals.scores)
 
     def settle_level(self, l1: int | None = None, l2: int | None = None) -> None:
         """Keep a settled level in later stages (CP-SAT models and the LP alike)."""
@@ -117,6 +144,10 @@ class Stages:
         log.debug("fairness: %d variables, %.1f s left", self.f.size,
                   deadline - time.perf_counter())
         score = lambda v: objectives.lowest_rate(self.colleges, v)  # noqa: E731
+        values = raise_lowest(self.f, self.goals, values,
+                              began + max(0.0, deadline - began) * EXCHANGE_SHARE)
+        log.debug("fairness: exchanges reached %d in %.1f s", score(values),
+                  time.perf_counter() - began)
         relaxed = None if self.whole else self.lp.maximize_lowest_rate(
             self.colleges, deadline - time.perf_counter())
         bound = math.floor(relaxed.value + 1e-6) if relaxed else None
@@ -139,12 +170,39 @@ class Stages:
                   deadline - time.perf_counter())
         scores = self.goals.scores
         score = lambda v: objectives.value(scores, v)  # noqa: E731
-        values = better_moves(self.f, scores, values)
+        left = max(0.0, deadline - began)
+        values = swap_in(self.f, self.goals, values, began + left * SWAP_SHARE)
+        log.debug("preferences: exchanges reached %d in %.1f s", score(values),
+                  time.perf_counter() - began)
+        if self.whole:
+            values = self._restricted(values, began + left * (SWAP_SHARE + RESTRICTED_SHARE))
         values, bound = self._search("preferences", values, [] if self.whole else
                                      better_slots(self.f, scores, values), deadline, score,
                                      rel_gap=L3_GAP)
         self.records.append(record("preferences", time.perf_counter() - began, score(values),
                                    bound, L3_GAP))
+        return values
+
+    def _restricted(self, values: list[int], deadline: float) -> list[int]:
+        """L3 over each request's best-scoring slots, with every college's placements per
+        priority kept as they are (so L1 and L2 are kept): far smaller and faster than the
+        whole L3 model, and it proves nothing about it (its bound is not the stage's)."""
+        scores = self.goals.scores
+        for best in BEST_SLOTS:
+            left = deadline - time.perf_counter()
+            if left <= 0:
+                break
+            began = time.perf_counter()
+            only = {v for v, x in enumerate(values) if x}
+            for vs in self.f.vars_of.values():
+                only.update(sorted(vs, key=lambda v: -scores[v])[:best])
+            result = Mip(self.f, self.goals, self.keep, "preferences", classes_of=values,
+                         only=only).solve(values, left, L3_GAP)
+            if result is not None and objectives.value(scores, result.values) > \
+                    objectives.value(scores, values):
+                values = result.values
+            log.debug("preferences: %d best slots each, %d variables: %d in %.1f s", best,
+                      len(only), objectives.value(scores, values), time.perf_counter() - began)
         return values
 
     def _search(self, stage: str, values: list[int], seeds: list[int], deadline: float,
@@ -154,12 +212,15 @@ class Stages:
         whole formulation was decided (None otherwise)."""
         if self.whole:
             search = None
-            if self.f.size > CPSAT_LIMIT:  # CP-SAT on neighbourhoods races HiGHS
+            rival = "cp-sat"
+            if self.f.size > CPSAT_LIMIT and self.neighbourhoods_race:
                 def search(hint, until, stop, improved):
                     return self._neighbourhoods(stage, hint, self._seeds(stage, hint, until),
                                                 until, score, None, stop, improved)
+            elif self.f.size > CPSAT_LIMIT:
+                rival = "highs"
             result = race(stage, self.f, self.goals, self.keep, values, deadline, score,
-                          rel_gap, self.workers, search)
+                          rel_gap, self.workers, search, rival)
             if result is None:
                 return values, None
             if score(result.values) < score(values):  # neither improved on the hint

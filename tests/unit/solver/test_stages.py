@@ -71,6 +71,7 @@ def test_neighbourhoods_race_highs_above_the_cpsat_limit(monkeypatch):
     """Above CPSAT_LIMIT CP-SAT decides neighbourhoods guided by the LP while HiGHS works on
     the whole: the stages are settled all the same, and every assignment is feasible."""
     monkeypatch.setattr(stages, "CPSAT_LIMIT", 0)
+    monkeypatch.setattr(stages.Stages, "neighbourhoods_race", True)
     p = generate(300, 2, metro=True)
     solution = solve(parse_problem(p), time_limit=LIMIT)
     assert violations(p, solution) == []
@@ -78,3 +79,18 @@ def test_neighbourhoods_race_highs_above_the_cpsat_limit(monkeypatch):
     assert solution["status"] == "OPTIMAL" and placed["status"] == "OPTIMAL"
     assert placed["objective"] == l1(p, solution) == solution["objective"]["bound"]
     assert l2["status"] == "OPTIMAL"
+
+
+@pytest.mark.slow
+def test_plain_highs_races_tuned_highs_above_the_cpsat_limit(monkeypatch):
+    """Above CPSAT_LIMIT HiGHS with its default settings races the tuned HiGHS: the stages are
+    settled all the same, and every assignment is feasible."""
+    monkeypatch.setattr(stages, "CPSAT_LIMIT", 0)
+    p = generate(300, 2, metro=True)
+    solution = solve(parse_problem(p), time_limit=LIMIT)
+    assert violations(p, solution) == []
+    placed, l2, l3 = solution["stages"]
+    assert solution["status"] == "OPTIMAL" and placed["status"] == "OPTIMAL"
+    assert placed["objective"] == l1(p, solution) == solution["objective"]["bound"]
+    assert l2["status"] == "OPTIMAL"
+    assert l3["status"] in ("OPTIMAL", "WITHIN_GAP")
