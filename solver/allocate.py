@@ -26,6 +26,7 @@ from solver.instance import Problem
 from solver.objectives import value
 from solver.reasons import explain
 from solver.report import NAMES, Progress, StageRecord, combine
+from solver.restrict import PAIR_LIMIT, completed, restricted
 from solver.rules import distance_km, eligibility
 from solver.solution import FORMAT, lowest_rate, metrics, min_college_rate
 from solver.stages import Stages
@@ -85,12 +86,25 @@ def solve_piece(problem: Problem, requests: list[str], time_limit: float, worker
     l1_shares = _Shares(time.perf_counter() + max(0.0, deadline - time.perf_counter())
                         * L1_SHARE, parallel, len(chosen))
 
+    # What the formulations are built over: a part of more than PAIR_LIMIT eligible pairs over
+    # each request's best candidates only (solver/restrict.py), the others over all of them.
+    used = dict(eligible)
+    restricted_parts: set[int] = set()
+
     def first_stage(part):
-        f = build(sub.subproblem(set(part.requests), set(part.slots)),
-                  {r: eligible[r] for r in part.requests})
+        mine = {r: eligible[r] for r in part.requests}
+        full = None
+        if sum(map(len, mine.values())) > PAIR_LIMIT:
+            full, mine = mine, restricted(sub, mine)
+            used.update(mine)
+            log.debug("part of %d requests: %d of %d pairs formulated", len(mine),
+                      sum(map(len, mine.values())), sum(map(len, full.values())))
+        f = build(sub.subproblem(set(part.requests), set(part.slots)), mine)
+        if full is not None:
+            restricted_parts.add(id(f))
         if f.size == 0:  # nothing it could be given: only its reasons to write
             return f, None, None
-        stages = Stages(f, workers)
+        stages = Stages(f, workers, full)
         return f, stages, stages.placed(l1_shares.until(len(part.requests)))
 
     # The backends release the GIL while they solve, so parts are settled side by side.
@@ -106,7 +120,9 @@ def solve_piece(problem: Problem, requests: list[str], time_limit: float, worker
         solved[0][1].count_requests_of(sub)
     if len(chosen) <= GLOBAL_LIMIT and len(solved) > 1:
         # Over the whole piece, requests with no eligible slot included: explained there once.
-        f, stages, values = _over_the_piece(sub, eligible, solved, workers)
+        f, stages, values = _over_the_piece(sub, used, solved, workers)
+        if restricted_parts:
+            restricted_parts.add(id(f))
         halfway = time.perf_counter() + max(0.0, deadline - time.perf_counter()) * L2_SHARE
         values = stages.fairness(values, halfway)
         settled(stages.records[-1])
@@ -121,13 +137,17 @@ def solve_piece(problem: Problem, requests: list[str], time_limit: float, worker
     unplaced = []
     for f, values in finals:
         values = fill(f, f.problem.requests, values)  # repair: only ever adds placements
+        elsewhere = None
+        if id(f) in restricted_parts:  # repaired and explained over every eligible pair
+            f, values, elsewhere = completed(f, values, eligible)
+            values = fill(f, f.problem.requests, values)
         for v, x in enumerate(values):
             if x:
                 for r in f.members[v]:
                     assignment[r] = f.slot_of[v]
         placed = placed_requests(f, values)
         unplaced += explain(f, values, [r for r in f.problem.requests if r not in placed],
-                            problem)
+                            problem, elsewhere)
     log.debug("piece done %.1f s after the start", time.perf_counter() - started)
     l1 = records[0]
     return {"assignments": assignment, "unplaced": unplaced, "bound": l1.bound,

@@ -29,8 +29,9 @@ from solver.greedy import Loads, fill, warm_start
 from solver.mip import Mip
 from solver.neighbourhood import around, better_slots, disagreement
 from solver.race import CPSAT_LIMIT, Stop, race
-from solver.relaxation import Relaxation, l1_bound
+from solver.relaxation import Relaxation, Relaxed, l1_bound
 from solver.report import StageRecord, record
+from solver.restrict import priced_bound
 
 log = logging.getLogger(__name__)
 
@@ -60,8 +61,13 @@ class Stages:
     # Python work holds the GIL that HiGHS's progress callback waits for.
     neighbourhoods_race = False
 
-    def __init__(self, f: Formulation, workers: int = 1):
+    def __init__(self, f: Formulation, workers: int = 1,
+                 full: dict[str, list[str]] | None = None):
+        """`full`: when `f` is formulated over some of its part's eligible pairs only
+        (solver/restrict.py), every eligible pair of the part: L1's bound is then priced over
+        all of them, and no bound proven over `f` alone is claimed for any stage."""
         self.f = f
+        self.full = full
         self.workers = workers
         self.whole = f.size <= WHOLE_LIMIT
         self.goals = objectives.goals(f)
@@ -112,20 +118,25 @@ class Stages:
         # Every request that has a choice placed bounds L1.
         bound = sum(f.problem.requests[r].priority for r in f.vars_of)
         values, relaxed = greedy, None
-        if objectives.value(self.weights, greedy) < bound and not self.whole:
-            relaxed = self.lp.maximize(self.weights, deadline - time.perf_counter())
+        if objectives.value(self.weights, greedy) < bound and (not self.whole
+                                                               or self.full is not None):
+            relaxed = self.lp.maximize(self.weights, deadline - time.perf_counter(),
+                                       duals=self.full is not None)
             if relaxed is not None:
-                bound = min(bound, l1_bound(relaxed))
-                # Search from the LP's own rounding: the neighbourhoods are where it disagrees
-                # with the LP, a handful of places, not everywhere the greedy fill went its way.
-                values = _rounded(f, relaxed.x)
+                bound = min(bound, self._lp_bound(relaxed))
+                if not self.whole:
+                    # Search from the LP's own rounding: the neighbourhoods are where it
+                    # disagrees with the LP, a handful of places, not everywhere the greedy
+                    # fill went its way.
+                    values = _rounded(f, relaxed.x)
         if objectives.value(self.weights, values) < bound:
-            seeds = disagreement(f, relaxed.x, values) if relaxed else []
+            seeds = disagreement(f, relaxed.x, values) if relaxed and not self.whole else []
             values, proved = self._search("placed", values, seeds, deadline,
                                           lambda v: objectives.value(self.weights, v), bound)
-            if proved is not None:
+            if proved is not None and self.full is None:
                 bound = min(bound, proved)
-            elif self.whole:  # the backends proved nothing: the LP bounds L1, if time is left
+            elif self.whole and self.full is None:
+                # The backends proved nothing: the LP bounds L1, if time is left.
                 relaxed = self.lp.maximize(self.weights, deadline - time.perf_counter())
                 if relaxed is not None:
                     bound = min(bound, l1_bound(relaxed))
@@ -137,6 +148,17 @@ class Stages:
         self.records.append(record("placed", time.perf_counter() - began, l1, bound))
         self.settle_level(l1=l1)
         return Settled(values, l1, bound)
+
+    def _lp_bound(self, relaxed: Relaxed) -> int:
+        """L1's bound from the LP: its optimum, or over a restricted part the priced bound."""
+        if self.full is None:
+            return l1_bound(relaxed)
+        began = time.perf_counter()
+        priced = priced_bound(self.f, self.full, relaxed.duals)
+        log.debug("placed: LP %.1f over %d of %d pairs, priced over all: %.1f (%.1f s)",
+                  relaxed.value, self.f.size, sum(map(len, self.full.values())), priced,
+                  time.perf_counter() - began)
+        return l1_bound(Relaxed(priced, []))
 
     def fairness(self, values: list[int], deadline: float) -> list[int]:
         """L2 with L1 kept: the lowest college placement rate."""
@@ -150,13 +172,13 @@ class Stages:
                   time.perf_counter() - began)
         relaxed = None if self.whole else self.lp.maximize_lowest_rate(
             self.colleges, deadline - time.perf_counter())
-        bound = math.floor(relaxed.value + 1e-6) if relaxed else None
+        bound = math.floor(relaxed.value + 1e-6) if relaxed and self.full is None else None
         if score(values) < (objectives.FAIRNESS_SCALE if bound is None else bound):
             seeds = disagreement(self.f, relaxed.x, values) if relaxed else []
             values, proved = self._search("fairness", values, seeds, deadline, score, bound)
-            if proved is not None:
+            if proved is not None and self.full is None:
                 bound = proved if bound is None else min(bound, proved)
-        else:
+        elif self.full is None:
             bound = score(values)
         self.records.append(record("fairness", time.perf_counter() - began, score(values),
                                    bound))
@@ -179,6 +201,8 @@ class Stages:
         values, bound = self._search("preferences", values, [] if self.whole else
                                      better_slots(self.f, scores, values), deadline, score,
                                      rel_gap=L3_GAP)
+        if self.full is not None:  # proven over the restricted pairs only
+            bound = None
         self.records.append(record("preferences", time.perf_counter() - began, score(values),
                                    bound, L3_GAP))
         return values
