@@ -26,7 +26,7 @@ from solver.instance import Problem
 from solver.objectives import value
 from solver.reasons import explain
 from solver.report import NAMES, Progress, StageRecord, combine
-from solver.restrict import PAIR_LIMIT, completed, restricted
+from solver.restrict import PAIR_LIMIT, completed, generate, restricted
 from solver.rules import distance_km, eligibility
 from solver.solution import FORMAT, lowest_rate, metrics, min_college_rate
 from solver.stages import Stages
@@ -39,6 +39,8 @@ L1_SHARE = 0.6  # of the time limit for L1; L2 and L3 share what is left
 # Of what L1 leaves, for L2 (L3 has the rest): L2's exchanges reach most of what it gains in
 # well under a second, while L3's restricted MIPs need the time (docs/SOLVER.md).
 L2_SHARE = 0.35
+# Of a restricted part's L1 time, at most this much for column generation (solver/restrict.py).
+GENERATION_SHARE = 0.6
 # Of the time limit, kept for what follows the stages (repair, reasons, metrics): a solve
 # returns within its time limit.
 FINISH_SHARE = 0.1
@@ -93,19 +95,23 @@ def solve_piece(problem: Problem, requests: list[str], time_limit: float, worker
 
     def first_stage(part):
         mine = {r: eligible[r] for r in part.requests}
-        full = None
-        if sum(map(len, mine.values())) > PAIR_LIMIT:
-            full, mine = mine, restricted(sub, mine)
-            used.update(mine)
-            log.debug("part of %d requests: %d of %d pairs formulated", len(mine),
-                      sum(map(len, mine.values())), sum(map(len, full.values())))
-        f = build(sub.subproblem(set(part.requests), set(part.slots)), mine)
-        if full is not None:
-            restricted_parts.add(id(f))
-        if f.size == 0:  # nothing it could be given: only its reasons to write
-            return f, None, None
-        stages = Stages(f, workers, full)
-        return f, stages, stages.placed(l1_shares.until(len(part.requests)))
+        problem_of_part = sub.subproblem(set(part.requests), set(part.slots))
+        until = l1_shares.until(len(part.requests))
+        if sum(map(len, mine.values())) <= PAIR_LIMIT:
+            f = build(problem_of_part, mine)
+            if f.size == 0:  # nothing it could be given: only its reasons to write
+                return f, None, None
+            stages = Stages(f, workers)
+            return f, stages, stages.placed(until)
+        now = time.perf_counter()
+        generated = generate(problem_of_part, mine, restricted(problem_of_part, mine),
+                             now + max(0.0, until - now) * GENERATION_SHARE)
+        used.update(generated.used)
+        restricted_parts.add(id(generated.f))
+        log.debug("part of %d requests: %d of %d pairs formulated", len(mine),
+                  generated.f.size, sum(map(len, mine.values())))
+        stages = Stages(generated.f, workers, mine, generated)
+        return generated.f, stages, stages.placed(until)
 
     # The backends release the GIL while they solve, so parts are settled side by side.
     with ThreadPoolExecutor(max_workers=parallel) as pool:
@@ -115,12 +121,14 @@ def solve_piece(problem: Problem, requests: list[str], time_limit: float, worker
     settled(combine("L1", [stages.records[0] for _, stages, _ in solved], l1_seconds))
 
     empty = [(f, []) for f, stages, _ in settled_parts if stages is None]
-    if len(solved) == 1 and empty and len(chosen) <= GLOBAL_LIMIT:
-        # The only part with choices: its L2 is the piece's, over every request of the piece.
+    if len(solved) == 1 and empty:
+        # The only part with choices: its L2 is the piece's, over every request of the piece
+        # (at any size: a metro consortium is one part, so its L2 is settled globally).
         solved[0][1].count_requests_of(sub)
     if len(chosen) <= GLOBAL_LIMIT and len(solved) > 1:
         # Over the whole piece, requests with no eligible slot included: explained there once.
-        f, stages, values = _over_the_piece(sub, used, solved, workers)
+        f, stages, values = _over_the_piece(sub, used, solved, workers,
+                                            eligible if restricted_parts else None)
         if restricted_parts:
             restricted_parts.add(id(f))
         halfway = time.perf_counter() + max(0.0, deadline - time.perf_counter()) * L2_SHARE
@@ -205,11 +213,13 @@ class _Shares:
         return now + max(0.0, self.deadline - now) * share
 
 
-def _over_the_piece(sub: Problem, eligible: dict[str, list[str]], solved: list, workers: int
+def _over_the_piece(sub: Problem, eligible: dict[str, list[str]], solved: list, workers: int,
+                    full: dict[str, list[str]] | None = None
                     ) -> tuple[Formulation, Stages, list[int]]:
-    """The whole piece as one formulation, with each part's L1 kept, for L2 and L3 over it."""
+    """The whole piece as one formulation, with each part's L1 kept, for L2 and L3 over it
+    (`full`: every eligible pair, when `eligible` holds some parts' best candidates only)."""
     f = build(sub, eligible)
-    stages = Stages(f, workers)
+    stages = Stages(f, workers, full)
     values = [0] * f.size
     for pf, _, part_values in solved:
         for v, x in enumerate(part_values):
@@ -238,7 +248,7 @@ def _part_by_part(sub: Problem, solved: list, deadline: float, parallel: int, se
         with ThreadPoolExecutor(max_workers=parallel) as pool:
             done = list(pool.map(one, items))
         rate = None
-        if name == "fairness" and (requests < len(sub.requests) or len(done) > 1):
+        if name == "fairness" and len(done) > 1:
             # Over the piece (every college's requests, in every part), not one part's.
             rate = lowest_rate(sub, {r: f.slot_of[v] for f, _, values in done
                                      for v, x in enumerate(values) if x for r in f.members[v]})

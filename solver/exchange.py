@@ -135,7 +135,7 @@ def _seat(s: _State, r: str, first: str, lowest: float, rate, depth: int,
 def swap_in(f: Formulation, goals: Goals, values: list[int], deadline: float) -> list[int]:
     """L3 raised by moves and by swaps within a college and priority, L1 and L2 kept."""
     scores = goals.scores
-    values = better_moves(f, scores, values)
+    values = better_moves(f, scores, values, deadline)
     s = _State(f, values)
     vars_of = f.vars_of
     improved = True
@@ -161,6 +161,8 @@ def swap_in(f: Formulation, goals: Goals, values: list[int], deadline: float) ->
                     improved = True
                     break
                 s.take(best)
-        values = better_moves(f, scores, s.loads.values)
+        if not improved:
+            break
+        values = better_moves(f, scores, s.loads.values, deadline)
         s = _State(f, values)
     return s.loads.values

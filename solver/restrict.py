@@ -20,41 +20,68 @@ out prices positive.
 
 from __future__ import annotations
 
+import logging
+import time
+from dataclasses import dataclass
+
 import numpy as np
 
 from solver.formulation import Formulation, build
 from solver.geo import EARTH_RADIUS_KM
 from solver.instance import Problem
+from solver.objectives import l1_weights
+from solver.relaxation import Relaxation, Relaxed
+
+log = logging.getLogger(__name__)
 
 PAIR_LIMIT = 1_000_000  # eligible pairs in a part above which it is formulated restricted
-KEEP = 30  # candidate slots per request in a restricted part
+KEEP = 15  # candidate slots per request in a restricted part, to start with
+ADD = 5  # pairs added per request and round of column generation, at most
+PRICE_TOLERANCE = 1e-6
+ROUNDS = 4  # LPs of column generation, at most
 
 
 def restricted(problem: Problem, eligible: dict[str, list[str]], keep: int = KEEP
                ) -> dict[str, list[str]]:
     """Each request's `keep` best eligible slots, in the order of `eligible`: its preferred
-    sites first, then by distance from home; every slot for a group's members; the slots of
-    `existing` entries always."""
+    sites first, then by distance from home. A cohort group's members keep the same slots: the
+    `keep` best (for its first member) of those every member may take with room for all. The
+    slots of `existing` entries are always kept."""
     pinned: dict[str, set[str]] = {}
     for e in problem.existing:
         pinned.setdefault(e.request, set()).add(e.slot)
-    site_of = {s.id: s.site for s in problem.slots.values()}
+    groups: dict[str, list[str]] = {}
+    for r in eligible:
+        group = problem.requests[r].group
+        if group is not None:
+            groups.setdefault(group, []).append(r)
     out: dict[str, list[str]] = {}
     for r, slots in eligible.items():
-        request = problem.requests[r]
-        if len(slots) <= keep or request.group is not None:
-            out[r] = slots
-            continue
-        student = problem.students[request.student]
-        sites = [problem.sites[site_of[s]] for s in slots]
-        km = _km(student.lat, student.lon, np.array([s.lat for s in sites]),
-                 np.array([s.lon for s in sites]))
-        preferred = np.array([s.id in request.preferred_sites for s in sites])
-        order = np.lexsort((km, ~preferred))[:keep]
-        chosen = set(order.tolist())
-        out[r] = [s for i, s in enumerate(slots)
-                  if i in chosen or s in pinned.get(r, ())]
+        if problem.requests[r].group is None:
+            out[r] = _best(problem, r, slots, keep, pinned.get(r, set()))
+    for members in groups.values():
+        common = set(eligible[members[0]]).intersection(*(eligible[m] for m in members[1:]))
+        room = [s for s in eligible[members[0]]
+                if s in common and problem.slots[s].capacity >= len(members)]
+        pins = set().union(*(pinned.get(m, set()) for m in members))
+        chosen = set(_best(problem, members[0], room, keep, pins))
+        for m in members:  # the pairs no group variable can use are left out too
+            out[m] = [s for s in eligible[m] if s in chosen or s in pins]
     return out
+
+
+def _best(problem: Problem, r: str, slots: list[str], keep: int, pinned: set[str]
+          ) -> list[str]:
+    if len(slots) <= keep:
+        return slots
+    request = problem.requests[r]
+    student = problem.students[request.student]
+    sites = [problem.sites[problem.slots[s].site] for s in slots]
+    km = _km(student.lat, student.lon, np.array([s.lat for s in sites]),
+             np.array([s.lon for s in sites]))
+    preferred = np.array([s.id in request.preferred_sites for s in sites])
+    chosen = set(np.lexsort((km, ~preferred))[:keep].tolist())
+    return [s for i, s in enumerate(slots) if i in chosen or s in pinned]
 
 
 def _km(lat: float, lon: float, site_lat: np.ndarray, site_lon: np.ndarray) -> np.ndarray:
@@ -64,45 +91,90 @@ def _km(lat: float, lon: float, site_lat: np.ndarray, site_lon: np.ndarray) -> n
     return 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(a)))
 
 
-def priced_bound(f: Formulation, full: dict[str, list[str]], duals: list[float]) -> float:
+def priced_bound(f: Formulation, full: dict[str, list[str]], duals: list[float],
+                 wanted: dict[str, list[str]] | None = None, per_request: int = ADD) -> float:
     """An upper bound on L1 over every pair of `full` (the whole part's eligibility), from
-    duals of the restricted formulation's rows (see the module's docstring): computed here in
-    full, Σ y·b + Σ_j max(0, c_j − a_jᵀy), for y the duals clipped at zero, so it holds for
-    any duals, optimal or not."""
+    duals of the restricted formulation's rows (see the module's docstring), computed here in
+    full so that it holds for any duals, optimal or not: with y the duals of the rows other
+    than H1, clipped at zero, and a_j = c_j − a_jᵀy for every pair j (restricted or not),
+    L1 ≤ Σ y·b + Σ over requests (a cohort group as one) of max(0, max of its a_j), since
+    each takes at most one pair. `wanted`, when given, receives per request (and per group,
+    its members) the left-out pairs whose a_j beats every pair it has, up to `per_request`,
+    highest first: the pairs to add to the restricted formulation (column generation)."""
     y = np.maximum(np.asarray(duals, dtype=float), 0.0)  # ≤ rows of a maximisation: y ≥ 0
-    reduced = np.array([float(f.weight(v)) for v in range(f.size)])
+    a = np.array([float(f.weight(v)) for v in range(f.size)])
     total = 0.0
     slots = sorted({s for ss in full.values() for s in ss} | set(f.slot_of))
     slot_index = {s: i for i, s in enumerate(slots)}
     on_slot = np.zeros(len(slots))  # per slot: its capacity row's and H5 rows' duals
-    on_request: dict[str, float] = {}
     for i, (coefs, ub, kind) in enumerate(f.at_most):
-        if y[i] == 0.0:
+        if y[i] == 0.0 or kind == "request":
             continue
         total += y[i] * ub
         for v, c in coefs.items():
-            reduced[v] -= y[i] * c
-        if kind == "request":
-            on_request[f.members[next(iter(coefs))][0]] = y[i]
-        elif kind in ("capacity", "preceptor"):
+            a[v] -= y[i] * c
+        if kind in ("capacity", "preceptor"):
             for s in {f.slot_of[v] for v in coefs}:
                 on_slot[slot_index[s]] += y[i]
-    fixed = np.zeros(f.size, dtype=bool)
-    fixed[list(f.fixed)] = True
-    # x in [0, 1], or = 1 when locked: each pair adds its reduced cost where x = 1 is best.
-    total += float(np.where(fixed, reduced, np.maximum(reduced, 0.0)).sum())
+    best: dict[tuple[str, ...], float] = {}  # per request or group: its best a_j so far
+    for v, members in enumerate(f.members):
+        unit = tuple(members)
+        best[unit] = max(best.get(unit, -np.inf), a[v])
+    groups: dict[str, list[str]] = {}
+    for r in full:
+        group = f.problem.requests[r].group
+        if group is not None:
+            groups.setdefault(group, []).append(r)
+    left_out: list[tuple[tuple[str, ...], np.ndarray, np.ndarray]] = []
+    for members in groups.values():
+        # The group's slots left out: every member may take them, with room for all (and no
+        # student twice in it, else the group has no variable at all, H4).
+        if len({f.problem.requests[m].student for m in members}) < len(members):
+            continue
+        kept = f.vars_of.get(members[0], ())
+        unit = tuple(f.members[kept[0]]) if kept else tuple(members)
+        common = set(full[members[0]]).intersection(*(full[m] for m in members[1:]))
+        have = {f.slot_of[v] for v in kept}
+        rest = np.array([slot_index[s] for s in common if s not in have
+                         and f.problem.slots[s].capacity >= len(members)], dtype=np.intp)
+        if rest.size:
+            weight = sum(f.problem.requests[m].priority for m in members)
+            left_out.append((unit, rest, weight - len(members) * on_slot[rest]))
     for r, ss in full.items():
         request = f.problem.requests[r]
         kept = f.vars_of.get(r, ())
         if request.group is not None or len(ss) == len(kept):
-            continue  # a group's pairs are all in `f` (or none can exist: H4)
+            continue
         have = {f.slot_of[v] for v in kept}
         rest = np.array([slot_index[s] for s in ss if s not in have], dtype=np.intp)
         if rest.size:
-            # A request with one restricted variable has no H1 row (its y is 0 here).
-            total += float(np.maximum(request.priority - on_request.get(r, 0.0)
-                                      - on_slot[rest], 0.0).sum())
-    return total
+            left_out.append(((r,), rest, request.priority - on_slot[rest]))
+    for unit, rest, reduced in left_out:
+        had = best.get(unit, 0.0)
+        best[unit] = max(had, float(reduced.max()))
+        if wanted is not None:
+            chosen = _most_positive(reduced - max(had, 0.0), per_request)
+            for r in unit:
+                if chosen:
+                    wanted[r] = [slots[rest[i]] for i in chosen]
+    return total + sum(max(0.0, b) for b in best.values())
+
+
+def _most_positive(reduced: np.ndarray, count: int) -> list[int]:
+    """Indices of up to `count` positive entries, highest first."""
+    positive = np.nonzero(reduced > PRICE_TOLERANCE)[0]
+    return positive[np.argsort(-reduced[positive], kind="stable")[:count]].tolist()
+
+
+def with_columns(eligible: dict[str, list[str]], used: dict[str, list[str]],
+                 wanted: dict[str, list[str]]) -> dict[str, list[str]]:
+    """`used` with the `wanted` pairs added, each request's slots in the order of
+    `eligible`."""
+    out = dict(used)
+    for r, more in wanted.items():
+        keep = set(used[r]) | set(more)
+        out[r] = [s for s in eligible[r] if s in keep]
+    return out
 
 
 def completed(f: Formulation, values: list[int], full: dict[str, list[str]]
@@ -135,3 +207,41 @@ def completed(f: Formulation, values: list[int], full: dict[str, list[str]]
     for r, s in held.items():
         start[g.var_of[(r, s)]] = 1
     return g, start, elsewhere
+
+
+@dataclass
+class Generated:
+    """A restricted part after column generation: its formulation over `used`, the LP
+    solution of that formulation, and the lowest priced bound over every round."""
+
+    f: Formulation
+    used: dict[str, list[str]]
+    relaxed: Relaxed | None
+    bound: float | None
+
+
+def generate(problem: Problem, full: dict[str, list[str]], used: dict[str, list[str]],
+             deadline: float, rounds: int = ROUNDS) -> Generated:
+    """Column generation: the LP over `used`, then the left-out pairs that price positive
+    added, for up to `rounds` LPs while time remains and pairs price positive. Every round's
+    priced bound is a bound on L1; the lowest is kept."""
+    found = None
+    bound = None
+    for done in range(rounds):
+        began = time.perf_counter()
+        f = build(problem, used)
+        relaxed = Relaxation(f).maximize(l1_weights(f), deadline - time.perf_counter(),
+                                         duals=True)
+        if relaxed is None:  # out of time: the round before stands, if there was one
+            return found or Generated(f, used, None, bound)
+        wanted: dict[str, list[str]] = {}
+        priced = priced_bound(f, full, relaxed.duals, wanted)
+        bound = priced if bound is None else min(bound, priced)
+        found = Generated(f, used, relaxed, bound)
+        log.debug("column generation %d: %d pairs, LP %.1f, priced bound %.1f, %d to add, "
+                  "%.1f s", done + 1, f.size, relaxed.value, priced,
+                  sum(map(len, wanted.values())), time.perf_counter() - began)
+        if not wanted or done + 1 == rounds:
+            break
+        used = with_columns(full, used, wanted)
+    return found

@@ -31,7 +31,7 @@ from solver.neighbourhood import around, better_slots, disagreement
 from solver.race import CPSAT_LIMIT, Stop, race
 from solver.relaxation import Relaxation, Relaxed, l1_bound
 from solver.report import StageRecord, record
-from solver.restrict import priced_bound
+from solver.restrict import Generated, priced_bound
 
 log = logging.getLogger(__name__)
 
@@ -62,12 +62,14 @@ class Stages:
     neighbourhoods_race = False
 
     def __init__(self, f: Formulation, workers: int = 1,
-                 full: dict[str, list[str]] | None = None):
+                 full: dict[str, list[str]] | None = None, generated: Generated | None = None):
         """`full`: when `f` is formulated over some of its part's eligible pairs only
         (solver/restrict.py), every eligible pair of the part: L1's bound is then priced over
-        all of them, and no bound proven over `f` alone is claimed for any stage."""
+        all of them, and no bound proven over `f` alone is claimed for any stage. `generated`:
+        its column generation, whose LP solution and priced bound L1 starts from."""
         self.f = f
         self.full = full
+        self.generated = generated
         self.workers = workers
         self.whole = f.size <= WHOLE_LIMIT
         self.goals = objectives.goals(f)
@@ -118,10 +120,15 @@ class Stages:
         # Every request that has a choice placed bounds L1.
         bound = sum(f.problem.requests[r].priority for r in f.vars_of)
         values, relaxed = greedy, None
+        if self.generated is not None and self.generated.bound is not None:
+            bound = min(bound, l1_bound(Relaxed(self.generated.bound, [])))
         if objectives.value(self.weights, greedy) < bound and (not self.whole
                                                                or self.full is not None):
-            relaxed = self.lp.maximize(self.weights, deadline - time.perf_counter(),
-                                       duals=self.full is not None)
+            if self.generated is not None and self.generated.relaxed is not None:
+                relaxed = self.generated.relaxed
+            else:
+                relaxed = self.lp.maximize(self.weights, deadline - time.perf_counter(),
+                                           duals=self.full is not None)
             if relaxed is not None:
                 bound = min(bound, self._lp_bound(relaxed))
                 if not self.whole:
