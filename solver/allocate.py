@@ -40,7 +40,7 @@ L1_SHARE = 0.6  # of the time limit for L1; L2 and L3 share what is left
 # well under a second, while L3's restricted MIPs need the time (docs/SOLVER.md).
 L2_SHARE = 0.35
 # Of a restricted part's L1 time, at most this much for column generation (solver/restrict.py).
-GENERATION_SHARE = 0.6
+GENERATION_SHARE = 0.75
 # Of the time limit, kept for what follows the stages (repair, reasons, metrics): a solve
 # returns within its time limit.
 FINISH_SHARE = 0.1

@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 
 PAIR_LIMIT = 1_000_000  # eligible pairs in a part above which it is formulated restricted
 KEEP = 15  # candidate slots per request in a restricted part, to start with
-ADD = 5  # pairs added per request and round of column generation, at most
+ADD = 20  # pairs added per request and round of column generation, at most
 PRICE_TOLERANCE = 1e-6
 ROUNDS = 4  # LPs of column generation, at most
 
@@ -242,6 +242,10 @@ def generate(problem: Problem, full: dict[str, list[str]], used: dict[str, list[
                   "%.1f s", done + 1, f.size, relaxed.value, priced,
                   sum(map(len, wanted.values())), time.perf_counter() - began)
         if not wanted or done + 1 == rounds:
+            break
+        # A round takes longer than the one before (its LP has more pairs): one that would
+        # not end in time is not started, so its time goes to the search instead.
+        if deadline - time.perf_counter() < 1.5 * (time.perf_counter() - began):
             break
         used = with_columns(full, used, wanted)
     return found
