@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 # Variables: CP-SAT races HiGHS whole up to this size, where it was measured proving generated
 # instances' parts whole in seconds (docs/BENCHMARKS.md).
 CPSAT_LIMIT = 40_000
+GRACE = 0.25  # seconds past its deadline a race waits for a backend to heed its cancel
 
 
 class Stop:
@@ -143,7 +144,10 @@ def race(stage: str, f: Formulation, goals: Goals, keep: Keep, hint: list[int],
             run_highs(plain=True)
     else:
         others = run_cpsat
-    threads = [threading.Thread(target=run_highs), threading.Thread(target=others)]
+    # Daemon threads: a backend that does not heed its cancel (HiGHS in presolve, say) is left
+    # to end on its own GRACE seconds past the deadline, and never holds up the process's exit.
+    threads = [threading.Thread(target=run_highs, daemon=True),
+               threading.Thread(target=others, daemon=True)]
     for t in threads:
         t.start()
     while any(t.is_alive() for t in threads):
@@ -159,7 +163,12 @@ def race(stage: str, f: Formulation, goals: Goals, keep: Keep, hint: list[int],
             stop.set()
         for t in threads:
             t.join(0.05 if done.is_set() or time.perf_counter() > deadline else 0)
-    candidates = [r.values for r in results.values() if r is not None] + found[-1:]
+        if time.perf_counter() > deadline + GRACE:
+            log.debug("%s: a backend still running %.2f s past the deadline is left to end",
+                      stage, time.perf_counter() - deadline)
+            break
+    with lock:
+        candidates = [r.values for r in results.values() if r is not None] + found[-1:]
     if not candidates:
         return None
     values = max(candidates, key=score)
