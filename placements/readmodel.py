@@ -44,7 +44,11 @@ def upsert(conn: Connection, table: Table, rows: list[dict]) -> None:
     if not rows:
         return
     keys = [c.name for c in table.primary_key.columns]
-    rows = sorted(rows, key=lambda r: tuple(str(r[k]) for k in keys))
+    if len(keys) == 1:
+        key = keys[0]
+        rows = sorted(rows, key=lambda r: str(r[key]))
+    else:
+        rows = sorted(rows, key=lambda r: tuple(str(r[k]) for k in keys))
     if conn.dialect.name == "postgresql":
         conn.exec_driver_sql(_bulk_upsert_statement(table, tuple(rows[0])),
                              {"rows": json.dumps(rows, default=str)})
@@ -86,10 +90,11 @@ def _upsert_statement(table: Table, columns: tuple[str, ...]) -> TextClause:
     ).bindparams(*(bindparam(c, type_=table.c[c].type) for c in columns))
 
 
-def project(conn: Connection, aggregates: Iterable[Any]) -> dict[Table, list[dict]]:
-    """Write the aggregates' rows, one table at a time in the tables' name order (the same in
-    every transaction); returns them by table."""
-    by_table: dict[Table, list[dict]] = {}
+def project(conn: Connection, aggregates: Iterable[Any],
+            rows: dict[Table, list[dict]] | None = None) -> dict[Table, list[dict]]:
+    """Write the aggregates' rows (and `rows`, built without aggregates), one table at a time
+    in the tables' name order (the same in every transaction); returns them by table."""
+    by_table: dict[Table, list[dict]] = {t: list(r) for t, r in (rows or {}).items() if r}
     for aggregate in aggregates:
         for table, row in rows_for(aggregate):
             by_table.setdefault(table, []).append(row)
