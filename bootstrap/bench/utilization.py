@@ -26,6 +26,7 @@ from sqlalchemy.engine import make_url
 
 SHIFT = timedelta(days=-728)  # 104 weeks back: the generated 2027 terms end in 2025, same weekdays
 BATCH = 200  # placements, or students' hours logs, per transaction while building
+LOAD_BATCH = 500  # the consortium's loading commands per transaction
 
 
 def shifted(problem: dict) -> dict:
@@ -68,7 +69,7 @@ def place(app, problem: dict, ids: dict[str, str]) -> int:
     from placements.principals import Principal
     from placements.workflow import placements
     from solver.baseline import first_come_first_served
-    from solver.instance import parse_problem
+    from solver.parse import parse_problem
 
     solution = first_come_first_served(parse_problem(problem))
     college = {s["id"]: s["college"] for s in problem["students"]}
@@ -193,7 +194,7 @@ def utilization(database_url: str, n: int, seed: int, runs: int, skip_placing: b
     if not built:
         problem = shifted(generate(n, seed))
         started = time.perf_counter()
-        problem_import.load(app, problem)
+        problem_import.load(app, problem, per_transaction=LOAD_BATCH)
         click.echo(f"loaded {problem_import.commands(problem)} commands' worth of consortium "
                    f"({n} requests) in {time.perf_counter() - started:.0f} s")
     if not skip_placing:
