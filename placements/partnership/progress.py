@@ -16,7 +16,7 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, Table, and_, case, func, literal, or_, select, true
+from sqlalchemy import ColumnElement, Select, Table, and_, func, literal, or_, select, true
 from sqlalchemy.engine import Connection
 
 from domain.partnership.initiatives import PERCENT_METRICS, suppress
@@ -56,10 +56,6 @@ class Family:
     columns: dict[str, ColumnElement]
     terms: list[tuple[ColumnElement, ColumnElement | None]]
     kinds: list[str]
-
-
-def _one(cond: ColumnElement) -> ColumnElement:
-    return case((cond, 1), else_=0)
 
 
 def _window(table: Table, day: ColumnElement, scope: Scope) -> list[ColumnElement]:
@@ -128,8 +124,8 @@ def _per_participant(f: Family, by: str | None) -> Select:
     keys = [f.columns["participant"]] + ([f.columns[by].label("key")] if by else [])
     counts = []
     for i, (cond, hit) in enumerate(f.terms):
-        counts.append(func.sum(_one(cond)).label(f"n{i}"))
-        counts.append(func.sum(_one(and_(cond, hit))).label(f"h{i}") if hit is not None
+        counts.append(func.count().filter(cond).label(f"n{i}"))
+        counts.append(func.count().filter(and_(cond, hit)).label(f"h{i}") if hit is not None
                       else literal(0).label(f"h{i}"))
     return f.source.add_columns(*keys, *counts).group_by(*keys)
 
@@ -148,8 +144,8 @@ def _totals(conn: Connection, f: Family, by: str | None) -> list[list[tuple]]:
     sums = []
     for i in range(len(f.terms)):
         n, h = inner.c[f"n{i}"], inner.c[f"h{i}"]
-        sums += [func.coalesce(func.sum(n), 0), func.sum(_one(n > 0)), func.coalesce(
-            func.sum(h), 0)]
+        sums += [func.coalesce(func.sum(n), 0), func.count().filter(n > 0),
+                 func.coalesce(func.sum(h), 0)]
     q = select(inner.c.key if by else literal(None), *sums)
     if by:
         q = q.group_by(inner.c.key).order_by(inner.c.key)
