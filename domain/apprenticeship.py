@@ -183,10 +183,10 @@ class ApprenticeshipProgram(Aggregate):
                              "ref": event_id})
 
 
-def check_ojt(entry: dict, program: ApprenticeshipProgram, signed_date: str) -> dict:
+def check_ojt(entry: dict, program: ApprenticeshipProgram, signed_date: str, today: date) -> dict:
     """An OJT entry normalised. `journeyworker_employer` is resolved by the caller (the
     application), so the record keeps whose journeyworker supervised, as known when logged."""
-    day = _entry_date(entry.get("date"), "date", signed_date)
+    day = _worked_date(entry.get("date"), "date", signed_date, today)
     codes = [wp["code"] for wp in program.standards_history().on(day)["work_processes"]]
     require(entry.get("work_process") in codes, "work_process",
             f"not a work process of the standards in force on {day}: {', '.join(codes)}")
@@ -197,15 +197,15 @@ def check_ojt(entry: dict, program: ApprenticeshipProgram, signed_date: str) -> 
             "site": _text(entry.get("site"), "site")}
 
 
-def check_rsi(entry: dict, signed_date: str) -> dict:
-    return {"date": _entry_date(entry.get("date"), "date", signed_date),
+def check_rsi(entry: dict, signed_date: str, today: date) -> dict:
+    return {"date": _worked_date(entry.get("date"), "date", signed_date, today),
             "course": _text(entry.get("course"), "course"),
             "provider": _text(entry.get("provider"), "provider"),
             "hours": _number(entry.get("hours"), "hours", strict=True, maximum=24)}
 
 
-def check_wages(entry: dict, signed_date: str) -> dict:
-    start = _entry_date(entry.get("period_start"), "period_start", signed_date)
+def check_wages(entry: dict, signed_date: str, today: date) -> dict:
+    start = _worked_date(entry.get("period_start"), "period_start", signed_date, today)
     end = parse_date(entry.get("period_end"), "period_end").isoformat()
     require(end >= start, "period_end", "must not be before period_start")
     days = (date.fromisoformat(end) - date.fromisoformat(start)).days + 1
@@ -214,9 +214,12 @@ def check_wages(entry: dict, signed_date: str) -> dict:
             "hourly_rate": _number(entry.get("hourly_rate"), "hourly_rate")}
 
 
-def _entry_date(value, field: str, signed_date: str) -> str:
+def _worked_date(value, field: str, signed_date: str, today: date) -> str:
+    """The day hours were worked (or a pay period began): not before the agreement, and not
+    after `today` (the caller's clock: nobody logs work that has not happened yet)."""
     day = parse_date(value, field).isoformat()
     require(day >= signed_date, field, f"is before the agreement was signed ({signed_date})")
+    require(day <= today.isoformat(), field, f"is in the future (today is {today})")
     return day
 
 
@@ -300,8 +303,8 @@ class Apprentice(Aggregate):
                     f"is after the apprenticeship ended ({self.ended_on})")
 
     def log_ojt(self, actor: str, event_id: str, entry: dict,
-                program: ApprenticeshipProgram) -> dict:
-        entry = check_ojt(entry, program, self.signed_date)
+                program: ApprenticeshipProgram, today: date) -> dict:
+        entry = check_ojt(entry, program, self.signed_date, today)
         self._check_open(entry["date"], "date")
         self._ojt_logged(actor, event_id, entry)
         return entry
@@ -310,8 +313,8 @@ class Apprentice(Aggregate):
     def _ojt_logged(self, actor: str, event_id: str, entry: dict) -> None:
         self.entries[event_id] = ["ojt", entry["hours"], None]
 
-    def log_rsi(self, actor: str, event_id: str, entry: dict) -> dict:
-        entry = check_rsi(entry, self.signed_date)
+    def log_rsi(self, actor: str, event_id: str, entry: dict, today: date) -> dict:
+        entry = check_rsi(entry, self.signed_date, today)
         self._check_open(entry["date"], "date")
         self._rsi_logged(actor, event_id, entry)
         return entry
@@ -320,8 +323,8 @@ class Apprentice(Aggregate):
     def _rsi_logged(self, actor: str, event_id: str, entry: dict) -> None:
         self.entries[event_id] = ["rsi", entry["hours"], entry["provider"]]
 
-    def pay_wages(self, actor: str, event_id: str, entry: dict) -> dict:
-        entry = check_wages(entry, self.signed_date)
+    def pay_wages(self, actor: str, event_id: str, entry: dict, today: date) -> dict:
+        entry = check_wages(entry, self.signed_date, today)
         self._check_open(entry["period_start"], "period_start")
         self._wages_paid(actor, event_id, entry)
         return entry
@@ -337,17 +340,18 @@ class Apprentice(Aggregate):
         return self.entries[entry_id][0]
 
     def correct(self, actor: str, event_id: str, corrects: str, reason: str,
-                replacement: dict | None, program: ApprenticeshipProgram) -> dict | None:
+                replacement: dict | None, program: ApprenticeshipProgram,
+                today: date) -> dict | None:
         kind = self.kind_of(corrects)
         reason = _text(reason, "reason")
         if replacement is not None:
             try:
                 if kind == "ojt":
-                    replacement = check_ojt(replacement, program, self.signed_date)
+                    replacement = check_ojt(replacement, program, self.signed_date, today)
                 elif kind == "rsi":
-                    replacement = check_rsi(replacement, self.signed_date)
+                    replacement = check_rsi(replacement, self.signed_date, today)
                 else:
-                    replacement = check_wages(replacement, self.signed_date)
+                    replacement = check_wages(replacement, self.signed_date, today)
             except InvalidInput as e:  # name the field inside the replacement
                 raise InvalidInput(f"replacement.{e.field}", e.message.split(": ", 1)[-1]
                                    ) from None

@@ -156,6 +156,18 @@ class PlacementRequest(Aggregate):
         self.placement = placement
         self.unplaced = None
 
+    def ask(self, actor: str, placement: str) -> None:
+        """A coordinator asked one slot directly for this request (the placement waits for the
+        employer). Recorded here too, so two asks at once conflict on the request's version and
+        the second, re-run, finds the first."""
+        if self.withdrawn:
+            raise Conflict("the request has been withdrawn", code="request_withdrawn")
+        self._asked(actor, placement)
+
+    @event("Asked")
+    def _asked(self, actor: str, placement: str) -> None:
+        pass
+
     def detach(self, actor: str, placement: str) -> None:
         if self.placement == placement:
             self._detached(actor, placement)

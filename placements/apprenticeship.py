@@ -259,7 +259,8 @@ class Apprenticeship(Base):
         program = self.load(ApprenticeshipProgram, apprentice.program, "apprenticeship program")
         event_id = new_event_id()
         logged = apprentice.log_ojt(principal.actor, event_id,
-                                    self._supervision(apprentice, entry), program)
+                                    self._supervision(apprentice, entry), program,
+                                    today())
         return self._entry(apprentice, "ojt", logged, self.commit(apprentice), event_id)
 
     @command
@@ -267,7 +268,7 @@ class Apprenticeship(Base):
                       if_match: int | None = None) -> dict:
         apprentice = self._own_apprentice(principal, apprentice_id, if_match)
         event_id = new_event_id()
-        logged = apprentice.log_rsi(principal.actor, event_id, entry)
+        logged = apprentice.log_rsi(principal.actor, event_id, entry, today())
         return self._entry(apprentice, "rsi", logged, self.commit(apprentice), event_id)
 
     @command
@@ -275,7 +276,7 @@ class Apprenticeship(Base):
                   if_match: int | None = None) -> dict:
         apprentice = self._own_apprentice(principal, apprentice_id, if_match)
         event_id = new_event_id()
-        logged = apprentice.pay_wages(principal.actor, event_id, entry)
+        logged = apprentice.pay_wages(principal.actor, event_id, entry, today())
         return self._entry(apprentice, "wages", logged, self.commit(apprentice), event_id)
 
     @command
@@ -288,7 +289,7 @@ class Apprenticeship(Base):
             replacement = self._supervision(apprentice, replacement, "replacement.")
         event_id = new_event_id()
         replaced = apprentice.correct(principal.actor, event_id, corrects, reason, replacement,
-                                      program)
+                                      program, today())
         entry = {"corrects": corrects, "reason": reason.strip(), "replacement": replaced}
         return self._entry(apprentice, "correction", entry, self.commit(apprentice), event_id)
 

@@ -99,6 +99,26 @@ def preceptor_view(row: dict) -> dict:
                                 "max_students", "journeyworker")}
 
 
+def slot_visibility(principal: Principal) -> list:
+    """Which slots the caller may see, as WHERE clauses over `slots` (the same rule as
+    `slot_visible`): an employer its own; a coordinator those open to all or reserved for its
+    college; everyone else all."""
+    if principal.role == "employer":
+        return [slots.c.employer == principal.org]
+    if principal.role == "coordinator":
+        return [or_(slots.c.open_to == "*", slots.c.open_to.contains(f",{principal.org},"))]
+    return []
+
+
+def slot_visible(principal: Principal, row: dict) -> bool:
+    """`slot_visibility` for one row already read."""
+    if principal.role == "employer":
+        return row["employer"] == principal.org
+    if principal.role == "coordinator":
+        return row["open_to"] == "*" or f",{principal.org}," in row["open_to"]
+    return True
+
+
 def slot_view(row: dict) -> dict:
     return {k: v for k, v in row.items() if k not in ("seq", "open_to")}
 
@@ -239,30 +259,19 @@ class Capacity(Base):
         p = page(self.engine, preceptors, q, limit, cursor)
         return Page([preceptor_view(r) for r in p.items], p.next_cursor)
 
-    def _slot_visible(self, principal: Principal, row: dict) -> bool:
-        if principal.role == "employer":
-            return row["employer"] == principal.org
-        if principal.role == "coordinator":
-            return row["colleges"] is None or principal.org in row["colleges"]
-        return True
-
     def slot(self, principal: Principal, slot_id: str) -> dict:
         row = self.read_row(slots, slot_id, "slot")
-        if not self._slot_visible(principal, row):
+        if not slot_visible(principal, row):
             raise NotFound(f"no such slot: {slot_id}")
         return slot_view(row)
 
     def slots(self, principal: Principal, limit: int, cursor: str | None,
               site: str | None = None, discipline: str | None = None,
               status: str | None = None) -> Page:
-        q = select(slots)
-        if principal.role == "employer":
-            q = q.where(slots.c.employer == principal.org)
+        q = select(slots).where(*slot_visibility(principal))
         for col, value in (("site", site), ("discipline", discipline), ("status", status)):
             if value:
                 q = q.where(slots.c[col] == value)
-        if principal.role == "coordinator":
-            q = q.where(or_(slots.c.open_to == "*", slots.c.open_to.contains(f",{principal.org},")))
         p = page(self.engine, slots, q, limit, cursor)
         return Page([slot_view(r) for r in p.items], p.next_cursor)
 

@@ -97,13 +97,12 @@ class Workflow(Base):
             raise InvalidInput("slot", f"not eligible for this request: {', '.join(broken)}")
         if req.placement is not None or self._asked(request):
             raise Conflict("the request already holds a placement", code="request_already_placed")
-        if req.withdrawn:
-            raise Conflict("the request has been withdrawn", code="request_withdrawn")
         self.load(Student, req.student, "student").check_free(target.schedule)
         placement = Placement(principal.actor, str(req.id), req.student, req.college,
                               str(target.id), target.site, target.employer, target.preceptor,
                               "requested", None)
-        self.commit(placement)
+        req.ask(principal.actor, str(placement.id))
+        self.commit(placement, req)
         return self.placement(principal, str(placement.id))
 
     def _asked(self, request_id: str) -> bool:

@@ -36,7 +36,7 @@ def build(app, events: int) -> tuple[object, str]:
     ident = app.sign_apprentice(employer, program, "Bench Apprentice", "2020-01-06",
                                 "CA-BENCH", "2020-01-20")["id"]
     prog = app.load(ApprenticeshipProgram, program)
-    start, written, logged = date(2020, 1, 6), 1, []
+    start, written, logged, today = date(2020, 1, 6), 1, [], date.today()
     while written < events:
         apprentice = app.load(Apprentice, ident)
         for _ in range(min(BATCH, events - written)):
@@ -45,20 +45,20 @@ def build(app, events: int) -> tuple[object, str]:
             if i % 10 == 9:
                 apprentice.log_rsi("employer:bench", new_event_id(),
                                    {"date": day, "course": "CHW", "provider": "college",
-                                    "hours": 3})
+                                    "hours": 3}, today)
             elif i % 25 == 24:
                 apprentice.pay_wages("employer:bench", new_event_id(),
                                      {"period_start": day, "period_end": day, "hours": 8,
-                                      "hourly_rate": 22})
+                                      "hourly_rate": 22}, today)
             elif i % 50 == 49 and logged:
                 target = logged.pop()
                 apprentice.correct("employer:bench", new_event_id(), target, "bench", None,
-                                   prog)
+                                   prog, today)
             else:
                 eid = new_event_id()
                 apprentice.log_ojt("employer:bench", eid, {
                     "date": day, "work_process": codes[i % len(codes)], "hours": 4,
-                    "journeyworker": jw, "journeyworker_employer": org, "site": site}, prog)
+                    "journeyworker": jw, "journeyworker_employer": org, "site": site}, prog, today)
                 logged.append(eid)
             written += 1
         app.commit(apprentice)

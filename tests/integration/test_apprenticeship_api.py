@@ -18,7 +18,7 @@ STANDARDS = {
                    {"after_ojt_hours": 1000, "hourly_rate": 23},
                    {"after_ojt_hours": 2000, "hourly_rate": 25}],
     "ratio": {"apprentices": 1, "journeyworkers": 1, "basis": "journeyworker"},
-    "probationary_hours": 500, "probationary_rsi_hours": 40, "effective_date": "2027-01-01",
+    "probationary_hours": 500, "probationary_rsi_hours": 40, "effective_date": "2025-01-03",
 }
 
 
@@ -54,11 +54,11 @@ def world(client, consortium):
                         STANDARDS)["id"]
     w["apprentice"] = post(client, consortium, "employer", "/v1/apprentices",
                            {"program": w["program"], "name": "Ana Garcia",
-                            "signed_date": "2027-01-04"})["id"]
+                            "signed_date": "2025-01-06"})["id"]
     return w
 
 
-def ojt(w, day="2027-01-05", hours=8, **kw):
+def ojt(w, day="2025-01-07", hours=8, **kw):
     return {"date": day, "work_process": "OUT", "hours": hours, "journeyworker": w["jw"],
             "site": w["site"], **kw}
 
@@ -70,22 +70,22 @@ def test_the_flow_from_standards_to_the_report(client, consortium, world):
     assert program["wage_steps"][1]["hourly_rate"] == 23
     amended = post(client, consortium, "employer",
                    f"/v1/apprenticeship-programs/{w['program']}/amendments",
-                   {"effective_date": "2027-03-01", "rsi_hours_per_year": 150})
+                   {"effective_date": "2025-03-03", "rsi_hours_per_year": 150})
     assert amended["rsi_hours_per_year"] == 150 and len(amended["amendments"]) == 1
 
     registered = post(client, consortium, "employer", f"{path}/registration",
-                      {"registration_number": "CA-2027-001", "registered_date": "2027-02-10"},
+                      {"registration_number": "CA-2027-001", "registered_date": "2025-02-12"},
                       status=200)
     assert registered["status"] == "registered"
     first = post(client, consortium, "employer", f"{path}/ojt-hours", ojt(w, hours=8))
     assert first["event_id"] and first["position"] > 0 and first["kind"] == "ojt"
     wrong = post(client, consortium, "employer", f"{path}/ojt-hours", ojt(w, hours=6))
     post(client, consortium, "employer", f"{path}/rsi-hours",
-         {"date": "2027-01-07", "course": "CHW 101", "provider": consortium.college, "hours": 3})
+         {"date": "2025-01-09", "course": "CHW 101", "provider": consortium.college, "hours": 3})
     paid = post(client, consortium, "employer", f"{path}/wages",
-                {"period_start": "2027-01-04", "period_end": "2027-01-17", "hours": 80,
+                {"period_start": "2025-01-06", "period_end": "2025-01-19", "hours": 80,
                  "hourly_rate": 20})
-    before = get(client, consortium, "compliance", f"{path}/compliance?as_of=2027-03-01")
+    before = get(client, consortium, "compliance", f"{path}/compliance?as_of=2025-03-03")
     assert {v["code"] for v in before["violations"]} == {"WAGE_BELOW_SCHEDULE",
                                                           "DAILY_HOURS_EXCEEDED",
                                                           "AGREEMENT_REGISTRATION_LATE"}
@@ -97,16 +97,16 @@ def test_the_flow_from_standards_to_the_report(client, consortium, world):
                {"corrects": wrong["event_id"], "reason": "logged twice",
                 "replacement": {**ojt(w, hours=2, work_process="EDU")}})
     assert fix["kind"] == "correction" and fix["replacement"]["hours"] == 2
-    after = get(client, consortium, "compliance", f"{path}/compliance?as_of=2027-03-01")
+    after = get(client, consortium, "compliance", f"{path}/compliance?as_of=2025-03-03")
     assert after["ojt_hours"] == {"total": 10, "by_work_process": {"OUT": 8, "EDU": 2}}
     assert "DAILY_HOURS_EXCEEDED" not in {v["code"] for v in after["violations"]}
     # What the record showed before the correction is unchanged.
     then = get(client, consortium, "compliance",
-               f"{path}/compliance?as_of=2027-03-01&known_at={paid['recorded_at']}"
+               f"{path}/compliance?as_of=2025-03-03&known_at={paid['recorded_at']}"
                .replace("+", "%2B"))
     assert then["ojt_hours"]["total"] == 14 and then["violations"] == before["violations"]
 
-    done = post(client, consortium, "employer", f"{path}/completion", {"date": "2027-03-02"},
+    done = post(client, consortium, "employer", f"{path}/completion", {"date": "2025-03-04"},
                 status=200)
     assert done["status"] == "completed" and done["ojt_hours"] == 10
     # The college that provided RSI hours sees them, and only them.
@@ -124,14 +124,14 @@ def test_roles_and_organisations_are_enforced_and_nothing_is_written(client, con
     post(client, consortium, "other_employer", f"{path}/ojt-hours", ojt(w), status=404)
     post(client, consortium, "compliance", f"{path}/ojt-hours", ojt(w), status=403)
     post(client, consortium, "coordinator", f"{path}/wages",
-         {"period_start": "2027-01-04", "period_end": "2027-01-17", "hours": 80,
+         {"period_start": "2025-01-06", "period_end": "2025-01-19", "hours": 80,
           "hourly_rate": 21}, status=403)
     post(client, consortium, "compliance", "/v1/apprenticeship-programs", STANDARDS, status=403)
     post(client, consortium, "other_employer",
          f"/v1/apprenticeship-programs/{w['program']}/amendments",
-         {"effective_date": "2027-03-01", "rsi_hours_per_year": 150}, status=403)
+         {"effective_date": "2025-03-03", "rsi_hours_per_year": 150}, status=403)
     post(client, consortium, "other_employer", "/v1/apprentices",
-         {"program": w["program"], "name": "X", "signed_date": "2027-01-04"}, status=422)
+         {"program": w["program"], "name": "X", "signed_date": "2025-01-06"}, status=422)
     stale = client.post(f"{path}/ojt-hours", json=ojt(w),
                         headers=consortium.headers("employer", **{"If-Match": "7"}))
     assert stale.status_code == 412
@@ -145,13 +145,14 @@ def test_roles_and_organisations_are_enforced_and_nothing_is_written(client, con
     assert get(client, consortium, "other_employer", "/v1/apprentices")["items"] == []
     assert len(get(client, consortium, "compliance", "/v1/apprentices")["items"]) == 1
     assert get(client, consortium, "compliance",
-               f"{path}/compliance?as_of=2027-01-10")["ojt_hours"]["total"] == 0
+               f"{path}/compliance?as_of=2025-01-12")["ojt_hours"]["total"] == 0
 
 
 @pytest.mark.parametrize("change, field", [
     ({"hours": -1}, "hours"),
     ({"hours": 25}, "hours"),
-    ({"date": "2027-01-03"}, "date"),
+    ({"date": "2025-01-05"}, "date"),
+    ({"date": "2030-01-07"}, "date"),  # hours not yet worked
     ({"journeyworker": "00000000-0000-0000-0000-000000000000"}, "journeyworker"),
     ({"journeyworker": "not-a-preceptor"}, "journeyworker"),
     ({"work_process": "SURGERY"}, "work_process"),
@@ -168,12 +169,16 @@ def test_other_bad_input_and_the_supervision_rules(client, consortium, world):
     refused = [
         ("ojt-hours", ojt(w, journeyworker=w["plain"]), "journeyworker"),
         ("ojt-hours", ojt(w, site=w["other_site"]), "site"),
-        ("wages", {"period_start": "2027-01-04", "period_end": "2027-01-17", "hours": 80,
+        ("wages", {"period_start": "2025-01-06", "period_end": "2025-01-19", "hours": 80,
                    "hourly_rate": -1}, "hourly_rate"),
-        ("wages", {"period_start": "2027-01-04", "period_end": "2027-01-03", "hours": 8,
+        ("wages", {"period_start": "2025-01-06", "period_end": "2025-01-05", "hours": 8,
                    "hourly_rate": 21}, "period_end"),
-        ("rsi-hours", {"date": "2026-12-01", "course": "CHW 101", "provider": "x",
+        ("rsi-hours", {"date": "2024-12-03", "course": "CHW 101", "provider": "x",
                        "hours": 3}, "date"),
+        ("rsi-hours", {"date": "2030-01-07", "course": "CHW 101", "provider": "x",
+                       "hours": 3}, "date"),
+        ("wages", {"period_start": "2030-01-07", "period_end": "2030-01-20", "hours": 80,
+                   "hourly_rate": 21}, "period_start"),
         ("corrections", {"corrects": "nope", "reason": "x", "replacement": None}, "corrects"),
     ]
     for route, body, field in refused:
@@ -186,14 +191,18 @@ def test_other_bad_input_and_the_supervision_rules(client, consortium, world):
                   {"corrects": e["event_id"], "reason": "x", "replacement": ojt(w, hours=30)},
                   status=422)
     assert "replacement.hours" in answer["error"]["fields"]
+    answer = post(client, consortium, "employer", f"{path}/corrections",
+                  {"corrects": e["event_id"], "reason": "x",
+                   "replacement": ojt(w, day="2030-01-07")}, status=422)
+    assert "replacement.date" in answer["error"]["fields"]
     # Another employer's journeyworker, or none, is recorded and flagged, not refused.
     post(client, consortium, "employer", f"{path}/ojt-hours",
-         ojt(w, day="2027-01-06", journeyworker=w["other_jw"]))
+         ojt(w, day="2025-01-08", journeyworker=w["other_jw"]))
     post(client, consortium, "employer", f"{path}/ojt-hours",
-         ojt(w, day="2027-01-07", journeyworker=None))
-    report = get(client, consortium, "employer", f"{path}/compliance?as_of=2027-01-10")
+         ojt(w, day="2025-01-09", journeyworker=None))
+    report = get(client, consortium, "employer", f"{path}/compliance?as_of=2025-01-12")
     assert [v["date"] for v in report["violations"] if v["code"] == "UNSUPERVISED_HOURS"] == [
-        "2027-01-06", "2027-01-07"]
+        "2025-01-08", "2025-01-09"]
     bad_program = post(client, consortium, "admin", "/v1/apprenticeship-programs",
                        {**STANDARDS, "ojt_hours": 1500}, status=422)
     assert "ojt_hours" in bad_program["error"]["fields"]
@@ -202,14 +211,14 @@ def test_other_bad_input_and_the_supervision_rules(client, consortium, world):
 def test_program_compliance_with_ratio_and_csv(client, consortium, world):
     w = world
     second = post(client, consortium, "employer", "/v1/apprentices",
-                  {"program": w["program"], "name": "Luis Chen", "signed_date": "2027-01-04",
-                   "registration_number": "CA-2", "registered_date": "2027-01-10"})["id"]
+                  {"program": w["program"], "name": "Luis Chen", "signed_date": "2025-01-06",
+                   "registration_number": "CA-2", "registered_date": "2025-01-12"})["id"]
     for apprentice in (w["apprentice"], second):
         post(client, consortium, "employer", f"/v1/apprentices/{apprentice}/ojt-hours", ojt(w))
         post(client, consortium, "employer", f"/v1/apprentices/{apprentice}/wages",
-             {"period_start": "2027-01-04", "period_end": "2027-01-17", "hours": 80,
+             {"period_start": "2025-01-06", "period_end": "2025-01-19", "hours": 80,
               "hourly_rate": 21})
-    url = f"/v1/apprenticeship-programs/{w['program']}/compliance?as_of=2027-02-01"
+    url = f"/v1/apprenticeship-programs/{w['program']}/compliance?as_of=2025-02-03"
     report = get(client, consortium, "compliance", url)
     assert [v["code"] for v in report["violations"]] == ["RATIO_EXCEEDED"]
     assert len(report["violations"][0]["events"]) == 2

@@ -239,7 +239,7 @@ def test_an_event_added_behind_the_ledgers_back_is_found(sqlite_app):
 
 # Encryption at rest -------------------------------------------------------------------------
 
-WAGES = {"period_start": "2027-01-04", "period_end": "2027-01-17", "hours": 80,
+WAGES = {"period_start": "2025-01-06", "period_end": "2025-01-19", "hours": 80,
          "hourly_rate": 27.43}
 
 
@@ -268,7 +268,7 @@ def test_payloads_are_encrypted_at_rest_and_the_api_still_works(ciphered):
         path, json=body, headers=consortium.headers("employer")).get_json()
     program = post("/v1/apprenticeship-programs", STANDARDS)
     apprentice = post("/v1/apprentices", {"program": program["id"], "name": "Yolotli Anaya",
-                                          "signed_date": "2027-01-04"})
+                                          "signed_date": "2025-01-06"})
     paid = client.post(f"/v1/apprentices/{apprentice['id']}/wages", json=WAGES,
                        headers=consortium.headers("employer"))
     assert paid.status_code == 201, paid.get_json()

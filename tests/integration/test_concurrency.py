@@ -104,3 +104,34 @@ def test_fifty_clients_never_overfill(app, consortium, server):
     per_student = Counter(app.placement(OPERATOR, pid)["student"] for pid in confirmed)
     assert max(per_student.values()) == 1  # all slots meet on Mondays: one each at most
     assert ledger.verify(app.engine).ok
+
+
+def test_simultaneous_direct_asks_for_one_request_make_one_placement(app, consortium, server):
+    """Ten asks for one request, each for another slot, at once: one is taken, the others are
+    refused with 409, and the log holds one requested placement."""
+    t = consortium.tokens
+    site = post(server, "/v1/sites", t["employer"], {
+        "name": "Greenbrae", "location": {"lat": 37.95, "lon": -122.53}}).json()
+    slots = [post(server, "/v1/slots", t["employer"], {**SLOT, "site": site["id"]}).json()
+             for _ in range(10)]
+    st = post(server, "/v1/students", t["coordinator"], {
+        "name": "Ana", "home": {"lat": 37.95, "lon": -122.5}}).json()
+    rq = post(server, "/v1/placement-requests", t["coordinator"], {
+        "student": st["id"], "discipline": "RN", "required_hours": 100,
+        "earliest_start": "2027-01-04", "latest_end": "2027-05-28"}).json()
+    barrier = threading.Barrier(len(slots))
+
+    def ask(slot: dict) -> requests.Response:
+        barrier.wait()
+        return post(server, "/v1/placements", t["coordinator"],
+                    {"request": rq["id"], "slot": slot["id"]})
+
+    with ThreadPoolExecutor(len(slots)) as pool:
+        answers = list(pool.map(ask, slots))
+    codes = Counter(a.status_code for a in answers)
+    assert codes == {201: 1, 409: len(slots) - 1}, codes
+    assert {a.json()["error"]["code"] for a in answers if a.status_code == 409} == {
+        "request_already_placed"}
+    asked = [e for e in app.log() if e.topic.endswith("Placement.Created")
+             or e.topic.endswith("PlacementRequest.Asked")]
+    assert len(asked) == 2  # one placement, one ask recorded on the request

@@ -176,5 +176,5 @@ def test_no_other_tenants_id_in_an_entry(client, consortium, world):  # noqa: F8
     assert consortium.other_employer not in json.dumps(entry)
     assert entry["journeyworker_employer"] == "another employer"
     own = ok(client.post(f"/v1/apprentices/{w['apprentice']}/ojt-hours",
-                         json=ojt(w, day="2027-01-06"), headers=consortium.headers("employer")))
+                         json=ojt(w, day="2025-01-08"), headers=consortium.headers("employer")))
     assert own["journeyworker_employer"] == consortium.employer

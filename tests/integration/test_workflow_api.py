@@ -158,3 +158,18 @@ def test_direct_ask_for_an_ineligible_slot_names_the_rule(client, consortium):
                     headers=consortium.headers("coordinator"))
     assert r.status_code == 422
     assert "travel" in r.get_json()["error"]["fields"]["slot"][0]
+
+
+def test_a_reserved_slot_is_seen_only_by_its_colleges_one_by_one_and_in_lists(client, consortium):
+    s = site(client, consortium)
+    reserved = slot(client, consortium, s["id"], colleges=[consortium.other_college])
+    open_slot = slot(client, consortium, s["id"])
+    for who, sees_reserved in (("coordinator", False), ("other_coordinator", True),
+                               ("employer", True), ("compliance", True)):
+        one = client.get(f"/v1/slots/{reserved['id']}", headers=consortium.headers(who))
+        assert one.status_code == (200 if sees_reserved else 404), (who, one.get_json())
+        listed = {x["id"] for x in ok(client.get("/v1/slots?limit=100",
+                                                 headers=consortium.headers(who)), 200)["items"]}
+        assert (reserved["id"] in listed) is sees_reserved and open_slot["id"] in listed, who
+    assert client.get(f"/v1/slots/{reserved['id']}",
+                      headers=consortium.headers("other_employer")).status_code == 404
