@@ -15,13 +15,11 @@ from bootstrap.bench import recording
 from domain.placements import Placement
 from domain.solves import Solve
 from placements import ledger
-from placements.app import PlacementsApp
 from placements.principals import OPERATOR, Principal
 from placements.proposals import Proposals
 from placements.replay import replay
-from placements.settings import Settings
 from placements.workflow import placements as placements_table
-from tests.conftest import empty_database
+from tests.conftest import application_on
 from tests.integration.test_replay import snapshot
 
 REQUESTS = 120  # three slots of 50 seats (and one to spare): every request placed
@@ -29,16 +27,9 @@ REQUESTS = 120  # three slots of 50 seats (and one to spare): every request plac
 
 @pytest.fixture(params=["sqlite", "postgres", "sqlite-ciphered", "postgres-ciphered"])
 def any_app(request):
-    key = AESCipher.create_key(32) if request.param.endswith("ciphered") else None
-    if request.param.startswith("sqlite"):
-        yield PlacementsApp(Settings(database_url=request.getfixturevalue("sqlite_url"),
-                                     cipher_key=key))
-        return
-    app = PlacementsApp(Settings(database_url=request.getfixturevalue("pg_url"), cipher_key=key))
-    empty_database(app)
-    yield app
-    empty_database(app)
-    app.engine.dispose()
+    store, _, ciphered = request.param.partition("-")
+    with application_on(request, store, AESCipher.create_key(32) if ciphered else None) as app:
+        yield app
 
 
 def solve_and_record(app, c: recording.Consortium, shift: int) -> str:

@@ -113,10 +113,10 @@ def test_only_apprentice_loads_look_for_a_snapshot(app, employer, consortium):
         "wage_steps": [{"after_ojt_hours": 0, "hourly_rate": 21}],
         "ratio": {"apprentices": 1, "journeyworkers": 1, "basis": "journeyworker"},
         "probationary_hours": 500, "probationary_rsi_hours": 40,
-        "effective_date": "2027-01-01"})["id"]
-    apprentice = app.sign_apprentice(who, program, "Ana Garcia", "2027-01-04")["id"]
-    for day in range(100):
-        app.log_rsi_hours(who, apprentice, {"date": f"2027-{2 + day // 28:02d}-{1 + day % 28:02d}",
+        "effective_date": "2025-01-01"})["id"]
+    apprentice = app.sign_apprentice(who, program, "Ana Garcia", "2025-01-06")["id"]
+    for day in range(100):  # dated in the past: hours not yet worked are refused
+        app.log_rsi_hours(who, apprentice, {"date": f"2025-{2 + day // 28:02d}-{1 + day % 28:02d}",
                                             "course": "CHW 101",
                                             "provider": consortium.college, "hours": 1})
     with app.engine.connect() as conn:
