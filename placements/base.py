@@ -173,15 +173,20 @@ class Base(Application):
         and one appending statement (on PostgreSQL).
 
         `batch`: stored events built without aggregates (placements/proposals.py) and their
-        read-model rows, written in the same statements, its events appended after the
-        aggregates'. The recordings returned are the aggregates' events'.
+        read-model rows (those of aggregates it creates inserted, the others upserted with the
+        aggregates' rows), its events appended after the aggregates' in the same statement.
+        The recordings returned are the aggregates' events'.
 
         `before_commit` runs inside the transaction: if it raises, nothing is written.
         """
         unique = list({a.id: a for a in aggregates}.values())
         with self.recorder.transaction(commit=True) as session:
-            written = readmodel.project(session.connection(), unique,
-                                        batch.rows if batch is not None else None)
+            conn = session.connection()
+            written = readmodel.project(conn, unique, batch.rows if batch is not None else None)
+            if batch is not None:
+                for table, rows in batch.created_rows.items():
+                    readmodel.insert(conn, table, rows)
+                    written.setdefault(table, []).extend(rows)
             if before_commit is not None:
                 before_commit()
             # Last, so the event table's lock (taken by the recorder just before its appending

@@ -22,7 +22,6 @@ version) makes the append fail on the event table's unique index and the command
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from json.encoder import encode_basestring
 from uuid import UUID
 
@@ -40,20 +39,26 @@ AGGREGATE = get_topic(Placement)
 
 @dataclass
 class Batch:
-    """Stored events to append after the aggregates' own, and read-model rows by table."""
+    """Stored events to append after the aggregates' own, and read-model rows by table: those
+    of aggregates it creates (inserted) and of others (upserted)."""
 
     stored: list[StoredEvent] = field(default_factory=list)
     rows: dict[Table, list[dict]] = field(default_factory=dict)
+    created_rows: dict[Table, list[dict]] = field(default_factory=dict)
 
 
 def _text(value: str | None) -> str:
     return "null" if value is None else encode_basestring(value)
 
 
-def _timestamp() -> tuple[datetime, str]:
-    """A new event's timestamp (as eventsourcing makes it) and its encoded form."""
-    ts = Placement.Created.create_timestamp()
-    return ts, '{"_type_":"datetime_iso","_data_":"' + ts.isoformat() + '"}'
+def _timestamp() -> str:
+    """A new event's timestamp, as eventsourcing makes it, in ISO form."""
+    return Placement.Created.create_timestamp().isoformat()
+
+
+def _encoded(iso: str) -> str:
+    """A timestamp as the mapper's transcoder encodes it."""
+    return '{"_type_":"datetime_iso","_data_":"' + iso + '"}'
 
 
 class Proposals:
@@ -61,8 +66,9 @@ class Proposals:
 
     def __init__(self, mapper: Mapper, actor: str, solve: str) -> None:
         self.mapper = mapper
-        self.batch = Batch(rows={placements_table: []})
+        self.batch = Batch(rows={placements_table: []}, created_rows={placements_table: []})
         self._rows = self.batch.rows[placements_table]
+        self._created = self.batch.created_rows[placements_table]
         self._actor = _text(actor)
         self._solve = solve
         self._solve_json = _text(solve)
@@ -79,29 +85,29 @@ class Proposals:
                employer: str, preceptor: str | None) -> str:
         """A new proposal (`Placement(actor, …, "proposed", solve)`); its id."""
         ident = Placement.create_id()
-        ts, ts_json = _timestamp()
+        iso = _timestamp()
         self._store(ident, 1, CREATED, (
-            '{"timestamp":' + ts_json + ',"originator_topic":"' + AGGREGATE + '","actor":'
+            '{"timestamp":' + _encoded(iso) + ',"originator_topic":"' + AGGREGATE + '","actor":'
             + self._actor + ',"request":' + _text(request) + ',"student":' + _text(student)
             + ',"college":' + _text(college) + ',"slot":' + _text(slot) + ',"site":'
             + _text(site) + ',"employer":' + _text(employer) + ',"preceptor":'
             + _text(preceptor) + ',"status":"proposed","solve":' + self._solve_json + '}'))
-        self._rows.append({
-            "id": str(ident), "seq": ts.isoformat(), "version": 1, "request": request,
+        key = str(ident)
+        self._created.append({
+            "id": key, "seq": iso, "version": 1, "request": request,
             "student": student, "college": college, "slot": slot, "site": site,
             "employer": employer, "preceptor": preceptor, "status": "proposed",
             "solve": self._solve, "reason": None, "reason_code": None})
-        return str(ident)
+        return key
 
     def supersede(self, row: dict) -> None:
         """`Placement.supersede(actor, solve)` of the proposal whose read-model row is given
         (status `proposed`, checked by the caller as the aggregate checks it)."""
         assert row["status"] == "proposed", row
-        _, ts_json = _timestamp()
         version = row["version"] + 1
         self._store(UUID(row["id"]), version, SUPERSEDED,
-                    '{"timestamp":' + ts_json + ',"actor":' + self._actor + ',"solve":'
-                    + self._solve_json + '}')
+                    '{"timestamp":' + _encoded(_timestamp()) + ',"actor":' + self._actor
+                    + ',"solve":' + self._solve_json + '}')
         self._rows.append({**row, "version": version, "status": "superseded",
                            "reason": f"superseded by solve {self._solve}"})
 
