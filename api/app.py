@@ -16,6 +16,7 @@ from api import (
     clinical_hours,
     errors,
     idempotency,
+    imports,
     initiatives,
     limits,
     openapi,
@@ -33,7 +34,7 @@ from placements.app import PlacementsApp
 
 BLUEPRINTS = (organizations.blp, tokens.blp, capacity.blp, students.blp, placements.blp,
               solves.blp, apprenticeship.blp, clinical_hours.blp, reports.blp, audit.blp,
-              participants.blp, outcomes.blp, services.blp, initiatives.blp)
+              participants.blp, outcomes.blp, services.blp, initiatives.blp, imports.blp)
 
 
 def create_app(application: PlacementsApp) -> Flask:

@@ -15,11 +15,13 @@ from api.common import (
     list_schema,
     principal,
 )
+from api.csv_format import CSV_ANSWER, csv_response, every_item, wants_csv
 from api.limits import Blueprint
 from api.openapi import conditional
 
 blp = Blueprint("capacity", __name__, url_prefix="/v1", description="Sites, preceptors, slots")
 
+MAX_SHIFT = 3660  # days a copy may move: ten years either way
 TIME = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="must be HH:MM (24-hour)")
 
 
@@ -75,6 +77,28 @@ class SlotSchema(Schema):
     def _dates(self, data, **_):
         if "start_date" in data and "end_date" in data and data["end_date"] < data["start_date"]:
             raise ValidationError("must not be before start_date", "end_date")
+
+
+class SlotCopySchema(Schema):
+    from_ = IsoDate(required=True, data_key="from",
+                    metadata={"description": "copy slots starting on or after this date"})
+    to = IsoDate(required=True, metadata={"description": "… and on or before this one"})
+    shift_days = fields.Integer(required=True, validate=validate.Range(-MAX_SHIFT, MAX_SHIFT),
+                                metadata={"description": "days to move each copy's dates by "
+                                                         "(not 0)"})
+
+    @validates_schema
+    def _range(self, data, **_):
+        if "from_" in data and "to" in data and data["to"] < data["from_"]:
+            raise ValidationError("must not be before from", "to")
+        if data.get("shift_days") == 0:
+            raise ValidationError("must not be 0 (the copies would be the slots)",
+                                  "shift_days")
+
+
+class CopiedSlotsSchema(Schema):
+    items = fields.List(fields.Nested(SlotSchema), required=True,
+                        metadata={"description": "the new slots, in the copied slots' order"})
 
 
 class SlotQuery(PageArgs):
@@ -142,8 +166,12 @@ class Preceptor(MethodView):
 class Slots(MethodView):
     @blp.arguments(SlotQuery, location="query")
     @blp.response(200, list_schema(SlotSchema))
+    @blp.alt_response(200, **CSV_ANSWER)
     def get(self, args):
         """List slots (a coordinator those open to its college)."""
+        if wants_csv():
+            return csv_response(SlotSchema(), every_item(app().slots, principal(), **args),
+                                "slots")
         return as_list(app().slots(principal(), **args))
 
     @blp.arguments(SlotSchema)
@@ -153,6 +181,16 @@ class Slots(MethodView):
         body["start_date"] = body["start_date"].isoformat()
         body["end_date"] = body["end_date"].isoformat()
         return app().publish_slot(principal(), **body)
+
+
+@blp.route("/slots/copy")
+class SlotCopy(MethodView):
+    @blp.arguments(SlotCopySchema)
+    @blp.response(201, CopiedSlotsSchema)
+    def post(self, body):
+        """Next term: copy the caller's open slots starting in [from, to], dates moved."""
+        return {"items": app().copy_slots(principal(), body["from_"], body["to"],
+                                          body["shift_days"])}
 
 
 @blp.route("/slots/<slot_id>")

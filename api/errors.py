@@ -17,6 +17,7 @@ from domain.errors import (
     DomainError,
     Forbidden,
     InvalidInput,
+    InvalidRows,
     NotFound,
     StaleVersion,
     Unavailable,
@@ -24,8 +25,8 @@ from domain.errors import (
 
 log = logging.getLogger(__name__)
 
-STATUS = {InvalidInput: 422, NotFound: 404, Forbidden: 403, Conflict: 409, StaleVersion: 412,
-          Unavailable: 503}
+STATUS = {InvalidInput: 422, InvalidRows: 422, NotFound: 404, Forbidden: 403, Conflict: 409,
+          StaleVersion: 412, Unavailable: 503}
 CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
          405: "method_not_allowed", 409: "conflict", 412: "stale_version", 413: "too_large",
          415: "bad_request", 422: "invalid", 428: "precondition_required", 503: "unavailable"}
@@ -49,7 +50,13 @@ def flatten(messages: dict, prefix: str = "") -> dict[str, list[str]]:
 
 
 def handle_domain_error(error: DomainError):
-    status = next((s for cls, s in STATUS.items() if isinstance(error, cls)), 409)
+    status = getattr(error, "status", None) or next(
+        (s for cls, s in STATUS.items() if isinstance(error, cls)), 409)
+    if isinstance(error, InvalidRows):
+        body = {"error": {"code": error.code, "message": error.message, "fields": {},
+                          "rows": [{"row": e.row, "column": e.column, "message": e.message}
+                                   for e in error.rows]}}
+        return jsonify(body), status
     return error_response(status, error.code, error.message, error.fields)
 
 

@@ -1,6 +1,7 @@
 """Input limits (SPEC section 5): what any request may carry, checked before a route runs.
 
-- A body over 1 MiB: 413. JSON that is not JSON, nests deeper than MAX_DEPTH, or spells
+- A body over 1 MiB: 413; a CSV file sent to /v1/imports/ may be up to MAX_IMPORT_BODY
+  (20 MiB, docs/BULK.md). JSON that is not JSON, nests deeper than MAX_DEPTH, or spells
   `NaN`/`Infinity`: 400.
 - A text with a NUL byte or a lone surrogate (PostgreSQL cannot store either), a number no field
   can hold (an integer beyond 64 bits, a float that overflows to infinity): 422 naming the field;
@@ -29,6 +30,8 @@ from webargs.flaskparser import FlaskParser, is_json_request
 from api.errors import error_response
 
 MAX_BODY = 1024 * 1024
+MAX_IMPORT_BODY = 20 * 1024 * 1024
+IMPORTS = "/v1/imports/"
 MAX_DEPTH = 32
 MAX_INT = 2**63 - 1
 
@@ -104,13 +107,13 @@ def type_errors(schema: Schema, data: Any) -> dict:
         key = field.data_key or name
         if field.dump_only or key not in data:
             continue
-        problem = _field_type_error(field, data[key])
+        problem = field_type_error(field, data[key])
         if problem:
             errors[key] = problem
     return errors
 
 
-def _field_type_error(field: fields.Field, value: Any) -> Any:
+def field_type_error(field: fields.Field, value: Any) -> Any:
     if value is None:
         return None  # allow_none decides
     if isinstance(field, fields.Boolean):
@@ -127,7 +130,7 @@ def _field_type_error(field: fields.Field, value: Any) -> Any:
             return {i: e for i, e in nested.items() if e} or None
         return type_errors(field.schema, value) or None
     if isinstance(field, fields.List) and isinstance(value, list):
-        inner = {i: _field_type_error(field.inner, v) for i, v in enumerate(value)}
+        inner = {i: field_type_error(field.inner, v) for i, v in enumerate(value)}
         return {i: e for i, e in inner.items() if e} or None
     return None
 
@@ -175,8 +178,10 @@ class JSONProvider(DefaultJSONProvider):
 def check_request():
     """The path and query string: no NUL byte or lone surrogate anywhere; a body over the
     limit is refused before anyone reads it."""
-    if request.content_length is not None and request.content_length > MAX_BODY:
-        return error_response(413, "too_large", f"the body is over {MAX_BODY} bytes")
+    limit = MAX_IMPORT_BODY if request.path.startswith(IMPORTS) else MAX_BODY
+    request.max_content_length = limit  # a body sent without a length stops there too
+    if request.content_length is not None and request.content_length > limit:
+        return error_response(413, "too_large", f"the body is over {limit} bytes")
     for value in (request.view_args or {}).values():
         if isinstance(value, str) and _bad_text(value):
             return error_response(404, "not_found", "no such resource")

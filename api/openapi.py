@@ -32,6 +32,13 @@ IF_MATCH = {
 }
 
 
+class RowErrorSchema(Schema):
+    row = fields.Integer(required=True, metadata={"description": "counted from 1 after the "
+                                                                 "header"})
+    column = fields.String(required=True, metadata={"description": "\"\" for the whole row"})
+    message = fields.String(required=True)
+
+
 class ErrorDetailSchema(Schema):
     code = fields.String(required=True, metadata={"description": "machine-readable reason"})
     message = fields.String(required=True)
@@ -39,6 +46,8 @@ class ErrorDetailSchema(Schema):
                           values=fields.List(fields.String()), required=True, metadata={
                               "description": "each offending field (nested as `home.lat`) "
                                              "with its messages"})
+    rows = fields.List(fields.Nested(RowErrorSchema), metadata={
+        "description": "with `invalid_rows` (a CSV import): every problem by row and column"})
 
 
 class ErrorSchema(Schema):

@@ -15,6 +15,7 @@ from api.common import (
     list_schema,
     principal,
 )
+from api.csv_format import CSV_ANSWER, csv_response, every_item, wants_csv
 from api.limits import Blueprint
 from api.openapi import conditional
 from domain.placements import REASON_CODES, STATUSES
@@ -49,8 +50,12 @@ class PlacementQuery(PageArgs):
 class Placements(MethodView):
     @blp.arguments(PlacementQuery, location="query")
     @blp.response(200, list_schema(PlacementSchema))
+    @blp.alt_response(200, **CSV_ANSWER)
     def get(self, args):
         """List placements (scoped to the caller)."""
+        if wants_csv():
+            return csv_response(PlacementSchema(), every_item(app().placements, principal(),
+                                                             **args), "placements")
         return as_list(app().placements(principal(), **args))
 
     @blp.arguments(PlacementSchema)

@@ -16,6 +16,7 @@ from api.common import (
     list_schema,
     principal,
 )
+from api.csv_format import CSV_ANSWER, csv_response, every_item, wants_csv
 from api.limits import Blueprint
 from api.openapi import conditional
 
@@ -83,8 +84,12 @@ class RequestQuery(PageArgs):
 class Students(MethodView):
     @blp.arguments(PageArgs, location="query")
     @blp.response(200, list_schema(StudentSchema))
+    @blp.alt_response(200, **CSV_ANSWER)
     def get(self, args):
         """List students (a coordinator its college's)."""
+        if wants_csv():
+            return csv_response(StudentSchema(), every_item(app().students, principal(),
+                                                            **args), "students")
         return as_list(app().students(principal(), **args))
 
     @blp.arguments(StudentSchema)
@@ -106,8 +111,13 @@ class Student(MethodView):
 class PlacementRequests(MethodView):
     @blp.arguments(RequestQuery, location="query")
     @blp.response(200, list_schema(PlacementRequestSchema))
+    @blp.alt_response(200, **CSV_ANSWER)
     def get(self, args):
         """List placement requests (a coordinator its college's)."""
+        if wants_csv():
+            return csv_response(PlacementRequestSchema(),
+                                every_item(app().placement_requests, principal(), **args),
+                                "placement-requests")
         return as_list(app().placement_requests(principal(), **args))
 
     @blp.arguments(PlacementRequestSchema)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 
 class DomainError(Exception):
     """Base of every refusal the domain or the application gives."""
@@ -54,3 +56,23 @@ class Unavailable(DomainError):
     """A service the command needs (the job queue) does not answer (503); nothing was written."""
 
     code = "unavailable"
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem of one row of an imported file: the row (counted from 1 after the header),
+    the column, what is wrong."""
+
+    row: int
+    column: str
+    message: str
+
+
+class InvalidRows(DomainError):
+    """Rows of an imported file that cannot be imported (422 `invalid_rows`); nothing written."""
+
+    code = "invalid_rows"
+
+    def __init__(self, message: str, rows: list[RowError]):
+        super().__init__(message)
+        self.rows = rows

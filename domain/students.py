@@ -122,7 +122,8 @@ class PlacementRequest(Aggregate):
     def file(
         cls,
         actor: str,
-        student: Student,
+        college: str,
+        student: str,
         discipline: str,
         required_hours: int,
         earliest_start: str,
@@ -137,7 +138,7 @@ class PlacementRequest(Aggregate):
         end = parse_date(latest_end, "latest_end")
         require(end >= start, "latest_end", "must not be before earliest_start")
         return cls(
-            actor, student.college, str(student.id), discipline, required_hours,
+            actor, college, student, discipline, required_hours,
             start.isoformat(), end.isoformat(), priority, group, list(preferred_sites or []),
         )
 

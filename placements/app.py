@@ -7,6 +7,7 @@ from placements.apprenticeship import Apprenticeship
 from placements.audit import Audit
 from placements.capacity import Capacity
 from placements.clinical_hours import ClinicalRecord
+from placements.imports import Imports
 from placements.organizations import Organizations
 from placements.partnership.initiatives import Initiatives
 from placements.partnership.services import Services
@@ -22,5 +23,5 @@ from placements.workflow import Workflow
 
 class PlacementsApp(Organizations, Tokens, Capacity, Students, Workflow, Solves, SolvePieces,
                     Apprenticeship, ClinicalRecord, UtilizationReport, AB1577Report, Names,
-                    Initiatives, Services, Audit):
+                    Initiatives, Services, Imports, Audit):
     """One Application (one event table, one ledger); its areas live in their own modules."""

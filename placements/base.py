@@ -243,23 +243,37 @@ class Base(Application):
                   what: str | None = None) -> list[A]:
         """`load` of many aggregates of a class that is never snapshotted, in a few queries
         rather than one each; in the order given."""
+        ids = [str(i) for i in aggregate_ids]
+        found = self.load_found(cls, ids)
+        for ident in ids:
+            if ident not in found:
+                raise NotFound(f"no such {what or cls.__name__.lower()}: {ident}")
+        return [found[ident] for ident in ids]
+
+    def load_found(self, cls: type[A], aggregate_ids: Iterable[str]) -> dict[str, A]:
+        """Of the ids a body names, those of aggregates of that class (never snapshotted), by
+        the id as named; unknown ids, and texts that are no id, left out. A few queries for
+        any number: references checked once for a whole file."""
         work = _work.get()
         assert not any(issubclass(s, cls) for s in self.snapshotting_intervals), cls
-        what = what or cls.__name__.lower()
-        uids = [i if isinstance(i, UUID) else UUID(str(i)) for i in aggregate_ids]
+        named: dict[UUID, set[str]] = {}
+        for ident in aggregate_ids:
+            try:
+                named.setdefault(UUID(str(ident)), set()).add(str(ident))
+            except ValueError:
+                continue
         loaded = work.loaded if work is not None else {}
         by_aggregate: dict[UUID, list] = {}
         to_event = self.mapper.to_domain_event
-        for stored in self.recorder.select_aggregates(sorted(set(uids) - set(loaded))):
+        for stored in self.recorder.select_aggregates(sorted(set(named) - set(loaded))):
             by_aggregate.setdefault(stored.originator_id, []).append(to_event(stored))
-        found = []
-        for uid in uids:
+        found = {}
+        for uid, idents in named.items():
             aggregate = loaded.get(uid) or fold(None, by_aggregate.get(uid, ()))
-            if not isinstance(aggregate, cls):
-                raise NotFound(f"no such {what}: {uid}")
-            if work is not None:
-                work.loaded[uid] = aggregate
-            found.append(aggregate)
+            if isinstance(aggregate, cls):
+                if work is not None:
+                    work.loaded[uid] = aggregate
+                found.update(dict.fromkeys(idents, aggregate))
         return found
 
     @contextmanager

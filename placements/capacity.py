@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
 from sqlalchemy import JSON, Boolean, Column, Float, Integer, String, Table, or_, select
 
 from domain.capacity import Preceptor, Site, Slot
@@ -123,6 +126,15 @@ def slot_view(row: dict) -> dict:
     return {k: v for k, v in row.items() if k not in ("seq", "open_to")}
 
 
+@dataclass(frozen=True)
+class SlotReferences:
+    """What slots name, loaded once: the caller's sites and preceptors by id, known colleges."""
+
+    sites: dict[str, Site]
+    preceptors: dict[str, Preceptor]
+    colleges: set[str]
+
+
 class Capacity(Base):
     """Commands of an employer over its own capacity; reads scoped to the caller."""
 
@@ -163,24 +175,52 @@ class Capacity(Base):
                      weekdays: list[int], shift_start: str, shift_end: str, hours: int,
                      colleges: list[str] | None = None) -> dict:
         principal.require("employer")
-        self._check_disciplines([discipline], "discipline")
-        own_site = self._own_site(principal, site)
-        supervisor = None
-        if preceptor is not None:
-            supervisor = self.referenced(Preceptor, preceptor, "preceptor", "preceptor")
-            if supervisor.employer != principal.org:
-                raise InvalidInput("preceptor", f"no such preceptor of yours: {preceptor}")
-        for i, college in enumerate(colleges or []):
-            org = self.referenced(Organization, college, f"colleges.{i}", "college")
-            if org.kind != "college":
-                raise InvalidInput(f"colleges.{i}", f"no such college: {college}")
-        schedule = {"start_date": start_date, "end_date": end_date,
-                    "weekdays": sorted(set(weekdays)), "shift_start": shift_start,
-                    "shift_end": shift_end}
-        slot = Slot.publish(principal.actor, own_site, discipline, capacity, supervisor,
-                            schedule, hours, colleges)
+        refs = self.slot_references(principal, [{"site": site, "preceptor": preceptor,
+                                                 "colleges": colleges}])
+        slot = self.new_slot(principal, refs, site, discipline, capacity, preceptor,
+                             start_date, end_date, weekdays, shift_start, shift_end, hours,
+                             colleges)
         self.commit(slot)
         return self.slot(principal, str(slot.id))
+
+    def slot_references(self, principal: Principal, bodies: list[dict]) -> SlotReferences:
+        """The caller's sites and preceptors and the colleges that slot bodies name, loaded
+        once for all of them."""
+        named_sites = {str(b["site"]) for b in bodies if b.get("site")}
+        named_preceptors = {str(b["preceptor"]) for b in bodies if b.get("preceptor")}
+        named_colleges = {str(c) for b in bodies for c in b.get("colleges") or ()}
+        own = principal.org
+        return SlotReferences(
+            {i: s for i, s in self.load_found(Site, named_sites).items() if s.employer == own},
+            {i: p for i, p in self.load_found(Preceptor, named_preceptors).items()
+             if p.employer == own},
+            {i for i, o in self.load_found(Organization, named_colleges).items()
+             if o.kind == "college"})
+
+    def new_slot(self, principal: Principal, refs: SlotReferences, site: str,
+                 discipline: str, capacity: int, preceptor: str | None,
+                 start_date: str | date, end_date: str | date, weekdays: list[int],
+                 shift_start: str, shift_end: str, hours: int,
+                 colleges: list[str] | None = None) -> Slot:
+        """A slot at one of the caller's sites, checked as every path that publishes one
+        checks it (POST /v1/slots, the CSV import, the copy to next term); not yet saved."""
+        self._check_disciplines([discipline], "discipline")
+        own_site = refs.sites.get(site)
+        if own_site is None:
+            raise InvalidInput("site", f"no such site of yours: {site}")
+        supervisor = None
+        if preceptor is not None:
+            supervisor = refs.preceptors.get(preceptor)
+            if supervisor is None:
+                raise InvalidInput("preceptor", f"no such preceptor of yours: {preceptor}")
+        for i, college in enumerate(colleges or []):
+            if college not in refs.colleges:
+                raise InvalidInput(f"colleges.{i}", f"no such college: {college}")
+        schedule = {"start_date": str(start_date), "end_date": str(end_date),
+                    "weekdays": sorted(set(weekdays)), "shift_start": shift_start,
+                    "shift_end": shift_end}
+        return Slot.publish(principal.actor, own_site, discipline, capacity, supervisor,
+                            schedule, hours, colleges)
 
     @command
     def withdraw_slot(self, principal: Principal, slot_id: str, reason: str,

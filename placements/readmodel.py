@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from sqlalchemy import JSON, MetaData, Table, TextClause, bindparam, text
+from sqlalchemy import JSON, ColumnElement, MetaData, Table, TextClause, bindparam, select, text
 from sqlalchemy.engine import Connection
 
 metadata = MetaData()
@@ -119,6 +119,21 @@ def project(conn: Connection, aggregates: Iterable[Any],
     for table in sorted(by_table, key=lambda t: t.name):
         upsert(conn, table, by_table[table])
     return by_table
+
+
+IDS_PER_QUERY = 1000
+
+
+def ids_in(conn: Connection, column: ColumnElement, ids: Iterable[str],
+           *where: ColumnElement) -> set[str]:
+    """Which of `ids` are in `column` (rows matching `where`): a query per IDS_PER_QUERY ids,
+    so checking a whole import's references costs a few queries, not one per row."""
+    wanted = sorted(set(ids))
+    found: set[str] = set()
+    for start in range(0, len(wanted), IDS_PER_QUERY):
+        chunk = wanted[start:start + IDS_PER_QUERY]
+        found.update(conn.execute(select(column).where(column.in_(chunk), *where)).scalars())
+    return found
 
 
 def projected_tables() -> list[Table]:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
 from sqlalchemy import JSON, Column, Float, Integer, String, Table, select
 
-from domain.errors import InvalidInput, NotFound
+from domain.errors import InvalidInput
 from domain.placements import Placement
 from domain.students import PlacementRequest, Student
 from placements.base import Base, check_version, command
@@ -13,7 +16,7 @@ from placements.organizations import common
 from placements.paging import Page, page
 from placements.partnership import participants as partnership
 from placements.principals import Principal
-from placements.readmodel import metadata, projects
+from placements.readmodel import ids_in, metadata, projects
 
 students = Table(
     "students", metadata,
@@ -80,6 +83,14 @@ def request_view(row: dict) -> dict:
     return {k: v for k, v in row.items() if k != "seq"}
 
 
+@dataclass(frozen=True)
+class References:
+    """What placement requests name, loaded once: the caller's students, the known sites."""
+
+    students: set[str]
+    sites: set[str]
+
+
 class Students(Base):
     """A coordinator's commands over its own college's students and requests."""
 
@@ -90,11 +101,21 @@ class Students(Base):
                          unavailable: list[dict] | None = None,
                          participant: str | None = None) -> dict:
         principal.require("coordinator")
-        student = Student.register(principal.actor, principal.org, name, home, max_travel_km,
-                                   credentials or [], unavailable or [],
-                                   partnership.link(self, principal, participant))
+        student = self.new_student(principal, name, home, max_travel_km, credentials,
+                                   unavailable, participant)
         self.commit(student)
         return self.student(principal, str(student.id))
+
+    def new_student(self, principal: Principal, name: str, home: dict,
+                    max_travel_km: float | None = None,
+                    credentials: list[str] | None = None,
+                    unavailable: list[dict] | None = None,
+                    participant: str | None = None) -> Student:
+        """A student of the caller's college, checked as every path that registers one checks
+        it (POST /v1/students, the CSV import); not yet saved."""
+        return Student.register(principal.actor, principal.org, name, home, max_travel_km,
+                                credentials or [], unavailable or [],
+                                partnership.link(self, principal, participant))
 
     @command
     def request_placement(self, principal: Principal, student: str, discipline: str,
@@ -102,21 +123,39 @@ class Students(Base):
                           priority: int = 1, group: str | None = None,
                           preferred_sites: list[str] | None = None) -> dict:
         principal.require("coordinator")
-        if discipline not in self.settings.disciplines:
-            raise InvalidInput("discipline", f"unknown discipline {discipline!r}")
-        who = self.referenced(Student, student, "student", "student")
-        if who.college != principal.org:
-            raise InvalidInput("student", f"no such student of your college: {student}")
-        for i, site in enumerate(preferred_sites or []):
-            try:
-                self.read_row(sites, site, "site")
-            except NotFound as e:
-                raise InvalidInput(f"preferred_sites.{i}", e.message) from None
-        request = PlacementRequest.file(principal.actor, who, discipline, required_hours,
-                                        earliest_start, latest_end, priority, group,
-                                        preferred_sites)
+        refs = self.request_references(principal, [{"student": student,
+                                                    "preferred_sites": preferred_sites}])
+        request = self.new_request(principal, refs, student, discipline, required_hours,
+                                   earliest_start, latest_end, priority, group, preferred_sites)
         self.commit(request)
         return self.placement_request(principal, str(request.id))
+
+    def request_references(self, principal: Principal, bodies: list[dict]) -> References:
+        """The caller's students and the sites that request bodies name, loaded once for all
+        of them (a query per thousand ids, not one per body)."""
+        named = {str(b.get("student")) for b in bodies if b.get("student")}
+        sites_named = {str(s) for b in bodies for s in b.get("preferred_sites") or ()}
+        with self.connection() as conn:
+            own = ids_in(conn, students.c.id, named, students.c.college == principal.org)
+            known_sites = ids_in(conn, sites.c.id, sites_named)
+        return References(own, known_sites)
+
+    def new_request(self, principal: Principal, refs: References, student: str,
+                    discipline: str, required_hours: int, earliest_start: str | date,
+                    latest_end: str | date, priority: int = 1, group: str | None = None,
+                    preferred_sites: list[str] | None = None) -> PlacementRequest:
+        """A placement request for one of the caller's students, checked as every path that
+        files one checks it; not yet saved."""
+        if discipline not in self.settings.disciplines:
+            raise InvalidInput("discipline", f"unknown discipline {discipline!r}")
+        if student not in refs.students:
+            raise InvalidInput("student", f"no such student of your college: {student}")
+        for i, site in enumerate(preferred_sites or []):
+            if site not in refs.sites:
+                raise InvalidInput(f"preferred_sites.{i}", f"no such site: {site}")
+        return PlacementRequest.file(principal.actor, principal.org, student, discipline,
+                                     required_hours, str(earliest_start), str(latest_end),
+                                     priority, group, preferred_sites)
 
     @command
     def withdraw_request(self, principal: Principal, request_id: str, reason: str,

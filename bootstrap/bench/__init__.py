@@ -5,7 +5,16 @@ from __future__ import annotations
 
 import click
 
-from bootstrap.bench import api, compliance, jobs, outcomes, solver, store, utilization
+from bootstrap.bench import (
+    api,
+    compliance,
+    imports,
+    jobs,
+    outcomes,
+    solver,
+    store,
+    utilization,
+)
 
 
 @click.group()
@@ -14,5 +23,6 @@ def bench() -> None:
 
 
 for _command in (api.bench_api, compliance.compliance, jobs.bench_jobs, solver.bench_solver,
-                 store.store_bench, outcomes.outcomes_bench, utilization.utilization):
+                 store.store_bench, outcomes.outcomes_bench, utilization.utilization,
+                 imports.import_bench):
     bench.add_command(_command)

@@ -56,8 +56,8 @@ def consortium(app, requests: int) -> Consortium:
         for i in range(start, min(requests, start + CHUNK)):
             student = Student.register(actor, str(college.id), f"Student {i}",
                                        {"lat": 37.9, "lon": -122.5}, None, [], [])
-            request = PlacementRequest.file(actor, student, "RN", 120, "2027-01-04",
-                                            "2027-05-28")
+            request = PlacementRequest.file(actor, student.college, str(student.id), "RN",
+                                            120, "2027-01-04", "2027-05-28")
             batch += [student, request]
             filed.append(str(request.id))
         app.commit(*batch)

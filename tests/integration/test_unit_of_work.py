@@ -115,7 +115,7 @@ def test_only_apprentice_loads_look_for_a_snapshot(app, employer, consortium):
         "probationary_hours": 500, "probationary_rsi_hours": 40,
         "effective_date": "2025-01-01"})["id"]
     apprentice = app.sign_apprentice(who, program, "Ana Garcia", "2025-01-06")["id"]
-    for day in range(100):  # dated in the past: hours not yet worked are refused
+    for day in range(100):
         app.log_rsi_hours(who, apprentice, {"date": f"2025-{2 + day // 28:02d}-{1 + day % 28:02d}",
                                             "course": "CHW 101",
                                             "provider": consortium.college, "hours": 1})

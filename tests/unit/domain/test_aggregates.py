@@ -175,11 +175,13 @@ class TestStudent:
 class TestPlacementRequest:
     def test_filing_checks_the_dates(self):
         with pytest.raises(InvalidInput) as caught:
-            PlacementRequest.file(ACTOR, student(), "RN", 120, "2027-03-01", "2027-01-01")
+            PlacementRequest.file(ACTOR, "college", "student", "RN", 120, "2027-03-01",
+                                  "2027-01-01")
         assert "latest_end" in caught.value.fields
 
     def test_a_request_holds_one_placement_at_a_time(self):
-        r = PlacementRequest.file(ACTOR, student(), "RN", 120, "2027-01-01", "2027-06-30")
+        r = PlacementRequest.file(ACTOR, "college", "student", "RN", 120, "2027-01-01",
+                                  "2027-06-30")
         r.record_unplaced(ACTOR, "solve", "NO_CAPACITY", "")
         r.attach(ACTOR, "p1")
         assert (r.placement, r.unplaced) == ("p1", None)
