@@ -43,6 +43,8 @@ def realistic_log(app) -> dict:
         coordinator = Principal("coordinator", request["college"])
         for slot in app.slots(OPERATOR, limit=500, cursor=None,
                               discipline=request["discipline"]).items:
+            if not app.onboarding_compliance(OPERATOR, request["student"], slot["id"])["compliant"]:
+                continue  # a direct ask is not refused for onboarding, the acceptance is
             try:
                 placed.append((app.request_slot(coordinator, request_id, slot["id"]),
                                coordinator))
