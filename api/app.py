@@ -19,12 +19,14 @@ from api import (
     imports,
     initiatives,
     limits,
+    onboarding,
     openapi,
     organizations,
     outcomes,
     participants,
     placements,
     reports,
+    rosters,
     services,
     solves,
     students,
@@ -34,7 +36,8 @@ from placements.app import PlacementsApp
 
 BLUEPRINTS = (organizations.blp, tokens.blp, capacity.blp, students.blp, placements.blp,
               solves.blp, apprenticeship.blp, clinical_hours.blp, reports.blp, audit.blp,
-              participants.blp, outcomes.blp, services.blp, initiatives.blp, imports.blp)
+              participants.blp, outcomes.blp, services.blp, initiatives.blp, imports.blp,
+              onboarding.blp, rosters.blp)
 
 
 def create_app(application: PlacementsApp) -> Flask:

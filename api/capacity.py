@@ -72,6 +72,9 @@ class SlotSchema(Schema):
     shift_end = fields.String(required=True, validate=TIME)
     hours = fields.Integer(required=True, validate=validate.Range(min=1, max=10000))
     colleges = fields.List(fields.String(), load_default=None, allow_none=True)
+    unit = fields.String(load_default=None, allow_none=True, metadata={
+        "description": "a unit of the slot's site (POST /v1/units): its onboarding "
+                       "requirements add to the site's"})
 
     @validates_schema
     def _dates(self, data, **_):
@@ -103,6 +106,7 @@ class CopiedSlotsSchema(Schema):
 
 class SlotQuery(PageArgs):
     site = fields.String()
+    unit = fields.String()
     discipline = fields.String()
     status = fields.String(validate=validate.OneOf(("open", "withdrawn")))
 

@@ -38,6 +38,10 @@ class PlacementSchema(Schema):
     solve = fields.String(dump_only=True, allow_none=True)
     reason = fields.String(dump_only=True, allow_none=True)
     reason_code = fields.String(dump_only=True, allow_none=True)
+    student_name = fields.String(dump_only=True, allow_none=True)
+    site_name = fields.String(dump_only=True, allow_none=True)
+    slot_name = fields.String(dump_only=True, allow_none=True, metadata={
+        "description": "the slot's label: unit, discipline, sessions and dates"})
 
 
 class PlacementQuery(PageArgs):

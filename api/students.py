@@ -31,6 +31,20 @@ class WindowSchema(Schema):
     end = fields.String(required=True, validate=TIME)
 
 
+class CredentialRecordSchema(Schema):
+    code = fields.String()
+    issued = fields.String(allow_none=True)
+    expires = fields.String(allow_none=True, metadata={"description": "null: no expiry"})
+
+
+class WaiverRecordSchema(Schema):
+    code = fields.String()
+    site = fields.String()
+    employer = fields.String()
+    reason = fields.String()
+    until = fields.String(allow_none=True, metadata={"description": "null: no end"})
+
+
 class StudentSchema(Schema):
     id = fields.String(dump_only=True)
     version = fields.Integer(dump_only=True)
@@ -44,6 +58,10 @@ class StudentSchema(Schema):
     unavailable = fields.List(fields.Nested(WindowSchema), load_default=list)
     participant = fields.String(load_default=None, allow_none=True, metadata={
         "description": "the partnership's participant record of the same person"})
+    credential_records = fields.List(fields.Nested(CredentialRecordSchema), dump_only=True,
+                                     metadata={"description": "each credential's latest record "
+                                               "(codes registered with the student: no dates)"})
+    waivers = fields.List(fields.Nested(WaiverRecordSchema), dump_only=True)
 
 
 class UnplacedSchema(Schema):
@@ -68,6 +86,12 @@ class PlacementRequestSchema(Schema):
     priority = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1000))
     group = fields.String(load_default=None, allow_none=True)
     preferred_sites = fields.List(fields.String(), load_default=list)
+    student_name = fields.String(dump_only=True, allow_none=True)
+    slot = fields.String(dump_only=True, allow_none=True, metadata={
+        "description": "the slot of the placement holding a seat for it"})
+    slot_name = fields.String(dump_only=True, allow_none=True)
+    site = fields.String(dump_only=True, allow_none=True)
+    site_name = fields.String(dump_only=True, allow_none=True)
 
     @validates_schema
     def _dates(self, data, **_):

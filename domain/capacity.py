@@ -11,6 +11,7 @@ from eventsourcing.domain import event
 
 from domain.base import Aggregate, parse_date, require
 from domain.errors import Conflict
+from domain.onboarding import Unit
 from domain.schedule import Schedule, peak_overlap
 
 DEFAULT_DISCIPLINES = ("RN", "LVN", "MA", "DA", "CHW", "BH", "SW", "PHARM_TECH", "K12_SHADOW")
@@ -127,7 +128,27 @@ class Preceptor(Aggregate):
 class Slot(Aggregate):
     """A clinical slot: `capacity` students at one site on a weekly schedule over a date range."""
 
-    @event("Published")
+    class Published(Aggregate.Created):
+        """Version 2 added `unit`, the part of the site the slot is in (its onboarding
+        requirements add to the site's). Version 1 events are upcast with none."""
+
+        class_version = 2
+        actor: str
+        employer: str
+        site: str
+        discipline: str
+        capacity: int
+        preceptor: str | None
+        schedule: dict
+        hours: int
+        colleges: list[str] | None
+        unit: str | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict) -> None:
+            state["unit"] = None
+
+    @event(Published)
     def __init__(
         self,
         actor: str,
@@ -139,7 +160,9 @@ class Slot(Aggregate):
         schedule: dict,
         hours: int,
         colleges: list[str] | None,
+        unit: str | None = None,
     ):
+        self.unit = unit
         self.employer = employer
         self.site = site
         self.discipline = discipline
@@ -162,6 +185,7 @@ class Slot(Aggregate):
         schedule: dict,
         hours: int,
         colleges: list[str] | None,
+        unit: Unit | None = None,
     ) -> Slot:
         require(capacity >= 1, "capacity", "must be at least 1")
         require(hours >= 1, "hours", "must be at least 1")
@@ -180,9 +204,12 @@ class Slot(Aggregate):
                 "preceptor",
                 f"does not precept {discipline}",
             )
+        if unit is not None:
+            require(unit.site == str(site.id), "unit", "belongs to another site")
         return cls(
             actor, site.employer, str(site.id), discipline, capacity,
             str(preceptor.id) if preceptor else None, schedule, hours, colleges,
+            str(unit.id) if unit else None,
         )
 
     @property

@@ -12,6 +12,7 @@ from eventsourcing.domain import event
 from domain.base import Aggregate, parse_date, require
 from domain.capacity import check_location
 from domain.errors import Conflict
+from domain.onboarding import check_code, check_dated, held_at, missing
 from domain.schedule import Schedule, Window, simultaneous
 
 
@@ -32,7 +33,13 @@ class Student(Aggregate):
         self.name = name
         self.home = home
         self.max_travel_km = max_travel_km
-        self.credentials = credentials
+        self.credentials = credentials  # codes held (any expiry), sorted
+        # code -> {"code", "issued", "expires"}: the latest record of each (registration's
+        # codes have neither date: held without expiry)
+        self.credential_records: dict[str, dict] = {
+            c: {"code": c, "issued": None, "expires": None} for c in credentials}
+        # [{"code", "site", "employer", "reason", "until"}], as granted
+        self.waivers: list[dict] = []
         self.unavailable = unavailable  # [{"weekdays", "start", "end"}]
         self.participant = participant  # the partnership's record of the same person
         self.bookings: dict[str, dict] = {}  # placement id -> schedule fields of its slot
@@ -61,6 +68,53 @@ class Student(Aggregate):
             actor, college, name.strip(), dict(home), max_travel_km,
             sorted(set(credentials)), list(unavailable), participant,
         )
+
+    def record_credential(self, actor: str, code: str, issued: str | None,
+                          expires: str | None) -> dict:
+        """A credential with its dates (a renewal or a correction replaces the code's earlier
+        record: the latest record of a code is the one in force)."""
+        code = check_code(code)
+        check_dated(issued, expires)
+        self._credential_recorded(actor, code, issued, expires)
+        return self.credential_records[code]
+
+    @event("CredentialRecorded")
+    def _credential_recorded(self, actor: str, code: str, issued: str | None,
+                             expires: str | None) -> None:
+        self.credential_records[code] = {"code": code, "issued": issued, "expires": expires}
+        self.credentials = sorted(self.credential_records)
+
+    def grant_waiver(self, actor: str, code: str, site: str, employer: str, reason: str,
+                     until: str | None) -> dict:
+        """An employer waives a requirement for this student at one of its sites."""
+        code = check_code(code)
+        require(bool(reason and reason.strip()), "reason", "must not be blank")
+        if until is not None:
+            parse_date(until, "until")
+        self._waiver_granted(actor, code, site, employer, reason.strip(), until)
+        return self.waivers[-1]
+
+    @event("WaiverGranted")
+    def _waiver_granted(self, actor: str, code: str, site: str, employer: str, reason: str,
+                        until: str | None) -> None:
+        self.waivers.append({"code": code, "site": site, "employer": employer,
+                             "reason": reason, "until": until})
+
+    def held_at(self, site: str) -> dict[str, str | None]:
+        """Code -> the latest date it is valid until at `site` (None: no end)."""
+        return held_at(self.credential_records.values(), self.waivers, site)
+
+    def onboarding_gaps(self, site: str, requirements: list[str], end_date: str) -> list[dict]:
+        """What the student lacks for a slot at `site` requiring `requirements` through
+        `end_date`: [{"code", "reason": "absent" | "expires_before_end"}]."""
+        return missing(requirements, self.held_at(site), end_date)
+
+    def section4_credentials(self) -> list:
+        """The credentials as the solver's problem file lists them: a code held without expiry,
+        or {"code", "expires"}."""
+        return [r["code"] if r["expires"] is None else {"code": r["code"],
+                                                        "expires": r["expires"]}
+                for r in sorted(self.credential_records.values(), key=lambda r: r["code"])]
 
     def check_free(self, schedule: dict, placement: str | None = None) -> None:
         """Refuse (409) a slot in session at the same time as another of the student's."""

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import JSON, Boolean, Column, Float, Integer, String, Table, or_, select
 
 from domain.capacity import Preceptor, Site, Slot
 from domain.errors import InvalidInput, NotFound
+from domain.onboarding import Unit
 from domain.organizations import Organization
 from domain.placements import LIVE, Placement
 from placements import seats
-from placements.base import Base, check_version, command
+from placements.base import check_version, command
 from placements.organizations import common
 from placements.paging import Page, page
 from placements.principals import Principal
 from placements.readmodel import metadata, projects
+from placements.units import Units
 from placements.workflow import placements as placements_table
 
 sites = Table(
@@ -65,6 +67,7 @@ slots = Table(
     Column("open_to", String, nullable=False),  # "*" or ",college,college," for reserved slots
     Column("status", String(10), nullable=False),
     Column("held", Integer, nullable=False),
+    Column("unit", String(36), index=True),  # the unit of the site it is in, if named
 )
 
 
@@ -88,7 +91,8 @@ def _slot_row(s: Slot):
                   "discipline": s.discipline, "capacity": s.capacity, "preceptor": s.preceptor,
                   **s.schedule, "hours": s.hours, "colleges": s.colleges,
                   "open_to": ",".join(["", *s.colleges, ""]) if s.colleges else "*",
-                  "status": "withdrawn" if s.withdrawn else "open", "held": len(s.held)}
+                  "status": "withdrawn" if s.withdrawn else "open", "held": len(s.held),
+                  "unit": s.unit}
 
 
 def site_view(row: dict) -> dict:
@@ -128,14 +132,16 @@ def slot_view(row: dict) -> dict:
 
 @dataclass(frozen=True)
 class SlotReferences:
-    """What slots name, loaded once: the caller's sites and preceptors by id, known colleges."""
+    """What slots name, loaded once: the caller's sites, preceptors and units by id, known
+    colleges."""
 
     sites: dict[str, Site]
     preceptors: dict[str, Preceptor]
     colleges: set[str]
+    units: dict[str, Unit] = field(default_factory=dict)
 
 
-class Capacity(Base):
+class Capacity(Units):
     """Commands of an employer over its own capacity; reads scoped to the caller."""
 
     def _own_site(self, principal: Principal, site_id: str, field: str = "site") -> Site:
@@ -173,13 +179,15 @@ class Capacity(Base):
     def publish_slot(self, principal: Principal, site: str, discipline: str, capacity: int,
                      preceptor: str | None, start_date: str, end_date: str,
                      weekdays: list[int], shift_start: str, shift_end: str, hours: int,
-                     colleges: list[str] | None = None) -> dict:
+                     colleges: list[str] | None = None, unit: str | None = None) -> dict:
+        """Publish a slot (every path that creates slots, API or import, comes here: the
+        validation is this command's and the aggregate's)."""
         principal.require("employer")
         refs = self.slot_references(principal, [{"site": site, "preceptor": preceptor,
-                                                 "colleges": colleges}])
+                                                 "colleges": colleges, "unit": unit}])
         slot = self.new_slot(principal, refs, site, discipline, capacity, preceptor,
                              start_date, end_date, weekdays, shift_start, shift_end, hours,
-                             colleges)
+                             colleges, unit)
         self.commit(slot)
         return self.slot(principal, str(slot.id))
 
@@ -189,19 +197,21 @@ class Capacity(Base):
         named_sites = {str(b["site"]) for b in bodies if b.get("site")}
         named_preceptors = {str(b["preceptor"]) for b in bodies if b.get("preceptor")}
         named_colleges = {str(c) for b in bodies for c in b.get("colleges") or ()}
+        named_units = {str(b["unit"]) for b in bodies if b.get("unit")}
         own = principal.org
         return SlotReferences(
             {i: s for i, s in self.load_found(Site, named_sites).items() if s.employer == own},
             {i: p for i, p in self.load_found(Preceptor, named_preceptors).items()
              if p.employer == own},
             {i for i, o in self.load_found(Organization, named_colleges).items()
-             if o.kind == "college"})
+             if o.kind == "college"},
+            {i: u for i, u in self.load_found(Unit, named_units).items() if u.employer == own})
 
     def new_slot(self, principal: Principal, refs: SlotReferences, site: str,
                  discipline: str, capacity: int, preceptor: str | None,
                  start_date: str | date, end_date: str | date, weekdays: list[int],
                  shift_start: str, shift_end: str, hours: int,
-                 colleges: list[str] | None = None) -> Slot:
+                 colleges: list[str] | None = None, unit: str | None = None) -> Slot:
         """A slot at one of the caller's sites, checked as every path that publishes one
         checks it (POST /v1/slots, the CSV import, the copy to next term); not yet saved."""
         self._check_disciplines([discipline], "discipline")
@@ -219,8 +229,13 @@ class Capacity(Base):
         schedule = {"start_date": str(start_date), "end_date": str(end_date),
                     "weekdays": sorted(set(weekdays)), "shift_start": shift_start,
                     "shift_end": shift_end}
+        part = None
+        if unit is not None:
+            part = refs.units.get(unit)
+            if part is None:
+                raise InvalidInput("unit", f"no such unit of yours: {unit}")
         return Slot.publish(principal.actor, own_site, discipline, capacity, supervisor,
-                            schedule, hours, colleges)
+                            schedule, hours, colleges, part)
 
     @command
     def withdraw_slot(self, principal: Principal, slot_id: str, reason: str,
@@ -307,9 +322,10 @@ class Capacity(Base):
 
     def slots(self, principal: Principal, limit: int, cursor: str | None,
               site: str | None = None, discipline: str | None = None,
-              status: str | None = None) -> Page:
+              status: str | None = None, unit: str | None = None) -> Page:
         q = select(slots).where(*slot_visibility(principal))
-        for col, value in (("site", site), ("discipline", discipline), ("status", status)):
+        for col, value in (("site", site), ("discipline", discipline), ("status", status),
+                           ("unit", unit)):
             if value:
                 q = q.where(slots.c[col] == value)
         p = page(self.engine, slots, q, limit, cursor)

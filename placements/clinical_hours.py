@@ -17,7 +17,13 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Column, Float, Integer, String, Table, and_, select
 
 from domain.capacity import Preceptor, Slot
-from domain.clinical_hours import ClinicalHours, PlacementFacts, hours_summary, recorded_hours
+from domain.clinical_hours import (
+    ClinicalHours,
+    PlacementFacts,
+    hours_summary,
+    recorded_hours,
+    required_hours,
+)
 from domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from domain.evaluations import OWED_BY, Evaluation
 from domain.placements import Placement
@@ -26,8 +32,10 @@ from placements.apprenticeship import new_event_id, today
 from placements.base import Base, command
 from placements.capacity import slots
 from placements.organizations import common
+from placements.partnership import participants as partnership
 from placements.principals import Principal
 from placements.readmodel import metadata, projects
+from placements.students import students
 from placements.workflow import placements as placements_table
 
 clinical_hours = Table(
@@ -171,9 +179,23 @@ class ClinicalRecord(Base):
         mine = [x for x in entries if x.placement == placement_id]
         placement_facts = facts.get(placement_id) or self._facts(
             self.load(Placement, placement_id)).as_dict()
+        credit = self._prior_learning(row["student"], placement_facts["discipline"], known_at)
         return {"placement": placement_id, "as_of": (as_of or today()).isoformat(),
                 "known_at": known_at.isoformat() if known_at else None,
-                **hours_summary(placement_facts, mine, as_of or today())}
+                **hours_summary(placement_facts, mine, as_of or today(), credit["hours"]),
+                "prior_learning": {
+                    **credit, "slot_hours": placement_facts["slot_hours"],
+                    "required_hours": required_hours(placement_facts["slot_hours"],
+                                                     credit["hours"])}}
+
+    def _prior_learning(self, student_id: str, discipline: str,
+                        known_at: datetime | None) -> dict:
+        """Prior learning credited to the participant the student names for the placement's
+        discipline (SPEC section 10), as recorded at `known_at`, citing the credit events."""
+        participant = self.read_row(students, student_id, "student")["participant"]
+        if participant is None:
+            return {"hours": 0.0, "events": []}
+        return partnership.prior_learning_credit(self, participant, discipline, known_at)
 
     # Evaluations ---------------------------------------------------------------------------
 

@@ -73,10 +73,23 @@ def _leave_out(problem: dict, broken: dict[tuple[str, int], str], excluded: list
         excluded.append({"kind": SECTIONS[section], "id": _ident(section, record),
                          "college": _college(section, record, problem, college_of_student),
                          "problem": message})
+    # A locked entry left out still holds its seat (a solve never touches it, placements/
+    # solves.py): its request goes too, and its slot offers one seat fewer, so the solver
+    # neither places the request again nor gives its seat away. (An onboarding that lapsed
+    # after the seat was taken, say: the accept step is its gate, not the solve.)
+    held = [problem["existing"][i] for s, i in broken
+            if s == "existing" and problem["existing"][i].get("locked")]
     for section in SECTIONS:
         gone = {i for s, i in broken if s == section}
         if gone:
             problem[section] = [r for i, r in enumerate(problem[section]) if i not in gone]
+    if held:
+        requests = {e.get("request") for e in held}
+        problem["requests"] = [r for r in problem["requests"] if r.get("id") not in requests]
+        for entry in held:
+            for slot in problem["slots"]:
+                if slot.get("id") == entry.get("slot") and isinstance(slot.get("capacity"), int):
+                    slot["capacity"] = max(0, slot["capacity"] - 1)
 
 
 def _ident(section: str, record: dict) -> str | None:

@@ -4,7 +4,10 @@ Open requests in scope are free to place; requests whose placement holds a seat 
 `existing` entries (so capacity taken is respected and never moved); requests with a live
 proposal go in as unlocked `existing` entries (so a re-solve moves as few students as it can).
 Requests the college asked a slot for directly are left to that ask; withdrawn requests are in
-no solve. Group names are scoped by college (SPEC H6): a cohort is `<college>/<group>`, so no
+no solve. Onboarding (docs/ONBOARDING.md): a slot in a unit lists the unit's requirements as its
+own `requirements` (the solver adds its site's); a student's credentials carry their expiry
+(`{"code", "expires"}`) and its waivers at the problem's sites go in its `waivers`.
+Group names are scoped by college (SPEC H6): a cohort is `<college>/<group>`, so no
 college can join, block or see another's. placements/exclusions.py makes sure the result is valid.
 """
 
@@ -17,6 +20,7 @@ from domain.placements import HOLDING, LIVE
 from placements.capacity import preceptors, sites, slots
 from placements.organizations import organizations
 from placements.students import placement_requests, students
+from placements.units import units
 from placements.workflow import placements
 
 REQUEST_FIELDS = ("id", "student", "discipline", "required_hours", "earliest_start",
@@ -53,6 +57,8 @@ def build(conn: Connection, college: str | None = None) -> dict:
     student_rows = [s for s in conn.execute(select(students).order_by(students.c.seq))
                     if s.id in wanted_students]
     used_sites = {s["site"] for s in open_slots.values()}
+    unit_requirements = dict(conn.execute(select(units.c.id, units.c.requirements)).all()) \
+        if any(s["unit"] for s in open_slots.values()) else {}
     return {
         "format": "placements-problem/1",
         "colleges": [{"id": o.id, "name": o.name} for o in conn.execute(
@@ -64,11 +70,33 @@ def build(conn: Connection, college: str | None = None) -> dict:
                   if s.id in used_sites],
         "preceptors": [{"id": p.id, "site": p.site, "max_students": p.max_students}
                        for p in conn.execute(select(preceptors).order_by(preceptors.c.seq))],
-        "slots": [{k: s[k] for k in SLOT_FIELDS} for s in
+        "slots": [_slot(s, unit_requirements) for s in
                   sorted(open_slots.values(), key=lambda s: (s["seq"], s["id"]))],
-        "students": [{"id": s.id, "college": s.college, "home": {"lat": s.lat, "lon": s.lon},
-                      "max_travel_km": s.max_travel_km, "credentials": s.credentials,
-                      "unavailable": s.unavailable} for s in student_rows],
+        "students": [_student(s, used_sites) for s in student_rows],
         "requests": requests,
         "existing": existing,
     }
+
+
+def _slot(row, unit_requirements: dict[str, list[str]]) -> dict:
+    slot = {k: row[k] for k in SLOT_FIELDS}
+    if row["unit"] and unit_requirements.get(row["unit"]):
+        slot["requirements"] = unit_requirements[row["unit"]]
+    return slot
+
+
+def _student(row, used_sites: set[str]) -> dict:
+    """A student as section 4 lists it: credentials with their expiry where they have one
+    (codes alone otherwise, so problems without dated credentials read as before)."""
+    records = row.credential_records
+    credentials = row.credentials if records is None else [
+        r["code"] if r["expires"] is None else {"code": r["code"], "expires": r["expires"]}
+        for r in records]
+    student = {"id": row.id, "college": row.college, "home": {"lat": row.lat, "lon": row.lon},
+               "max_travel_km": row.max_travel_km, "credentials": credentials,
+               "unavailable": row.unavailable}
+    waivers = [{"code": w["code"], "site": w["site"], "until": w["until"]}
+               for w in row.waivers or [] if w["site"] in used_sites]
+    if waivers:
+        student["waivers"] = waivers
+    return student

@@ -31,6 +31,10 @@ students = Table(
     Column("credentials", JSON, nullable=False),
     Column("unavailable", JSON, nullable=False),
     Column("participant", String(36), index=True),
+    # [{"code", "issued", "expires"}] by code, and [{"code", "site", "employer", "reason",
+    # "until"}] as granted (SPEC section 8); credentials above: the codes held
+    Column("credential_records", JSON),
+    Column("waivers", JSON),
 )
 
 placement_requests = Table(
@@ -58,7 +62,10 @@ def _student_row(s: Student):
     yield students, {**common(s), "college": s.college, "name": s.name,
                      "lat": s.home["lat"], "lon": s.home["lon"],
                      "max_travel_km": s.max_travel_km, "credentials": s.credentials,
-                     "unavailable": s.unavailable, "participant": s.participant}
+                     "unavailable": s.unavailable, "participant": s.participant,
+                     "credential_records": sorted(s.credential_records.values(),
+                                                  key=lambda r: r["code"]),
+                     "waivers": s.waivers}
 
 
 @projects(PlacementRequest)
@@ -76,7 +83,9 @@ def student_view(row: dict) -> dict:
     return {"id": row["id"], "version": row["version"], "college": row["college"],
             "name": row["name"], "home": {"lat": row["lat"], "lon": row["lon"]},
             "max_travel_km": row["max_travel_km"], "credentials": row["credentials"],
-            "unavailable": row["unavailable"], "participant": row["participant"]}
+            "unavailable": row["unavailable"], "participant": row["participant"],
+            "credential_records": row["credential_records"] or [],
+            "waivers": row["waivers"] or []}
 
 
 def request_view(row: dict) -> dict:
@@ -201,7 +210,13 @@ class Students(Base):
         principal.require("coordinator", "admin", "compliance")
         row = self.read_row(placement_requests, request_id, "placement request")
         principal.require_org(row["college"], "placement request")
-        return request_view(row)
+        return self._with_request_names([request_view(row)])[0]
+
+    def _with_request_names(self, items: list[dict]) -> list[dict]:
+        from placements.naming import name_requests  # it reads tables that import ours
+
+        with self.connection() as conn:
+            return name_requests(conn, items)
 
     def placement_requests(self, principal: Principal, limit: int, cursor: str | None,
                            student: str | None = None) -> Page:
@@ -212,4 +227,4 @@ class Students(Base):
         if student:
             q = q.where(placement_requests.c.student == student)
         p = page(self.engine, placement_requests, q, limit, cursor)
-        return Page([request_view(r) for r in p.items], p.next_cursor)
+        return Page(self._with_request_names([request_view(r) for r in p.items]), p.next_cursor)

@@ -13,6 +13,7 @@ from sqlalchemy import Column, Integer, String, Table, select
 
 from domain.capacity import Site, Slot
 from domain.errors import Conflict, InvalidInput
+from domain.onboarding import Unit, effective_requirements
 from domain.organizations import AB1577_DISCIPLINES, AB1577_SEGMENTS, Organization
 from domain.placements import Placement
 from domain.schedule import Schedule, Window
@@ -58,9 +59,22 @@ def placement_view(row: dict) -> dict:
     return {k: v for k, v in row.items() if k != "seq"}
 
 
-def ineligibility(request: PlacementRequest, slot: Slot, student: Student, site: Site
-                  ) -> list[str]:
-    """The H2 rules (solver/rules.py, the solver's own) that keep this slot from this request."""
+def solver_student(student: Student) -> problem.Student:
+    """The student as the solver sees it: credentials with their expiry, waivers by site."""
+    return problem.Student(
+        str(student.id), student.college, student.home["lat"], student.home["lon"],
+        student.max_travel_km, frozenset(student.credentials),
+        tuple(Window.parse(**w) for w in student.unavailable),
+        frozenset((r["code"], date.fromisoformat(r["expires"]))
+                  for r in student.credential_records.values() if r["expires"] is not None),
+        frozenset((w["code"], w["site"], date.fromisoformat(w["until"]) if w["until"] else None)
+                  for w in student.waivers))
+
+
+def ineligibility(request: PlacementRequest, slot: Slot, student: Student, site: Site,
+                  unit: Unit | None = None) -> list[str]:
+    """The H2 rules (solver/rules.py, the solver's own) that keep this slot from this request
+    (credentials judged on the site's requirements, plus the unit's when it is given)."""
     return rules.failures(
         problem.Request(str(request.id), request.student, request.discipline,
                         request.required_hours, date.fromisoformat(request.earliest_start),
@@ -68,14 +82,32 @@ def ineligibility(request: PlacementRequest, slot: Slot, student: Student, site:
                         tuple(request.preferred_sites)),
         problem.Slot(str(slot.id), slot.site, slot.discipline, slot.capacity, slot.preceptor,
                      Schedule.parse(**slot.schedule), slot.hours,
-                     frozenset(slot.colleges) if slot.colleges is not None else None),
-        problem.Student(str(student.id), student.college, student.home["lat"],
-                        student.home["lon"], student.max_travel_km,
-                        frozenset(student.credentials),
-                        tuple(Window.parse(**w) for w in student.unavailable)),
+                     frozenset(slot.colleges) if slot.colleges is not None else None,
+                     frozenset(unit.requirements) if unit is not None else frozenset()),
+        solver_student(student),
         problem.Site(str(site.id), site.employer, site.location["lat"], site.location["lon"],
                      frozenset(site.requirements)),
     )
+
+
+def describe(gaps: list[dict]) -> str:
+    return ", ".join(f"{g['code']} " + ("absent" if g["reason"] == "absent" else
+                                        "expires before the slot ends") for g in gaps)
+
+
+def require_onboarded(app: Base, student: Student, slot: Slot) -> None:
+    """409 `onboarding_incomplete` when the student is not compliant for the slot through its
+    end, naming each missing code (the accept step's gate)."""
+    site = app.load(Site, slot.site, "site")
+    unit = app.load(Unit, slot.unit, "unit") if slot.unit is not None else None
+    required = effective_requirements(site.requirements, unit.requirements if unit else None)
+    gaps = student.onboarding_gaps(slot.site, required, slot.schedule["end_date"])
+    if gaps:
+        raise Conflict(
+            f"the student is not compliant through the slot's end "
+            f"({slot.schedule['end_date']}): {describe(gaps)}",
+            code="onboarding_incomplete",
+            fields={f"credentials.{g['code']}": [g["reason"]] for g in gaps})
 
 
 class Workflow(Base):
@@ -93,6 +125,9 @@ class Workflow(Base):
             raise InvalidInput("slot", "the slot has been withdrawn")
         broken = ineligibility(req, target, self.load(Student, req.student, "student"),
                                self.load(Site, target.site, "site"))
+        # Onboarding may be completed between the ask and the employer's acceptance, which is
+        # its gate (409 onboarding_incomplete): a direct ask is not refused for credentials.
+        broken = [rule for rule in broken if rule != "credentials"]
         if broken:
             raise InvalidInput("slot", f"not eligible for this request: {', '.join(broken)}")
         if req.placement is not None or self._asked(request):
@@ -135,9 +170,10 @@ class Workflow(Base):
         principal.require("employer")
         placement = self._own(principal, placement_id, if_match)
         slot = self.load(Slot, placement.slot, "slot")
-        partnership.require_guardian_consent(
-            self, slot.schedule["start_date"],
-            self.load(Student, placement.student, "student").participant)
+        student = self.load(Student, placement.student, "student")
+        partnership.require_guardian_consent(self, slot.schedule["start_date"],
+                                             student.participant)
+        require_onboarded(self, student, slot)
         held = placement.holds_seat
         placement.accept(principal.actor)
         self.commit(placement, *([] if held else seats.hold(self.load, principal.actor, placement)))
@@ -181,7 +217,13 @@ class Workflow(Base):
             principal.require_org(row["college"], "placement")
         elif principal.role == "employer":
             principal.require_org(row["employer"], "placement")
-        return placement_view(row)
+        return self._with_placement_names([placement_view(row)])[0]
+
+    def _with_placement_names(self, items: list[dict]) -> list[dict]:
+        from placements.naming import name_placements  # it reads tables that import ours
+
+        with self.connection() as conn:
+            return name_placements(conn, items)
 
     def placements(self, principal: Principal, limit: int, cursor: str | None,
                    status: str | None = None, slot: str | None = None,
@@ -195,4 +237,4 @@ class Workflow(Base):
             if value:
                 q = q.where(placements.c[col] == value)
         p = page(self.engine, placements, q, limit, cursor)
-        return Page([placement_view(r) for r in p.items], p.next_cursor)
+        return Page(self._with_placement_names([placement_view(r) for r in p.items]), p.next_cursor)

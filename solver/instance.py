@@ -49,6 +49,8 @@ class Slot:
     schedule: Schedule
     hours: float
     colleges: frozenset[str] | None
+    # Requirements of the slot's own (its unit's, from the API), beyond its site's.
+    requirements: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -58,8 +60,22 @@ class Student:
     lat: float
     lon: float
     max_travel_km: float | None
-    credentials: frozenset[str]
+    credentials: frozenset[str]  # codes held, whatever their expiry
     unavailable: tuple[Window, ...]
+    # (code, last valid date) of the credentials that expire (a code listed with and without
+    # an expiry is held without); (code, site, until or None) of waivers, at that site only.
+    expiring: frozenset[tuple[str, date]] = frozenset()
+    waivers: frozenset[tuple[str, str, date | None]] = frozenset()
+
+    def held_through(self, site: str, end: date) -> frozenset[str]:
+        """The codes that count for a slot at `site` ending on `end` (SPEC section 4: a
+        credential, or a waiver at that site, that does not expire before `end`)."""
+        if not self.expiring and not self.waivers:
+            return self.credentials
+        lapsed = {code for code, expires in self.expiring if expires < end}
+        waived = {code for code, at, until in self.waivers
+                  if at == site and (until is None or until >= end)}
+        return frozenset((self.credentials - lapsed) | waived)
 
 
 @dataclass(frozen=True)
@@ -215,6 +231,53 @@ def _date(r: _Reader, obj: dict, key: str, path: str) -> date | None:
         return None
 
 
+def _credentials(r: _Reader, student: dict, path: str
+                 ) -> tuple[frozenset[str], frozenset[tuple[str, date]]]:
+    """A student's `credentials`: each a code (held without expiry) or {"code", "expires"}."""
+    value = r.get(student, "credentials", path, list, required=False, default=[])
+    codes: set[str] = set()
+    expires: dict[str, date | None] = {}
+    for j, entry in enumerate(value):
+        where = f"{path}.credentials[{j}]"
+        if isinstance(entry, str):
+            codes.add(entry)
+            expires[entry] = None
+            continue
+        if not isinstance(entry, dict):
+            r.error(where, f"expected a code or an object, got {entry!r}")
+            continue
+        code = r.get(entry, "code", where, str)
+        until = r.get(entry, "expires", where, str, required=False, nullable=True)
+        day = _date(r, entry, "expires", where) if until is not None else None
+        if code is None or (until is not None and day is None):
+            continue
+        codes.add(code)
+        if code not in expires or (expires[code] is not None
+                                   and (day is None or day > expires[code])):
+            expires[code] = day
+    return frozenset(codes), frozenset((c, d) for c, d in expires.items() if d is not None)
+
+
+def _waivers(r: _Reader, student: dict, path: str, sites: dict
+             ) -> frozenset[tuple[str, str, date | None]]:
+    """A student's optional `waivers`: [{"code", "site", "until"}] (until null: no end)."""
+    found = set()
+    for j, entry in enumerate(r.get(student, "waivers", path, list, required=False,
+                                    default=[])):
+        where = f"{path}.waivers[{j}]"
+        if not isinstance(entry, dict):
+            r.error(where, "expected an object")
+            continue
+        code, site = r.get(entry, "code", where, str), r.get(entry, "site", where, str)
+        if site is not None and site not in sites:
+            r.error(f"{where}.site", f"unknown site {site!r}")
+        until = r.get(entry, "until", where, str, required=False, nullable=True)
+        day = _date(r, entry, "until", where) if until is not None else None
+        if code is not None and site is not None and (until is None or day is not None):
+            found.add((code, site, day))
+    return frozenset(found)
+
+
 def read_problem(data: object) -> Problem:
     """Read a `placements-problem/1` structure and check its structure."""
     r = _Reader()
@@ -277,10 +340,12 @@ def read_problem(data: object) -> Problem:
             except ValueError as e:
                 field_name, _, message = str(e).partition(": ")
                 r.error(f"{path}.{field_name}", message)
+        extra = frozenset(_strings(r, s, "requirements", path))
         if schedule is not None:
             slots[ident] = Slot(ident, site or "", r.get(s, "discipline", path, str, default=""),
                                 capacity, preceptor, schedule, float(hours),
-                                frozenset(colleges_open) if colleges_open is not None else None)
+                                frozenset(colleges_open) if colleges_open is not None else None,
+                                extra)
 
     students = {}
     for ident, (i, s) in r.unique("students", r.items(data, "students")).items():
@@ -304,8 +369,9 @@ def read_problem(data: object) -> Problem:
             except ValueError as e:
                 field_name, _, message = str(e).partition(": ")
                 r.error(f"{wpath}.{field_name}", message)
-        students[ident] = Student(ident, college or "", lat, lon, travel,
-                                  frozenset(_strings(r, s, "credentials", path)), tuple(windows))
+        codes, expiring = _credentials(r, s, path)
+        students[ident] = Student(ident, college or "", lat, lon, travel, codes, tuple(windows),
+                                  expiring, _waivers(r, s, path, sites))
 
     requests: dict[str, Request] = {}
     group_discipline: dict[str, tuple[str, int]] = {}

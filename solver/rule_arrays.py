@@ -42,13 +42,25 @@ class DisciplineSlots:
         self.hours = np.array([s.hours for s in slots], dtype=float)
         self.start = np.array([s.schedule.start_date.toordinal() for s in slots])
         self.end = np.array([s.schedule.end_date.toordinal() for s in slots])
-        # Sites and schedules are far fewer than slots: site rules (credentials, travel) and
-        # availability are decided per distinct site or schedule, then spread to the slots.
+        # Sites and schedules are far fewer than slots: travel and availability are decided
+        # per distinct site or schedule, then spread to the slots.
         self.site, site_ids = _numbered([s.site for s in slots])
         self.sites = [sites[s] for s in site_ids]
         self.site_lat = np.array([s.lat for s in self.sites], dtype=float)
         self.site_lon = np.array([s.lon for s in self.sites], dtype=float)
         self.schedule, self.schedules = _numbered([s.schedule for s in slots])
+        # The credentials rule depends on a slot's site (waivers are per site), requirements
+        # (its site's and its own) and end date (expiry): decided per distinct triple, one
+        # numpy comparison per required code, for each distinct holding of students.
+        self.needs, distinct = _numbered([(s.site, s.requirements, s.schedule.end_date)
+                                          for s in slots])
+        needs = [(site, sites[site].requirements | extra, end) for site, extra, end in distinct]
+        self._needs = needs
+        codes = sorted(set().union(*(required for _, required, _ in needs)))
+        self._need_code = {c: np.array([c in required for _, required, _ in needs], dtype=bool)
+                           for c in codes}
+        self._need_end = np.array([end.toordinal() for _, _, end in needs])
+        self._need_site = np.array([site for site, _, _ in needs], dtype=object)
         self.reserved = [s.colleges for s in slots]
         self._credentials: dict = {}
         self._windows: dict = {}
@@ -71,8 +83,8 @@ class DisciplineSlots:
         return {
             "hours": self.hours[None, :] < hours[:, None],
             "window": (self.start[None, :] < first[:, None]) | (self.end[None, :] > last[:, None]),
-            "credentials": _rows([s.credentials for s in students], self._credentials,
-                                 self._lacking)[:, self.site],
+            "credentials": _rows([(s.credentials, s.expiring, s.waivers) for s in students],
+                                 self._credentials, self._lacking_per_slot),
             "travel": far[:, self.site],
             "availability": _rows([s.unavailable for s in students], self._windows,
                                   self._meeting)[:, self.schedule],
@@ -80,9 +92,34 @@ class DisciplineSlots:
                                       self._closed),
         }
 
-    def _lacking(self, credentials: frozenset[str]) -> np.ndarray:
-        return np.array([not site.requirements <= credentials for site in self.sites],
-                        dtype=bool)
+    def _lacking_per_slot(self, held: tuple) -> np.ndarray:
+        return self._lacking(held)[self.needs]
+
+    def _lacking(self, held: tuple) -> np.ndarray:
+        """Over the distinct (site, requirements, end date): whether a student holding
+        `held` (credentials, expiring, waivers) lacks a requirement through the end date."""
+        credentials, expiring, waivers = held
+        if not expiring and not waivers:
+            lacking = np.zeros(len(self._needs), dtype=bool)
+            for code, needed in self._need_code.items():
+                if code not in credentials:
+                    lacking |= needed
+            return lacking
+        expires = dict(expiring)
+        lacking = np.zeros(len(self._needs), dtype=bool)
+        for code, needed in self._need_code.items():
+            if code not in credentials:
+                held = np.zeros(len(self._needs), dtype=bool)
+            elif code in expires:
+                held = self._need_end <= expires[code].toordinal()
+            else:
+                continue
+            for waived, site, until in waivers:
+                if waived == code:
+                    held |= (self._need_site == site) & (
+                        True if until is None else self._need_end <= until.toordinal())
+            lacking |= needed & ~held
+        return lacking
 
     def _meeting(self, windows: tuple) -> np.ndarray:
         return np.array([any(intersects_window(s, w) for w in windows) for s in self.schedules],

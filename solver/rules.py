@@ -44,7 +44,8 @@ def failures(request: Request, slot: Slot, student: Student, site: Site) -> list
     if not (request.earliest_start <= slot.schedule.start_date
             and slot.schedule.end_date <= request.latest_end):
         broken.append("window")
-    if not site.requirements <= student.credentials:
+    if not site.requirements | slot.requirements <= student.held_through(
+            slot.site, slot.schedule.end_date):
         broken.append("credentials")
     if student.max_travel_km is not None and distance_km(student, site) > student.max_travel_km:
         broken.append("travel")

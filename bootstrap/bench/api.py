@@ -56,7 +56,8 @@ def _load(port: int, paths: list[str], token: str, clients: int, seconds: float)
 @click.option("--database-url", default=None, help="default: a fresh SQLite file")
 def bench_api(seconds: float, clients: int, database_url: str | None) -> None:
     """Reads/s and p99 under gunicorn (2 workers) on the demo; target ≥ 300/s at p99 ≤ 100 ms."""
-    from bootstrap.app import build_app, demo
+    from bootstrap import demo
+    from bootstrap.app import build_app
     from placements.principals import OPERATOR
     from placements.settings import Settings
 

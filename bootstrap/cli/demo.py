@@ -10,6 +10,7 @@ def demo() -> None:
     """Load a Bay Area demo consortium into an empty database; print a fresh token per role."""
     from bootstrap import demo as demo_data
     from bootstrap.app import build_app
+    from bootstrap.demo import onboarding as demo_onboarding
     from bootstrap.demo import partnership as demo_partnership
     from placements.principals import OPERATOR
 
@@ -21,6 +22,10 @@ def demo() -> None:
         click.echo(f"Loaded {len(loaded.colleges)} colleges, {len(loaded.employers)} employers, "
                    f"{len(loaded.slots)} slots, {len(loaded.students)} students and "
                    f"{len(loaded.requests)} placement requests.")
+        story = demo_onboarding.load(app, next(iter(loaded.employers.values())),
+                                     next(iter(loaded.colleges.values())))
+        click.echo(f"Loaded onboarding at {demo_onboarding.SITE}: units, dated credentials "
+                   "(one TB test expiring mid-term) and a waiver.")
         marin = demo_partnership.load(app)
         click.echo(f"Loaded the Marin partnership: {marin.participants} participants in "
                    f"{len(demo_partnership.COMMUNITIES)} communities, {len(marin.services)} "
@@ -43,4 +48,13 @@ def demo() -> None:
     click.echo(f"  curl -s -H 'Authorization: Bearer {tokens['partner']}' -H 'Accept: text/html' "
                f"'http://127.0.0.1:8000/v1/initiatives/{initiative}/progress?by=community'"
                " > progress.html")
+    story = demo_onboarding.find(app)
+    if story is not None:
+        click.echo("  # onboarding: accepting a student whose TB expires mid-term is refused (409 "
+                   "onboarding_incomplete), then the site's roster as CSV")
+        click.echo(f"  curl -s -X POST -H 'Authorization: Bearer {tokens['employer']}' "
+                   f"http://127.0.0.1:8000/v1/placements/{story.waiting}/accept")
+        click.echo(f"  curl -s -H 'Authorization: Bearer {tokens['employer']}' -H 'Accept: "
+                   f"text/csv' 'http://127.0.0.1:8000/v1/sites/{story.site}/roster"
+                   f"?from={demo_onboarding.TERM[0]}&to={demo_onboarding.TERM[1]}'")
     click.echo("  open http://127.0.0.1:8000/docs for the API reference")

@@ -66,6 +66,16 @@ ROUTES = [
     ("GET", "/v1/audit/events", ("admin", "compliance")),
     ("GET", "/v1/audit/aggregates/<aggregate_id>", ("admin", "compliance")),
     ("GET", "/v1/audit/verify", ("admin", "compliance")),
+    ("GET", "/v1/units", ROLES),
+    ("POST", "/v1/units", ("employer",)),
+    ("GET", "/v1/units/<unit_id>", ROLES),
+    ("POST", "/v1/students/<student_id>/credentials", ("coordinator",)),
+    ("POST", "/v1/students/<student_id>/waivers", ("employer",)),
+    ("GET", "/v1/students/<student_id>/compliance", ROLES),
+    ("GET", "/v1/sites/<site_id>/roster", ("employer",)),
+    ("GET", "/v1/students/<student_id>/calendar.ics", ("admin", "compliance", "coordinator")),
+    ("GET", "/v1/preceptors/<preceptor_id>/calendar.ics", ("admin", "compliance", "employer")),
+    ("GET", "/v1/sites/<site_id>/calendar.ics", ("admin", "compliance", "employer")),
 ]
 COVERED_ELSEWHERE = (
     "/v1/apprentice",  # tests/integration/test_apprenticeship_api.py
@@ -100,7 +110,11 @@ def world(app, client, consortium):
     placement = Placement(OPERATOR.actor, rq["id"], st["id"], consortium.college, sl["id"],
                           s["id"], consortium.employer, None, "proposed", None)
     app.commit(placement)
-    return {"org_id": consortium.college, "site_id": s["id"], "slot_id": sl["id"],
+    unit = client.post("/v1/units", json={"site": s["id"], "name": "4 West",
+                                          "requirements": ["TB"]},
+                       headers=consortium.headers("employer")).get_json()
+    return {"unit_id": unit["id"], "org_id": consortium.college, "site_id": s["id"],
+            "slot_id": sl["id"],
             "student_id": st["id"], "request_id": rq["id"], "preceptor_id": pr["id"],
             "placement_id": str(placement.id), "aggregate_id": sl["id"],
             "solve_id": "00000000-0000-0000-0000-000000000000",
@@ -125,9 +139,13 @@ BODIES = {
     "/v1/placements/<placement_id>/hours/<entry_id>/corrections": {"reason": "x",
                                                                     "replacement": None},
     "/v1/placements/<placement_id>/evaluations": {"of": "site", "scores": {"teaching": 3}},
+    "/v1/students/<student_id>/credentials": {"code": "TB", "issued": "2026-09-01",
+                                              "expires": "2027-09-01"},
 }
 QUERIES = {"/v1/reports/utilization": "?from=2027-01-04&to=2027-03-28",
-           "/v1/reports/ab1577": "?year=2027"}
+           "/v1/reports/ab1577": "?year=2027",
+           "/v1/sites/<site_id>/roster": "?from=2027-01-04&to=2027-03-28",
+           "/v1/students/<student_id>/compliance": "?slot=<slot_id>"}
 
 
 def body_for(rule: str, w: dict) -> dict:
@@ -142,14 +160,19 @@ def body_for(rule: str, w: dict) -> dict:
                 "earliest_start": "2027-01-04", "latest_end": "2027-05-28"}
     if rule == "/v1/placements":
         return {"request": w["request_id"], "slot": w["slot_id"]}
+    if rule == "/v1/units":
+        return {"site": w["site_id"], "name": "ICU", "requirements": ["FLU"]}
+    if rule == "/v1/students/<student_id>/waivers":
+        return {"code": "BLS", "site": w["site_id"], "reason": "documented exemption",
+                "until": "2027-06-30"}
     return BODIES.get(rule, {})
 
 
 def path_for(rule: str, w: dict) -> str:
-    query = QUERIES.get(rule, "")
+    path = rule + QUERIES.get(rule, "")
     for key, value in w.items():
-        rule = rule.replace(f"<{key}>", value)
-    return rule + query
+        path = path.replace(f"<{key}>", value)
+    return path
 
 
 @pytest.mark.parametrize(("method", "rule", "allowed"), ROUTES,
@@ -188,6 +211,15 @@ OTHER_ORG = [  # (method, rule, the role of the *other* organisation that must n
     ("POST", "/v1/placements/<placement_id>/hours/<entry_id>/corrections", "other_employer"),
     ("POST", "/v1/placements/<placement_id>/evaluations", "other_coordinator"),
     ("POST", "/v1/placements/<placement_id>/evaluations", "other_employer"),
+    ("GET", "/v1/units/<unit_id>", "other_employer"),
+    ("POST", "/v1/students/<student_id>/credentials", "other_coordinator"),
+    ("POST", "/v1/students/<student_id>/waivers", "other_employer"),
+    ("GET", "/v1/students/<student_id>/compliance", "other_coordinator"),
+    ("GET", "/v1/students/<student_id>/compliance", "other_employer"),
+    ("GET", "/v1/sites/<site_id>/roster", "other_employer"),
+    ("GET", "/v1/students/<student_id>/calendar.ics", "other_coordinator"),
+    ("GET", "/v1/preceptors/<preceptor_id>/calendar.ics", "other_employer"),
+    ("GET", "/v1/sites/<site_id>/calendar.ics", "other_employer"),
 ]
 
 

@@ -19,11 +19,9 @@ from api.app import create_app
 from bootstrap.bench.store import realistic_log
 from bootstrap.cli.main import main
 from placements import ledger, readmodel
-from placements.app import PlacementsApp
 from placements.principals import OPERATOR, Principal
 from placements.replay import replay
-from placements.settings import Settings
-from tests.conftest import empty_database, make_consortium
+from tests.conftest import application_on, make_consortium
 
 SITE = {"name": "Greenbrae", "location": {"lat": 37.9, "lon": -122.5}}
 
@@ -245,16 +243,8 @@ WAGES = {"period_start": "2025-01-06", "period_end": "2025-01-19", "hours": 80,
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def ciphered(request):
-    key = AESCipher.create_key(32)
-    if request.param == "sqlite":
-        url = request.getfixturevalue("sqlite_url")
-        yield PlacementsApp(Settings(database_url=url, cipher_key=key))
-        return
-    app = PlacementsApp(Settings(database_url=request.getfixturevalue("pg_url"), cipher_key=key))
-    empty_database(app)
-    yield app
-    empty_database(app)
-    app.engine.dispose()
+    with application_on(request, request.param, AESCipher.create_key(32)) as app:
+        yield app
 
 
 def test_payloads_are_encrypted_at_rest_and_the_api_still_works(ciphered):
@@ -297,17 +287,22 @@ def store_v1_site(app, employer: str) -> str:
         "actor": f"employer:cli@{employer}", "employer": employer, "name": "Old clinic",
         "location": {"lat": 37.8, "lon": -122.3}, "requirements": ["TB"]})
     assert b"phone" not in state and b"class_version" not in state
+    store_raw(app, site_id, "domain.capacity:Site.Registered", state)
+    return str(site_id)
+
+
+def store_raw(app, aggregate_id, topic: str, state: bytes) -> None:
+    """An aggregate's first event written raw into the log, sealed with its ledger digest as
+    the code of its time sealed it."""
     events = app.recorder.events_record_cls.__table__
-    topic = "domain.capacity:Site.Registered"
     with app.engine.begin() as conn:
-        conn.execute(events.insert().values(originator_id=site_id, originator_version=1,
+        conn.execute(events.insert().values(originator_id=aggregate_id, originator_version=1,
                                             topic=topic, state=state))
         position = conn.execute(select(events.c.id).where(
-            events.c.originator_id == site_id)).scalar()
-        rows, marks = ledger.chain(ledger.head(conn),
-                                   [(position, str(site_id), 1, topic, state)])
+            events.c.originator_id == aggregate_id)).scalar()
+        rows, _ = ledger.chain(ledger.head(conn), [(position, str(aggregate_id), 1, topic,
+                                                    state)])
         conn.execute(ledger.ledger.insert(), rows)
-    return str(site_id)
 
 
 def test_a_v1_site_event_is_upcast_through_the_app_and_replay(app, client, consortium):
@@ -332,3 +327,31 @@ def test_a_v1_site_event_is_upcast_through_the_app_and_replay(app, client, conso
             "SELECT state FROM placements_events ORDER BY id DESC LIMIT 1")).scalar())
     assert b'"class_version":2' in stored and b"555 0100" in stored
     assert api_verify(client, consortium)["ok"] is True  # upcasting never rewrites the log
+
+
+def test_a_v1_slot_event_is_upcast_with_no_unit_through_the_app_and_replay(app, client,
+                                                                           consortium):
+    employer = consortium.headers("employer")
+    site_id = client.post("/v1/sites", json=SITE, headers=employer).get_json()["id"]
+    slot_id = uuid4()
+    state = app.mapper.transcoder.encode({
+        "timestamp": datetime.now(UTC), "originator_topic": "domain.capacity:Slot",
+        "actor": f"employer:cli@{consortium.employer}", "employer": consortium.employer,
+        "site": site_id, "discipline": "RN", "capacity": 2, "preceptor": None,
+        "schedule": {"start_date": "2027-01-11", "end_date": "2027-03-05", "weekdays": [0],
+                     "shift_start": "07:00", "shift_end": "15:30"},
+        "hours": 64, "colleges": None})
+    assert b"unit" not in state and b"class_version" not in state
+    store_raw(app, slot_id, "domain.capacity:Slot.Published", state)
+    assert app.repository.get(slot_id).unit is None  # loaded through the upcast
+    lowered = client.post(f"/v1/slots/{slot_id}/capacity", json={"capacity": 1,
+                                                                  "reason": "leave"},
+                          headers=employer)
+    assert lowered.status_code == 200 and lowered.get_json()["unit"] is None
+    replay(app)
+    back = client.get(f"/v1/slots/{slot_id}", headers=employer).get_json()
+    assert back["capacity"] == 1 and back["unit"] is None
+    audit = client.get(f"/v1/audit/aggregates/{slot_id}",
+                       headers=consortium.headers("compliance")).get_json()
+    assert audit["events"][0]["payload"]["unit"] is None
+    assert api_verify(client, consortium)["ok"] is True

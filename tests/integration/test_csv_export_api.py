@@ -8,7 +8,7 @@ import json
 
 from tests.integration.helpers import ok, placement_request, site, slot, student
 
-SERVER_SET = ("id", "version", "college")
+SERVER_SET = ("id", "version", "college", "credential_records", "waivers")
 
 
 def exported(client, consortium, path: str, who: str, **query) -> list[dict]:

@@ -11,7 +11,7 @@ import pytest
 from eventsourcing.application import Application
 from eventsourcing.persistence import StoredEvent
 
-from domain.capacity import Site
+from domain.capacity import Site, Slot
 from placements import ledger
 
 
@@ -71,3 +71,17 @@ def test_a_v1_site_registered_event_is_upcast_with_no_phone():
     old = StoredEvent(uuid4(), 1, stored.topic, json.dumps(state).encode())
     event = mapper.to_domain_event(old)
     assert event.phone is None and event.mutate(None).name == "Clinic"
+
+
+def test_a_v1_slot_published_event_is_upcast_with_no_unit():
+    mapper = Application().mapper
+    site = Site.register("employer:t@e", "e", "Clinic", {"lat": 1.0, "lon": 2.0}, ["TB"])
+    slot = Slot.publish("employer:t@e", site, "RN", 2, None, {
+        "start_date": "2027-01-11", "end_date": "2027-03-05", "weekdays": [0],
+        "shift_start": "07:00", "shift_end": "15:00"}, 8, None)
+    stored = mapper.to_stored_event(slot.collect_events()[0])
+    state = json.loads(stored.state)
+    assert state.pop("class_version") == 2 and state.pop("unit") is None
+    old = StoredEvent(uuid4(), 1, stored.topic, json.dumps(state).encode())
+    event = mapper.to_domain_event(old)
+    assert event.unit is None and event.mutate(None).capacity == 2

@@ -35,8 +35,19 @@ def eligible(p: dict, request: dict, slot: dict) -> bool:
             slot["start_date"]) and date.fromisoformat(slot["end_date"])
             <= date.fromisoformat(request["latest_end"])):
         return False
-    if not set(site["requirements"]) <= set(student["credentials"]):
-        return False
+    end = slot["end_date"]
+    valid: dict[str, str | None] = {}  # code -> last valid day (None: no end), SPEC section 4
+    for c in student["credentials"]:
+        code, expires = (c, None) if isinstance(c, str) else (c["code"], c.get("expires"))
+        if code not in valid or (valid[code] is not None and (expires is None
+                                                              or expires > valid[code])):
+            valid[code] = expires
+    waived = {w["code"] for w in student.get("waivers", [])
+              if w["site"] == slot["site"] and (w.get("until") is None or w["until"] >= end)}
+    for code in set(site["requirements"]) | set(slot.get("requirements", [])):
+        counts = code in valid and (valid[code] is None or valid[code] >= end)
+        if not counts and code not in waived:
+            return False
     limit = student.get("max_travel_km")
     if limit is not None and km(student["home"], site["location"]) > limit:
         return False

@@ -84,7 +84,35 @@ def bent(seed: int) -> dict:
             site = sites[rng.choice(list(sites))]
             km = haversine_km(st["home"]["lat"], st["home"]["lon"], site["lat"], site["lon"])
             st["max_travel_km"] = km if rng.random() < 0.5 else math.nextafter(km, 0)
+    onboarding(rng, p)
     return p
+
+
+CODES = ["BLS", "TB", "FLU", "BACKGROUND", "N95"]
+
+
+def onboarding(rng: random.Random, p: dict) -> None:
+    """Units' requirements on some slots; credentials that expire a day before, on or a day
+    after some slot's end; waivers at one site, with and without an end."""
+    for s in p["slots"]:
+        if rng.random() < 0.25:
+            s["requirements"] = rng.sample(CODES, rng.randint(1, 2))
+    ends = sorted({date.fromisoformat(s["end_date"]) for s in p["slots"]})
+
+    def near_an_end() -> str:
+        return (rng.choice(ends) + timedelta(days=rng.choice((-1, 0, 1)))).isoformat()
+
+    sites = [s["id"] for s in p["sites"]]
+    for st in p["students"]:
+        if rng.random() < 0.5:
+            st["credentials"] = [c if rng.random() < 0.4 else {"code": c, "expires": (
+                near_an_end() if rng.random() < 0.9 else None)} for c in st["credentials"]]
+            if rng.random() < 0.5:
+                st["credentials"].append({"code": "N95", "expires": near_an_end()})
+        if rng.random() < 0.3:
+            st["waivers"] = [{"code": rng.choice(CODES), "site": rng.choice(sites),
+                              "until": near_an_end() if rng.random() < 0.7 else None}
+                             for _ in range(rng.randint(1, 2))]
 
 
 @pytest.mark.parametrize("seed", range(6))

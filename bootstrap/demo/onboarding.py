@@ -1,0 +1,83 @@
+"""The demo's onboarding story (docs/ONBOARDING.md), at the first employer's first site (BRMC
+Oakland, which requires BLS, TB, FLU and BACKGROUND) and the first college (College of Marin):
+
+- two units: "4 West ICU" (adds an N95 fit test) and "3 South Med-Surg" (nothing more);
+- an ICU day slot and a Med-Surg night slot for the spring term (18 January to 30 April 2027);
+- three RN students who asked for those slots directly, with dated credentials:
+  Maya Torres holds everything through the term: asked, accepted, on the roster;
+  Sam Whitfield's flu shot is waived by the hospital (a medical exemption, until the term
+  ends): accepted, on the roster;
+  Rosa Delgado's TB test expires on 15 March 2027, mid-term: her ask waits, and accepting it
+  is refused with 409 `onboarding_incomplete` naming TB (`placements demo` prints the curl).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from placements.app import PlacementsApp
+from placements.capacity import sites
+from placements.principals import OPERATOR, Principal
+from placements.workflow import placements
+
+SITE = "BRMC Oakland campus"
+TERM = ("2027-01-18", "2027-04-30")
+VALID = {"BLS": ("2026-06-01", "2028-06-01"), "TB": ("2026-08-20", "2027-08-20"),
+         "FLU": ("2026-10-01", "2027-09-30"), "BACKGROUND": ("2026-07-15", None),
+         "N95_FIT": ("2026-09-10", "2027-09-10")}
+HOME = {"lat": 37.93, "lon": -122.52}  # Marin, about 30 km from the Oakland campus
+
+
+@dataclass
+class Onboarding:
+    site: str
+    waiting: str  # the placement whose acceptance is refused
+    unit: str
+
+
+def load(app: PlacementsApp, employer_id: str, college_id: str) -> Onboarding:
+    employer = Principal("employer", employer_id)
+    coordinator = Principal("coordinator", college_id)
+    site = next(s for s in app.sites(employer, limit=50, cursor=None).items
+                if s["name"] == SITE)["id"]
+    icu = app.register_unit(employer, site, "4 West ICU", ["N95_FIT"])["id"]
+    med_surg = app.register_unit(employer, site, "3 South Med-Surg", [])["id"]
+    day = app.publish_slot(employer, site, "RN", 2, None, *TERM, [0, 1], "07:00", "15:30", 96,
+                           unit=icu)["id"]
+    night = app.publish_slot(employer, site, "RN", 2, None, *TERM, [4, 5], "19:00", "07:30",
+                             96, unit=med_surg)["id"]
+
+    def student(name: str, codes: list[str], slot: str) -> tuple[str, str]:
+        sid = app.register_student(coordinator, name, HOME, None, ["BACKGROUND"])["id"]
+        for code in codes:
+            issued, expires = VALID[code]
+            app.record_credential(coordinator, sid, code, issued, expires)
+        request = app.request_placement(coordinator, sid, "RN", 96, "2027-01-11",
+                                        "2027-05-28")["id"]
+        return sid, app.request_slot(coordinator, request, slot)["id"]
+
+    _, maya = student("Maya Torres", ["BLS", "TB", "FLU", "N95_FIT"], day)
+    app.accept_placement(employer, maya)
+    sam_id, sam = student("Sam Whitfield", ["BLS", "TB"], night)
+    app.grant_waiver(employer, sam_id, "FLU", site, "medical exemption; masks on the unit "
+                     "through flu season", TERM[1])
+    app.accept_placement(employer, sam)
+    rosa_id, rosa = student("Rosa Delgado", ["BLS", "FLU", "N95_FIT"], day)
+    app.record_credential(coordinator, rosa_id, "TB", "2026-03-15", "2027-03-15")
+    return Onboarding(site, rosa, icu)
+
+
+def find(app: PlacementsApp) -> Onboarding | None:
+    """The story's site and waiting placement in a database the demo loaded earlier."""
+    with app.engine.connect() as conn:
+        site = conn.execute(select(sites.c.id).where(sites.c.name == SITE)).scalar()
+        waiting = conn.execute(select(placements.c.id).where(
+            placements.c.site == site, placements.c.status == "requested")
+            .order_by(placements.c.seq)).scalar()
+    if site is None or waiting is None:
+        return None
+    unit = next((u["id"] for u in app.units(OPERATOR, limit=50, cursor=None, site=site).items),
+                None)
+    return Onboarding(site, waiting, unit)
