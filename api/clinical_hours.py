@@ -45,6 +45,15 @@ class ClinicalEntrySchema(Schema):
     event = fields.Nested(EventRefSchema)
 
 
+class PlacementPriorLearningSchema(Schema):
+    hours = fields.Float(metadata={
+        "description": "credited to the participant the student names, for the slot's "
+                       "discipline, as recorded at known_at"})
+    events = fields.List(fields.Nested(EventRefSchema))
+    slot_hours = fields.Float(metadata={"description": "the hours of the placement's slot"})
+    required_hours = fields.Float(metadata={"description": "the slot's hours less the credit"})
+
+
 class HoursSchema(Schema):
     placement = fields.String()
     as_of = fields.String()
@@ -53,7 +62,11 @@ class HoursSchema(Schema):
     signed_hours = fields.Float()
     unsigned_hours = fields.Float()
     behind = fields.Boolean(metadata={
-        "description": "past the rotation's midpoint with under half the slot's hours signed"})
+        "description": "past the rotation's midpoint with under half the hours it requires "
+                       "signed (the slot's, less prior learning credited)"})
+    prior_learning = fields.Nested(PlacementPriorLearningSchema, metadata={
+        "description": "credit for prior learning in the slot's discipline and the clinical "
+                       "hours it leaves required"})
 
 
 class RecordedSchema(Schema):

@@ -215,17 +215,24 @@ def recorded_hours(events: list, known_at: datetime | None = None
     return facts, list(entries.values())
 
 
-def hours_summary(facts: dict, entries: list[RecordedEntry], as_of: date) -> dict:
+def required_hours(slot_hours: float, credited: float) -> float:
+    """The clinical hours a placement requires: its slot's, less the student's prior learning
+    credited for the slot's discipline, never below 0."""
+    return max(0.0, slot_hours - credited)
+
+
+def hours_summary(facts: dict, entries: list[RecordedEntry], as_of: date,
+                  credited: float = 0.0) -> dict:
     """`GET /v1/placements/{id}/hours`: one placement's entries dated up to `as_of`, its signed
-    and unsigned totals, and `behind` (past the midpoint with under half the slot's hours
-    signed)."""
+    and unsigned totals, and `behind` (past the midpoint with under half the hours it requires
+    signed: the slot's, less `credited` prior learning)."""
     day = as_of.isoformat()
     shown = [x for x in entries if x.data["date"] <= day]
     shown.sort(key=lambda x: (x.data["date"], x.logged["position"]))
     signed = sum(x.data["hours"] for x in shown if x.signed)
     unsigned = sum(x.data["hours"] for x in shown if not x.signed and not x.void)
     behind = day > midpoint(facts["start_date"], facts["end_date"]) \
-        and signed + EPSILON < facts["slot_hours"] / 2
+        and signed + EPSILON < required_hours(facts["slot_hours"], credited) / 2
     return {"entries": [entry_view(x) for x in shown], "signed_hours": signed,
             "unsigned_hours": unsigned, "behind": behind}
 

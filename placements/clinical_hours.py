@@ -17,17 +17,25 @@ from datetime import date, datetime
 from sqlalchemy import and_, select
 
 from domain.capacity import Preceptor, Slot
-from domain.clinical_hours import ClinicalHours, PlacementFacts, hours_summary, recorded_hours
+from domain.clinical_hours import (
+    ClinicalHours,
+    PlacementFacts,
+    hours_summary,
+    recorded_hours,
+    required_hours,
+)
 from domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from domain.evaluations import OWED_BY, Evaluation
 from domain.placements import Placement
 from domain.schedule import Schedule
 from placements.apprenticeship import new_event_id, today
 from placements.base import AreaService, UnitOfWork, command
+from placements.partnership import participants as partnership
 from placements.principals import Principal
 from placements.read.capacity import slots
 from placements.read.clinical_hours import evaluations
 from placements.read.placements import placement_rows
+from placements.read.students import students
 from placements.workflow import Workflow
 
 
@@ -131,9 +139,23 @@ class ClinicalRecord(AreaService):
         mine = [x for x in entries if x.placement == placement_id]
         placement_facts = facts.get(placement_id) or self._facts(
             self.uow.load(Placement, placement_id)).as_dict()
+        credit = self._prior_learning(row["student"], placement_facts["discipline"], known_at)
         return {"placement": placement_id, "as_of": (as_of or today()).isoformat(),
                 "known_at": known_at.isoformat() if known_at else None,
-                **hours_summary(placement_facts, mine, as_of or today())}
+                **hours_summary(placement_facts, mine, as_of or today(), credit["hours"]),
+                "prior_learning": {
+                    **credit, "slot_hours": placement_facts["slot_hours"],
+                    "required_hours": required_hours(placement_facts["slot_hours"],
+                                                     credit["hours"])}}
+
+    def _prior_learning(self, student_id: str, discipline: str,
+                        known_at: datetime | None) -> dict:
+        """Prior learning credited to the participant the student names for the placement's
+        discipline (SPEC section 10), as recorded at `known_at`, citing the credit events."""
+        participant = self.uow.read_row(students, student_id, "student")["participant"]
+        if participant is None:
+            return {"hours": 0.0, "events": []}
+        return partnership.prior_learning_credit(self.uow, participant, discipline, known_at)
 
     # Evaluations ---------------------------------------------------------------------------
 

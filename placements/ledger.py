@@ -170,7 +170,7 @@ def append_and_seal(conn: Connection, events: Sequence[StoredEvent]) -> list[int
         "originator_ids": [e.originator_id for e in events],
         "versions": [e.originator_version for e in events],
         "topics": [e.topic for e in events],
-        "states": [e.state for e in events], "every": CHECKPOINT_EVERY}).scalars())
+        "states": [e.state for e in events], "every": CHECKPOINT_EVERY}).scalars().all())
 
 
 @dataclass(frozen=True)

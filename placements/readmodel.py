@@ -50,12 +50,29 @@ def upsert(conn: Connection, table: Table, rows: list[dict]) -> None:
     if not rows:
         return
     keys = [c.name for c in table.primary_key.columns]
-    rows = sorted(rows, key=lambda r: tuple(str(r[k]) for k in keys))
+    if len(keys) == 1:
+        key = keys[0]
+        rows = sorted(rows, key=lambda r: str(r[key]))
+    else:
+        rows = sorted(rows, key=lambda r: tuple(str(r[k]) for k in keys))
     if conn.dialect.name == "postgresql":
         conn.exec_driver_sql(_bulk_upsert_statement(table, tuple(rows[0])),
                              {"rows": json.dumps(rows, default=str)})
     else:
         conn.execute(_upsert_statement(table, tuple(rows[0])), rows)
+
+
+def insert(conn: Connection, table: Table, rows: list[dict]) -> None:
+    """Insert rows of aggregates created in this transaction (fresh keys: a plain INSERT,
+    cheaper than an upsert's conflict check per row; a key already present fails the
+    transaction). One statement on PostgreSQL, as `upsert`."""
+    if not rows:
+        return
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(_bulk_insert_statement(table, tuple(rows[0])),
+                             {"rows": json.dumps(rows, default=str)})
+    else:
+        conn.execute(table.insert(), rows)
 
 
 def _conflict_action(table: Table) -> str:
@@ -72,11 +89,16 @@ def _bulk_upsert_statement(table: Table, columns: tuple[str, ...]) -> str:
     """PostgreSQL's `json_populate_recordset` turns the JSON array into rows of the table's own
     column types, so the statement is the same for any number. It makes a JSON null SQL NULL;
     a JSON column gets JSON `null` back, as SQLAlchemy's JSON type stores None (and replay)."""
+    return f"{_bulk_insert_statement(table, columns)} {_conflict_action(table)}"
+
+
+@functools.cache
+def _bulk_insert_statement(table: Table, columns: tuple[str, ...]) -> str:
     names = ", ".join(f'"{c}"' for c in columns)
     values = ", ".join(f"""COALESCE("{c}", 'null'::json)""" if isinstance(table.c[c].type, JSON)
                        else f'"{c}"' for c in columns)
     return (f'INSERT INTO "{table.name}" ({names}) SELECT {values} FROM '
-            f'json_populate_recordset(NULL::"{table.name}", %(rows)s) {_conflict_action(table)}')
+            f'json_populate_recordset(NULL::"{table.name}", %(rows)s)')
 
 
 @functools.cache
@@ -92,10 +114,11 @@ def _upsert_statement(table: Table, columns: tuple[str, ...]) -> TextClause:
     ).bindparams(*(bindparam(c, type_=table.c[c].type) for c in columns))
 
 
-def project(conn: Connection, aggregates: Iterable[Any]) -> dict[Table, list[dict]]:
-    """Write the aggregates' rows, one table at a time in the tables' name order (the same in
-    every transaction); returns them by table."""
-    by_table: dict[Table, list[dict]] = {}
+def project(conn: Connection, aggregates: Iterable[Any],
+            rows: dict[Table, list[dict]] | None = None) -> dict[Table, list[dict]]:
+    """Write the aggregates' rows (and `rows`, built without aggregates), one table at a time
+    in the tables' name order (the same in every transaction); returns them by table."""
+    by_table: dict[Table, list[dict]] = {t: list(r) for t, r in (rows or {}).items() if r}
     for aggregate in aggregates:
         for table, row in rows_for(aggregate):
             by_table.setdefault(table, []).append(row)

@@ -19,13 +19,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
+from weakref import WeakSet
 
 from eventsourcing.persistence import StoredEvent
 from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
 from eventsourcing_sqlalchemy.factory import SQLAlchemyFactory
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyApplicationRecorder
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from placements import ledger
 
@@ -39,6 +40,8 @@ class Recorder(SQLAlchemyApplicationRecorder):
                          schema_name=schema_name)
         table = self.events_record_cls.__table__
         self._columns = table.c
+        # The transactions that hold the event table's lock (until they end, and are dropped).
+        self._locked: WeakSet[SessionTransaction] = WeakSet()
         self._append = table.insert().returning(table.c.id, sort_by_parameter_order=True)
         self._select = select(table.c.originator_id, table.c.originator_version, table.c.topic,
                               table.c.state).where(
@@ -64,13 +67,20 @@ class Recorder(SQLAlchemyApplicationRecorder):
 
     def _lock_table(self, session: Session) -> None:
         """The library's lock, sent as plain SQL on the session's connection: through the ORM
-        session it cost more than the append itself."""
+        session it cost more than the append itself. Once per transaction: a unit of work
+        running many commands (placements/base.py) holds it from its first append to its
+        commit, so nothing else can have appended since, and asking again is a round trip for
+        nothing."""
         conn = session.connection()
         if conn.dialect.name == "postgresql":
+            transaction = session.get_transaction()
+            if transaction in self._locked:
+                return
             name = self.events_table_name
             if self.schema_name is not None:
                 name = f"{self.schema_name}.{name}"
             conn.exec_driver_sql(f"LOCK TABLE {name} IN EXCLUSIVE MODE")
+            self._locked.add(transaction)
 
     def select_events(self, originator_id: UUID | str, gt: int | None = None,
                       lte: int | None = None, desc: bool = False,

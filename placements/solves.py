@@ -14,13 +14,14 @@ from sqlalchemy import select, update
 
 from domain.errors import InvalidInput, NotFound, Unavailable
 from domain.organizations import Organization
-from domain.placements import LIVE, Placement
+from domain.placements import LIVE
 from domain.solves import UNFINISHED, Solve
 from domain.students import PlacementRequest
 from placements import exclusions, pieces, solve_inputs
 from placements.base import AreaService, command
 from placements.paging import Page, page
 from placements.principals import Principal
+from placements.proposals import Proposals
 from placements.read.placements import placement_rows
 from placements.read.solves import solve_progress, solves
 from placements.solving import injected_delay
@@ -139,7 +140,12 @@ class Solves(AreaService):
     @command
     def record_solution(self, solve_id: str, worker: str, problem: Problem,
                         solution: dict) -> bool:
-        """Write proposals, unplaced reasons and completion together; False if already done."""
+        """Write proposals, unplaced reasons and completion together; False if already done.
+
+        The proposals (new ones, and the unconfirmed ones they replace) are built in bulk,
+        without an aggregate each (placements/proposals.py): a proposal's student, college,
+        site, employer and preceptor are the solved input's (fields that never change on those
+        aggregates), and the proposal it supersedes is its read-model row."""
         solve = self.uow.load(Solve, solve_id, "solve")
         if solve.finished:
             return False
@@ -147,36 +153,27 @@ class Solves(AreaService):
         student_of = {r.id: r.student for r in problem.requests.values()}
         student_college = {s.id: s.college for s in problem.students.values()}
         assigned = {a["request"]: a["slot"] for a in solution["assignments"]}
-        # A proposal's student, college, site, employer and preceptor are the solved input's
-        # (fields that never change on those aggregates), so no request or slot is loaded.
         with self.uow.connection() as conn:
-            live = {p.request: p for p in conn.execute(select(placement_rows).where(
-                placement_rows.c.status.in_(LIVE)))}
-        moves = []  # (request, its proposal to supersede or None, its new slot or None)
+            live = {p["request"]: p for p in conn.execute(select(placement_rows).where(
+                placement_rows.c.status.in_(LIVE))).mappings()}
+        built = Proposals(self.uow.mapper, actor, solve_id)
         for request_id in student_of:
             current = live.get(request_id)
             slot_id = assigned.get(request_id)
-            if current is not None and current.status != "proposed":
+            if current is not None and current["status"] != "proposed":
                 continue  # a held seat is never touched by a solve
-            if current is not None and current.slot == slot_id:
+            if current is not None and current["slot"] == slot_id:
                 continue  # the proposal stands
-            moves.append((request_id, current.id if current is not None else None, slot_id))
-        # What is changed is loaded in a few queries, not one per aggregate.
-        superseded = [old for _, old, _ in moves if old is not None]
-        old_proposal = dict(zip(superseded, self.uow.load_many(Placement, superseded), strict=True))
+            if current is not None:
+                built.supersede(dict(current))
+            if slot_id is not None:
+                student, slot = student_of[request_id], problem.slots[slot_id]
+                built.create(request_id, student, student_college[student], slot_id,
+                             slot.site, problem.sites[slot.site].employer, slot.preceptor)
         reasons = solution["unplaced"]
         unplaced_request = self.uow.load_many(PlacementRequest, [u["request"] for u in reasons],
                                               "placement request")
         changed: list = []
-        for request_id, old, slot_id in moves:
-            if old is not None:
-                old_proposal[old].supersede(actor, solve_id)
-                changed.append(old_proposal[old])
-            if slot_id is not None:
-                student, slot = student_of[request_id], problem.slots[slot_id]
-                changed.append(Placement(
-                    actor, request_id, student, student_college[student], slot_id, slot.site,
-                    problem.sites[slot.site].employer, slot.preceptor, "proposed", solve_id))
         unplaced = []
         for u, request in zip(reasons, unplaced_request, strict=True):
             request.record_unplaced(actor, solve_id, u["reason"], u.get("detail", ""))
@@ -186,7 +183,7 @@ class Solves(AreaService):
                                                             "solve_seconds", "stages")}
                        | {"unplaced": unplaced, "assignments": len(assigned),
                           "excluded": solve.excluded})
-        self.uow.commit(solve, *changed)
+        self.uow.commit(solve, *changed, batch=built.batch)
         injected_delay("record")
         return True
 

@@ -26,6 +26,7 @@ from solver.instance import Problem
 from solver.objectives import value
 from solver.reasons import explain
 from solver.report import NAMES, Progress, StageRecord, combine
+from solver.restrict import PAIR_LIMIT, completed, generate, restricted
 from solver.rules import distance_km, eligibility
 from solver.solution import FORMAT, lowest_rate, metrics, min_college_rate
 from solver.stages import Stages
@@ -35,6 +36,11 @@ log = logging.getLogger(__name__)
 GLOBAL_LIMIT = 3000
 BUNDLE_REQUESTS = 1000  # small parts are solved together, up to this many requests a model
 L1_SHARE = 0.6  # of the time limit for L1; L2 and L3 share what is left
+# Of what L1 leaves, for L2 (L3 has the rest): L2's exchanges reach most of what it gains in
+# well under a second, while L3's restricted MIPs need the time (docs/SOLVER.md).
+L2_SHARE = 0.35
+# Of a restricted part's L1 time, at most this much for column generation (solver/restrict.py).
+GENERATION_SHARE = 0.75
 # Of the time limit, kept for what follows the stages (repair, reasons, metrics): a solve
 # returns within its time limit.
 FINISH_SHARE = 0.1
@@ -82,13 +88,30 @@ def solve_piece(problem: Problem, requests: list[str], time_limit: float, worker
     l1_shares = _Shares(time.perf_counter() + max(0.0, deadline - time.perf_counter())
                         * L1_SHARE, parallel, len(chosen))
 
+    # What the formulations are built over: a part of more than PAIR_LIMIT eligible pairs over
+    # each request's best candidates only (solver/restrict.py), the others over all of them.
+    used = dict(eligible)
+    restricted_parts: set[int] = set()
+
     def first_stage(part):
-        f = build(sub.subproblem(set(part.requests), set(part.slots)),
-                  {r: eligible[r] for r in part.requests})
-        if f.size == 0:  # nothing it could be given: only its reasons to write
-            return f, None, None
-        stages = Stages(f, workers)
-        return f, stages, stages.placed(l1_shares.until(len(part.requests)))
+        mine = {r: eligible[r] for r in part.requests}
+        problem_of_part = sub.subproblem(set(part.requests), set(part.slots))
+        until = l1_shares.until(len(part.requests))
+        if sum(map(len, mine.values())) <= PAIR_LIMIT:
+            f = build(problem_of_part, mine)
+            if f.size == 0:  # nothing it could be given: only its reasons to write
+                return f, None, None
+            stages = Stages(f, workers)
+            return f, stages, stages.placed(until)
+        now = time.perf_counter()
+        generated = generate(problem_of_part, mine, restricted(problem_of_part, mine),
+                             now + max(0.0, until - now) * GENERATION_SHARE)
+        used.update(generated.used)
+        restricted_parts.add(id(generated.f))
+        log.debug("part of %d requests: %d of %d pairs formulated", len(mine),
+                  generated.f.size, sum(map(len, mine.values())))
+        stages = Stages(generated.f, workers, mine, generated)
+        return generated.f, stages, stages.placed(until)
 
     # The backends release the GIL while they solve, so parts are settled side by side.
     with ThreadPoolExecutor(max_workers=parallel) as pool:
@@ -98,10 +121,17 @@ def solve_piece(problem: Problem, requests: list[str], time_limit: float, worker
     settled(combine("L1", [stages.records[0] for _, stages, _ in solved], l1_seconds))
 
     empty = [(f, []) for f, stages, _ in settled_parts if stages is None]
+    if len(solved) == 1 and empty:
+        # The only part with choices: its L2 is the piece's, over every request of the piece
+        # (at any size: a metro consortium is one part, so its L2 is settled globally).
+        solved[0][1].count_requests_of(sub)
     if len(chosen) <= GLOBAL_LIMIT and len(solved) > 1:
         # Over the whole piece, requests with no eligible slot included: explained there once.
-        f, stages, values = _over_the_piece(sub, eligible, solved, workers)
-        halfway = time.perf_counter() + max(0.0, deadline - time.perf_counter()) / 2
+        f, stages, values = _over_the_piece(sub, used, solved, workers,
+                                            eligible if restricted_parts else None)
+        if restricted_parts:
+            restricted_parts.add(id(f))
+        halfway = time.perf_counter() + max(0.0, deadline - time.perf_counter()) * L2_SHARE
         values = stages.fairness(values, halfway)
         settled(stages.records[-1])
         values = stages.preferences(values, deadline)
@@ -115,13 +145,17 @@ def solve_piece(problem: Problem, requests: list[str], time_limit: float, worker
     unplaced = []
     for f, values in finals:
         values = fill(f, f.problem.requests, values)  # repair: only ever adds placements
+        elsewhere = None
+        if id(f) in restricted_parts:  # repaired and explained over every eligible pair
+            f, values, elsewhere = completed(f, values, eligible)
+            values = fill(f, f.problem.requests, values)
         for v, x in enumerate(values):
             if x:
                 for r in f.members[v]:
                     assignment[r] = f.slot_of[v]
         placed = placed_requests(f, values)
         unplaced += explain(f, values, [r for r in f.problem.requests if r not in placed],
-                            problem)
+                            problem, elsewhere)
     log.debug("piece done %.1f s after the start", time.perf_counter() - started)
     l1 = records[0]
     return {"assignments": assignment, "unplaced": unplaced, "bound": l1.bound,
@@ -179,11 +213,13 @@ class _Shares:
         return now + max(0.0, self.deadline - now) * share
 
 
-def _over_the_piece(sub: Problem, eligible: dict[str, list[str]], solved: list, workers: int
+def _over_the_piece(sub: Problem, eligible: dict[str, list[str]], solved: list, workers: int,
+                    full: dict[str, list[str]] | None = None
                     ) -> tuple[Formulation, Stages, list[int]]:
-    """The whole piece as one formulation, with each part's L1 kept, for L2 and L3 over it."""
+    """The whole piece as one formulation, with each part's L1 kept, for L2 and L3 over it
+    (`full`: every eligible pair, when `eligible` holds some parts' best candidates only)."""
     f = build(sub, eligible)
-    stages = Stages(f, workers)
+    stages = Stages(f, workers, full)
     values = [0] * f.size
     for pf, _, part_values in solved:
         for v, x in enumerate(part_values):
@@ -197,7 +233,7 @@ def _part_by_part(sub: Problem, solved: list, deadline: float, parallel: int, se
                   ) -> list:
     """L2 then L3 part by part, side by side: L2 in the first half of the time left."""
     began = time.perf_counter()
-    halfway = began + max(0.0, deadline - began) / 2
+    halfway = began + max(0.0, deadline - began) * L2_SHARE
     requests = sum(len(f.problem.requests) for f, _, _ in solved)
 
     def stage(name: str, until: float, items: list) -> list:
@@ -212,7 +248,7 @@ def _part_by_part(sub: Problem, solved: list, deadline: float, parallel: int, se
         with ThreadPoolExecutor(max_workers=parallel) as pool:
             done = list(pool.map(one, items))
         rate = None
-        if name == "fairness" and (requests < len(sub.requests) or len(done) > 1):
+        if name == "fairness" and len(done) > 1:
             # Over the piece (every college's requests, in every part), not one part's.
             rate = lowest_rate(sub, {r: f.slot_of[v] for f, _, values in done
                                      for v, x in enumerate(values) if x for r in f.members[v]})

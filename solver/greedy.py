@@ -4,6 +4,7 @@ moves that start L3 (each placed request to a better slot with room)."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 
 from solver.formulation import Formulation
@@ -74,15 +75,18 @@ def warm_start(f: Formulation) -> list[int]:
     return fill(f, order)
 
 
-def better_moves(f: Formulation, scores: list[int], values: list[int]) -> list[int]:
+def better_moves(f: Formulation, scores: list[int], values: list[int],
+                 deadline: float | None = None) -> list[int]:
     """Each placed request (a cohort as one) moved, in turn, to its best-scoring slot that has
-    room once it has left its own, until no move scores higher. Who is placed does not change,
-    so L1 and L2 stay as they are; locked variables stay."""
+    room once it has left its own, until no move scores higher (or `deadline`). Who is placed
+    does not change, so L1 and L2 stay as they are; locked variables stay."""
     loads = Loads(f, values)
     moved = True
-    while moved:
+    while moved and (deadline is None or time.perf_counter() < deadline):
         moved = False
         for u in [v for v, x in enumerate(loads.values) if x and v not in f.fixed]:
+            if deadline is not None and time.perf_counter() >= deadline:
+                break
             better = sorted((w for w in f.vars_of.get(f.members[u][0], ())
                              if scores[w] > scores[u] and f.members[w] == f.members[u]),
                             key=lambda w: -scores[w])

@@ -43,6 +43,18 @@ def _quietly_started() -> None:
 _quietly_started()
 
 
+def _classes(f: Formulation) -> list[dict[int, int]]:
+    """Per college and priority: variable -> how many such requests it places."""
+    out: dict[tuple[str, int], dict[int, int]] = {}
+    for v, members in enumerate(f.members):
+        for r in members:
+            request = f.problem.requests[r]
+            terms = out.setdefault((f.problem.students[request.student].college,
+                                    request.priority), {})
+            terms[v] = terms.get(v, 0) + 1
+    return list(out.values())
+
+
 def _rounded_down(bound: float) -> int:
     return math.floor(bound + TOLERANCE * max(1.0, abs(bound)))
 
@@ -50,7 +62,16 @@ def _rounded_down(bound: float) -> int:
 class Mip:
     """One stage's MIP: L1, L2 (with L1 kept) or L3 (with both kept)."""
 
-    def __init__(self, f: Formulation, goals: Goals, keep: Keep, stage: str):
+    def __init__(self, f: Formulation, goals: Goals, keep: Keep, stage: str,
+                 classes_of: list[int] | None = None, plain: bool = False,
+                 only: set[int] | None = None):
+        """`classes_of` (L3 only): an assignment whose placements per college and priority are
+        kept exactly, in place of the L1 and L2 rows (a restriction: it keeps both levels).
+        `plain`: HiGHS with its own default settings (presolve, feasibility jump, its choice
+        of LP method) and another random seed: the plain model handed to HiGHS, which the
+        race runs beside the tuned one so that the solver never does worse than it. `only`:
+        the variables that may be 1, every other held at 0 (a restriction, so its bound is no
+        bound on the stage; presolve removes the held ones)."""
         self.f = f
         self.goals = goals
         self.stage = stage
@@ -64,7 +85,14 @@ class Mip:
         # the feasibility jump is not needed from a feasible start.
         self.highs.setOptionValue("presolve", "off")
         self.highs.setOptionValue("mip_heuristic_run_feasibility_jump", False)
-        if stage != "placed":
+        if only is not None:
+            self.highs.setOptionValue("presolve", "on")
+            self.highs.setOptionValue("mip_lp_solver", "simplex")
+        elif plain:
+            self.highs.setOptionValue("presolve", "on")
+            self.highs.setOptionValue("mip_heuristic_run_feasibility_jump", True)
+            self.highs.setOptionValue("random_seed", 1)
+        elif stage != "placed":
             # With L1 kept as a dense row, the dual simplex took over 30 s of CPU on the root
             # LP of a 47,000-variable L2 model; the interior point method a few.
             self.highs.setOptionValue("mip_lp_solver", "ipm")
@@ -83,12 +111,16 @@ class Mip:
 
         for coefs, ub, _ in f.at_most:
             row(coefs, -highspy.kHighsInf, ub)
-        if keep.l1 is not None:
-            row({v: w for v, w in enumerate(goals.weights) if w}, keep.l1, highspy.kHighsInf)
         colleges = goals.colleges
+        if classes_of is not None:
+            for coefs in _classes(f):
+                count = sum(k for v, k in coefs.items() if classes_of[v])
+                row(coefs, count, count)
+        elif keep.l1 is not None:
+            row({v: w for v, w in enumerate(goals.weights) if w}, keep.l1, highspy.kHighsInf)
         # Rates in requests placed, not scaled by FAIRNESS_SCALE: coefficients near one keep
         # HiGHS's simplex well conditioned (scaled, it did not solve the L2 root LP in 30 s).
-        if keep.l2 is not None:
+        if keep.l2 is not None and classes_of is None:
             for college, count in colleges.requested.items():
                 row(colleges.placed_by.get(college, {}), count * keep.l2 / FAIRNESS_SCALE,
                     highspy.kHighsInf)
@@ -107,6 +139,9 @@ class Mip:
             cost[:n] = goals.scores
         col_lower = np.zeros(width)
         col_upper = np.ones(width)
+        if only is not None:
+            col_upper[:n] = 0.0
+            col_upper[sorted(only | f.fixed)] = 1.0
         for v in f.fixed:
             col_lower[v] = 1.0
         if extra:

@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 # Variables: CP-SAT races HiGHS whole up to this size, where it was measured proving generated
 # instances' parts whole in seconds (docs/BENCHMARKS.md).
 CPSAT_LIMIT = 40_000
+GRACE = 0.25  # seconds past its deadline a race waits for a backend to heed its cancel
 
 
 class Stop:
@@ -60,9 +61,11 @@ def settled(score: int, bound: int | None, rel_gap: float) -> bool:
 
 def race(stage: str, f: Formulation, goals: Goals, keep: Keep, hint: list[int],
          deadline: float, score: Callable[[list[int]], int], rel_gap: float = 0.0,
-         workers: int = 1, search: Search | None = None) -> StageResult | None:
+         workers: int = 1, search: Search | None = None, rival: str = "cp-sat"
+         ) -> StageResult | None:
     """Settle `stage` ("placed", "fairness" or "preferences") over all of `f`; None when no
-    backend found anything in time."""
+    backend found anything in time. HiGHS (tuned) races `search` when given, else `rival`:
+    "cp-sat" (the whole model) or "highs" (HiGHS with its default settings, `Mip(plain=True)`)."""
     results: dict[str, StageResult | None] = {}
     found: list[list[int]] = []  # the neighbourhood search's improvements
     scores: list[int] = []  # of every result and improvement so far
@@ -99,19 +102,26 @@ def race(stage: str, f: Formulation, goals: Goals, keep: Keep, hint: list[int],
         for m in mip:
             m.found = value
 
-    def run_highs() -> None:
-        began = time.perf_counter()
-        m = Mip(f, goals, keep, stage)
-        mip.append(m)
-        if found:
-            m.found = score(found[-1])
+    def run_highs(plain: bool = False) -> None:
+        began = time.perf_counter(), time.thread_time()
+        name = "plain highs" if plain else "highs"
+        m = Mip(f, goals, keep, stage, plain=plain)
+        with lock:
+            mip.append(m)
+            if found:
+                m.found = score(found[-1])
         left = deadline - time.perf_counter()
-        kept("highs", None if done.is_set() else m.solve(hint, left, rel_gap))
-        _log(stage, "highs", results["highs"], score, began)
+        kept(name, None if done.is_set() else m.solve(hint, left, rel_gap))
+        _log(stage, name, results[name], score, began)
+        with lock:
+            for other in mip:  # what it found is a value the other need not look beyond
+                if other is not m and results[name] is not None:
+                    other.found = max(other.found or score(results[name].values),
+                                      score(results[name].values))
         check()
 
     def run_cpsat() -> None:
-        began = time.perf_counter()
+        began = time.perf_counter(), time.thread_time()
         m = Model(f, goals, keep, workers=workers)
         model.append(m)
         left = deadline - time.perf_counter()
@@ -121,14 +131,23 @@ def race(stage: str, f: Formulation, goals: Goals, keep: Keep, hint: list[int],
         check()
 
     def run_search() -> None:
-        began = time.perf_counter()
+        began = time.perf_counter(), time.thread_time()
         values = search(hint, deadline, stop, improved)
         kept("neighbourhoods", StageResult(values, "FEASIBLE", None))
         _log(stage, "neighbourhoods", results["neighbourhoods"], score, began)
         check()
 
-    others = run_search if search is not None else run_cpsat
-    threads = [threading.Thread(target=run_highs), threading.Thread(target=others)]
+    if search is not None:
+        others = run_search
+    elif rival == "highs":
+        def others() -> None:
+            run_highs(plain=True)
+    else:
+        others = run_cpsat
+    # Daemon threads: a backend that does not heed its cancel (HiGHS in presolve, say) is left
+    # to end on its own GRACE seconds past the deadline, and never holds up the process's exit.
+    threads = [threading.Thread(target=run_highs, daemon=True),
+               threading.Thread(target=others, daemon=True)]
     for t in threads:
         t.start()
     while any(t.is_alive() for t in threads):
@@ -144,7 +163,12 @@ def race(stage: str, f: Formulation, goals: Goals, keep: Keep, hint: list[int],
             stop.set()
         for t in threads:
             t.join(0.05 if done.is_set() or time.perf_counter() > deadline else 0)
-    candidates = [r.values for r in results.values() if r is not None] + found[-1:]
+        if time.perf_counter() > deadline + GRACE:
+            log.debug("%s: a backend still running %.2f s past the deadline is left to end",
+                      stage, time.perf_counter() - deadline)
+            break
+    with lock:
+        candidates = [r.values for r in results.values() if r is not None] + found[-1:]
     if not candidates:
         return None
     values = max(candidates, key=score)
@@ -153,6 +177,9 @@ def race(stage: str, f: Formulation, goals: Goals, keep: Keep, hint: list[int],
                        bound)
 
 
-def _log(stage: str, name: str, result: StageResult | None, score, began: float) -> None:
-    log.debug("%s %s: %s in %.1f s", stage, name, "nothing" if result is None else
-              f"{score(result.values)} (bound {result.bound})", time.perf_counter() - began)
+def _log(stage: str, name: str, result: StageResult | None, score,
+         began: tuple[float, float]) -> None:
+    """The wall seconds, and the thread's own CPU seconds (what a quiet machine would take)."""
+    log.debug("%s %s: %s in %.1f s (%.1f s of CPU)", stage, name,
+              "nothing" if result is None else f"{score(result.values)} (bound {result.bound})",
+              time.perf_counter() - began[0], time.thread_time() - began[1])

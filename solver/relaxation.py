@@ -34,6 +34,7 @@ TOLERANCE = 1e-5  # relative: GLOP's optimum is exact only to its feasibility to
 class Relaxed:
     value: float
     x: list[float]
+    duals: list[float] | None = None  # of the formulation's rows, in order (when asked)
 
 
 class Relaxation:
@@ -59,8 +60,8 @@ class Relaxation:
     def keep_at_least(self, coefs: list[int], value: float) -> None:
         self._at_least({v: c for v, c in enumerate(coefs) if c}, value)
 
-    def _solve(self, objective: dict[pywraplp.Variable, float], seconds: float | None
-               ) -> Relaxed | None:
+    def _solve(self, objective: dict[pywraplp.Variable, float], seconds: float | None,
+               duals: bool = False) -> Relaxed | None:
         """The LP optimum, or None if GLOP did not reach it (in `seconds`, when given)."""
         if seconds is not None:
             if seconds <= 0:
@@ -77,10 +78,13 @@ class Relaxation:
                   time.perf_counter() - began)
         if status != pywraplp.Solver.OPTIMAL:
             return None
-        return Relaxed(goal.Value(), [x.solution_value() for x in self.x])
+        rows = self.lp.constraints()[:len(self.f.at_most)] if duals else None
+        return Relaxed(goal.Value(), [x.solution_value() for x in self.x],
+                       None if rows is None else [row.dual_value() for row in rows])
 
-    def maximize(self, coefs: list[int], seconds: float | None = None) -> Relaxed | None:
-        return self._solve({self.x[v]: c for v, c in enumerate(coefs) if c}, seconds)
+    def maximize(self, coefs: list[int], seconds: float | None = None, duals: bool = False
+                 ) -> Relaxed | None:
+        return self._solve({self.x[v]: c for v, c in enumerate(coefs) if c}, seconds, duals)
 
     def maximize_lowest_rate(self, colleges: objectives.Colleges, seconds: float | None = None
                              ) -> Relaxed | None:

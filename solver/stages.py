@@ -23,17 +23,28 @@ from functools import cached_property
 
 from solver import objectives
 from solver.cpsat import Keep, Model, StageResult
+from solver.exchange import raise_lowest, swap_in
 from solver.formulation import Formulation
-from solver.greedy import Loads, better_moves, fill, warm_start
+from solver.greedy import Loads, fill, warm_start
+from solver.mip import Mip
 from solver.neighbourhood import around, better_slots, disagreement
 from solver.race import CPSAT_LIMIT, Stop, race
-from solver.relaxation import Relaxation, l1_bound
+from solver.relaxation import Relaxation, Relaxed, l1_bound
 from solver.report import StageRecord, record
+from solver.restrict import Generated, priced_bound
 
 log = logging.getLogger(__name__)
 
 WHOLE_LIMIT = 150_000  # variables: HiGHS and CP-SAT over the whole formulation up to this size
 L3_GAP = 0.01  # L3 is settled once proven within 1 % of its bound
+# Of a stage's time, at most this much for the exchanges (solver/exchange.py) that start L2
+# (EXCHANGE_SHARE) and L3 (SWAP_SHARE) from a better assignment, and for L3 this much more for
+# its restricted MIPs (RESTRICTED_SHARE); the race has the rest.
+EXCHANGE_SHARE = 0.3
+SWAP_SHARE = 0.15
+RESTRICTED_SHARE = 0.5
+# L3's restricted MIPs: each request's this many best-scoring slots (and the one it holds).
+BEST_SLOTS = (5, 10)
 
 
 @dataclass
@@ -44,8 +55,21 @@ class Settled:
 
 
 class Stages:
-    def __init__(self, f: Formulation, workers: int = 1):
+    # Above CPSAT_LIMIT, what races the tuned HiGHS: HiGHS with its default settings (False),
+    # or CP-SAT on LP-guided neighbourhoods (True). Measured on metro-2k-a (2026-11-30): HiGHS
+    # alone proved L1 in 3.3 s; raced against the neighbourhoods it took 8.4 s, as their
+    # Python work holds the GIL that HiGHS's progress callback waits for.
+    neighbourhoods_race = False
+
+    def __init__(self, f: Formulation, workers: int = 1,
+                 full: dict[str, list[str]] | None = None, generated: Generated | None = None):
+        """`full`: when `f` is formulated over some of its part's eligible pairs only
+        (solver/restrict.py), every eligible pair of the part: L1's bound is then priced over
+        all of them, and no bound proven over `f` alone is claimed for any stage. `generated`:
+        its column generation, whose LP solution and priced bound L1 starts from."""
         self.f = f
+        self.full = full
+        self.generated = generated
         self.workers = workers
         self.whole = f.size <= WHOLE_LIMIT
         self.goals = objectives.goals(f)
@@ -64,6 +88,17 @@ class Stages:
         if self.keep.l2 is not None:
             lp.keep_lowest_rate(self.colleges, self.keep.l2)
         return lp
+
+    def count_requests_of(self, problem) -> None:
+        """L2's rates over `problem`'s requests (the piece this formulation is the only part
+        with choices of), not over the formulation's own: a college's requests that have no
+        eligible slot count among its requested as unplaced."""
+        requested: dict[str, int] = {}
+        for r in problem.requests.values():
+            college = problem.students[r.student].college
+            requested[college] = requested.get(college, 0) + 1
+        self.colleges = objectives.Colleges(requested, self.colleges.placed_by)
+        self.goals = objectives.Goals(self.weights, self.colleges, self.goals.scores)
 
     def settle_level(self, l1: int | None = None, l2: int | None = None) -> None:
         """Keep a settled level in later stages (CP-SAT models and the LP alike)."""
@@ -85,20 +120,30 @@ class Stages:
         # Every request that has a choice placed bounds L1.
         bound = sum(f.problem.requests[r].priority for r in f.vars_of)
         values, relaxed = greedy, None
-        if objectives.value(self.weights, greedy) < bound and not self.whole:
-            relaxed = self.lp.maximize(self.weights, deadline - time.perf_counter())
+        if self.generated is not None and self.generated.bound is not None:
+            bound = min(bound, l1_bound(Relaxed(self.generated.bound, [])))
+        if objectives.value(self.weights, greedy) < bound and (not self.whole
+                                                               or self.full is not None):
+            if self.generated is not None and self.generated.relaxed is not None:
+                relaxed = self.generated.relaxed
+            else:
+                relaxed = self.lp.maximize(self.weights, deadline - time.perf_counter(),
+                                           duals=self.full is not None)
             if relaxed is not None:
-                bound = min(bound, l1_bound(relaxed))
-                # Search from the LP's own rounding: the neighbourhoods are where it disagrees
-                # with the LP, a handful of places, not everywhere the greedy fill went its way.
-                values = _rounded(f, relaxed.x)
+                bound = min(bound, self._lp_bound(relaxed))
+                if not self.whole:
+                    # Search from the LP's own rounding: the neighbourhoods are where it
+                    # disagrees with the LP, a handful of places, not everywhere the greedy
+                    # fill went its way.
+                    values = _rounded(f, relaxed.x)
         if objectives.value(self.weights, values) < bound:
-            seeds = disagreement(f, relaxed.x, values) if relaxed else []
+            seeds = disagreement(f, relaxed.x, values) if relaxed and not self.whole else []
             values, proved = self._search("placed", values, seeds, deadline,
                                           lambda v: objectives.value(self.weights, v), bound)
-            if proved is not None:
+            if proved is not None and self.full is None:
                 bound = min(bound, proved)
-            elif self.whole:  # the backends proved nothing: the LP bounds L1, if time is left
+            elif self.whole and self.full is None:
+                # The backends proved nothing: the LP bounds L1, if time is left.
                 relaxed = self.lp.maximize(self.weights, deadline - time.perf_counter())
                 if relaxed is not None:
                     bound = min(bound, l1_bound(relaxed))
@@ -111,21 +156,36 @@ class Stages:
         self.settle_level(l1=l1)
         return Settled(values, l1, bound)
 
+    def _lp_bound(self, relaxed: Relaxed) -> int:
+        """L1's bound from the LP: its optimum, or over a restricted part the priced bound."""
+        if self.full is None:
+            return l1_bound(relaxed)
+        began = time.perf_counter()
+        priced = priced_bound(self.f, self.full, relaxed.duals)
+        log.debug("placed: LP %.1f over %d of %d pairs, priced over all: %.1f (%.1f s)",
+                  relaxed.value, self.f.size, sum(map(len, self.full.values())), priced,
+                  time.perf_counter() - began)
+        return l1_bound(Relaxed(priced, []))
+
     def fairness(self, values: list[int], deadline: float) -> list[int]:
         """L2 with L1 kept: the lowest college placement rate."""
         began = time.perf_counter()
         log.debug("fairness: %d variables, %.1f s left", self.f.size,
                   deadline - time.perf_counter())
         score = lambda v: objectives.lowest_rate(self.colleges, v)  # noqa: E731
+        values = raise_lowest(self.f, self.goals, values,
+                              began + max(0.0, deadline - began) * EXCHANGE_SHARE)
+        log.debug("fairness: exchanges reached %d in %.1f s", score(values),
+                  time.perf_counter() - began)
         relaxed = None if self.whole else self.lp.maximize_lowest_rate(
             self.colleges, deadline - time.perf_counter())
-        bound = math.floor(relaxed.value + 1e-6) if relaxed else None
+        bound = math.floor(relaxed.value + 1e-6) if relaxed and self.full is None else None
         if score(values) < (objectives.FAIRNESS_SCALE if bound is None else bound):
             seeds = disagreement(self.f, relaxed.x, values) if relaxed else []
             values, proved = self._search("fairness", values, seeds, deadline, score, bound)
-            if proved is not None:
+            if proved is not None and self.full is None:
                 bound = proved if bound is None else min(bound, proved)
-        else:
+        elif self.full is None:
             bound = score(values)
         self.records.append(record("fairness", time.perf_counter() - began, score(values),
                                    bound))
@@ -139,12 +199,41 @@ class Stages:
                   deadline - time.perf_counter())
         scores = self.goals.scores
         score = lambda v: objectives.value(scores, v)  # noqa: E731
-        values = better_moves(self.f, scores, values)
+        left = max(0.0, deadline - began)
+        values = swap_in(self.f, self.goals, values, began + left * SWAP_SHARE)
+        log.debug("preferences: exchanges reached %d in %.1f s", score(values),
+                  time.perf_counter() - began)
+        if self.whole:
+            values = self._restricted(values, began + left * (SWAP_SHARE + RESTRICTED_SHARE))
         values, bound = self._search("preferences", values, [] if self.whole else
                                      better_slots(self.f, scores, values), deadline, score,
                                      rel_gap=L3_GAP)
+        if self.full is not None:  # proven over the restricted pairs only
+            bound = None
         self.records.append(record("preferences", time.perf_counter() - began, score(values),
                                    bound, L3_GAP))
+        return values
+
+    def _restricted(self, values: list[int], deadline: float) -> list[int]:
+        """L3 over each request's best-scoring slots, with every college's placements per
+        priority kept as they are (so L1 and L2 are kept): far smaller and faster than the
+        whole L3 model, and it proves nothing about it (its bound is not the stage's)."""
+        scores = self.goals.scores
+        for best in BEST_SLOTS:
+            left = deadline - time.perf_counter()
+            if left <= 0:
+                break
+            began = time.perf_counter()
+            only = {v for v, x in enumerate(values) if x}
+            for vs in self.f.vars_of.values():
+                only.update(sorted(vs, key=lambda v: -scores[v])[:best])
+            result = Mip(self.f, self.goals, self.keep, "preferences", classes_of=values,
+                         only=only).solve(values, left, L3_GAP)
+            if result is not None and objectives.value(scores, result.values) > \
+                    objectives.value(scores, values):
+                values = result.values
+            log.debug("preferences: %d best slots each, %d variables: %d in %.1f s", best,
+                      len(only), objectives.value(scores, values), time.perf_counter() - began)
         return values
 
     def _search(self, stage: str, values: list[int], seeds: list[int], deadline: float,
@@ -154,12 +243,15 @@ class Stages:
         whole formulation was decided (None otherwise)."""
         if self.whole:
             search = None
-            if self.f.size > CPSAT_LIMIT:  # CP-SAT on neighbourhoods races HiGHS
+            rival = "cp-sat"
+            if self.f.size > CPSAT_LIMIT and self.neighbourhoods_race:
                 def search(hint, until, stop, improved):
                     return self._neighbourhoods(stage, hint, self._seeds(stage, hint, until),
                                                 until, score, None, stop, improved)
+            elif self.f.size > CPSAT_LIMIT:
+                rival = "highs"
             result = race(stage, self.f, self.goals, self.keep, values, deadline, score,
-                          rel_gap, self.workers, search)
+                          rel_gap, self.workers, search, rival)
             if result is None:
                 return values, None
             if score(result.values) < score(values):  # neither improved on the hint

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,17 +85,28 @@ def empty_database(app: PlacementsApp) -> None:
             conn.execute(text(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE"))
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def app(request: pytest.FixtureRequest) -> Iterator[PlacementsApp]:
-    """The application on the embedded default and on PostgreSQL."""
-    if request.param == "sqlite":
-        yield PlacementsApp(Settings(database_url=request.getfixturevalue("sqlite_url")))
+@contextmanager
+def application_on(request: pytest.FixtureRequest, store: str,
+                   cipher_key: str | None = None) -> Iterator[PlacementsApp]:
+    """The application on a fresh SQLite file (`store` "sqlite") or on the worker's emptied
+    PostgreSQL database, emptied again after."""
+    if store == "sqlite":
+        yield PlacementsApp(Settings(database_url=request.getfixturevalue("sqlite_url"),
+                                     cipher_key=cipher_key))
         return
-    application = PlacementsApp(Settings(database_url=request.getfixturevalue("pg_url")))
+    application = PlacementsApp(Settings(database_url=request.getfixturevalue("pg_url"),
+                                         cipher_key=cipher_key))
     empty_database(application)
     yield application
     empty_database(application)
     application.engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def app(request: pytest.FixtureRequest) -> Iterator[PlacementsApp]:
+    """The application on the embedded default and on PostgreSQL."""
+    with application_on(request, request.param) as application:
+        yield application
 
 
 @pytest.fixture

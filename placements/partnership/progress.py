@@ -16,7 +16,7 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, Table, and_, case, func, literal, or_, select, true
+from sqlalchemy import ColumnElement, Select, Table, and_, func, literal, or_, select, true
 from sqlalchemy.engine import Connection
 
 from domain.partnership.initiatives import PERCENT_METRICS, suppress
@@ -56,10 +56,6 @@ class Family:
     columns: dict[str, ColumnElement]
     terms: list[tuple[ColumnElement, ColumnElement | None]]
     kinds: list[str]
-
-
-def _one(cond: ColumnElement) -> ColumnElement:
-    return case((cond, 1), else_=0)
 
 
 def _window(table: Table, day: ColumnElement, scope: Scope) -> list[ColumnElement]:
@@ -128,8 +124,8 @@ def _per_participant(f: Family, by: str | None) -> Select:
     keys = [f.columns["participant"]] + ([f.columns[by].label("key")] if by else [])
     counts = []
     for i, (cond, hit) in enumerate(f.terms):
-        counts.append(func.sum(_one(cond)).label(f"n{i}"))
-        counts.append(func.sum(_one(and_(cond, hit))).label(f"h{i}") if hit is not None
+        counts.append(func.count().filter(cond).label(f"n{i}"))
+        counts.append(func.count().filter(and_(cond, hit)).label(f"h{i}") if hit is not None
                       else literal(0).label(f"h{i}"))
     return f.source.add_columns(*keys, *counts).group_by(*keys)
 
@@ -148,8 +144,8 @@ def _totals(conn: Connection, f: Family, by: str | None) -> list[list[tuple]]:
     sums = []
     for i in range(len(f.terms)):
         n, h = inner.c[f"n{i}"], inner.c[f"h{i}"]
-        sums += [func.coalesce(func.sum(n), 0), func.sum(_one(n > 0)), func.coalesce(
-            func.sum(h), 0)]
+        sums += [func.coalesce(func.sum(n), 0), func.count().filter(n > 0),
+                 func.coalesce(func.sum(h), 0)]
     q = select(inner.c.key if by else literal(None), *sums)
     if by:
         q = q.group_by(inner.c.key).order_by(inner.c.key)
@@ -195,33 +191,40 @@ def _wage_gains(conn: Connection, scope: Scope, target: Target, by: str | None
                 ) -> tuple[dict, list, Select]:
     """Per job started by as_of: the gain from the wage it was hired at to the wage in force on
     as_of (the last one, for a job that ended), in percent; the median over jobs, overall and
-    per cell; people are the participants holding them."""
+    per cell; people are the participants holding them. Computed by the database (the median
+    as `percentile_cont(0.5)`: the mean of the two middle gains for an even count)."""
     where = _window(J, J.c.start_date, scope)
     where += [J.c.occupation.in_(target.occupations)] if target.occupations else []
-    q = select(J.c.participant, J.c.community, J.c.employer, J.c.occupation, J.c.start_wage,
-               W.c.hourly_wage).join(W, and_(
-        W.c.employment == J.c.id, W.c.effective_date <= scope.as_of,
-        or_(W.c.until.is_(None), W.c.until > scope.as_of))).where(*where)
-    gains: list[float] = []
-    people: set[str] = set()
-    cells: dict = {}
-    index = {"community": 1, "employer": 2, "occupation": 3}.get(by or "")
-    for row in conn.execute(q):
-        gain = 100 * (row[5] - row[4]) / row[4]
-        gains.append(gain)
-        people.add(row[0])
-        if index is not None:
-            cell = cells.setdefault(row[index], ([], set()))
-            cell[0].append(gain)
-            cell[1].add(row[0])
+    gain = (100 * (W.c.hourly_wage - J.c.start_wage) / J.c.start_wage).label("gain")
+    keys = {"community": J.c.community, "employer": J.c.employer,
+            "occupation": J.c.occupation}
+    jobs = select(J.c.participant, gain, *([keys[by].label("key")] if by else [])).join(
+        W, and_(W.c.employment == J.c.id, W.c.effective_date <= scope.as_of,
+                or_(W.c.until.is_(None), W.c.until > scope.as_of))).where(*where).subquery()
+    if conn.dialect.name == "postgresql":
+        figures = (func.percentile_cont(0.5).within_group(jobs.c.gain),
+                   func.count(func.distinct(jobs.c.participant)))
+        overall = tuple(conn.execute(select(*figures)).one())
+        found = (conn.execute(select(jobs.c.key, *figures).group_by(jobs.c.key)).all()
+                 if by else [])
+    else:  # SQLite has no percentile_cont: the same figures from the rows
+        groups: dict = {}
+        everyone = object()
+        for row in conn.execute(select(jobs)):
+            for key in ((everyone,) + ((row.key,) if by else ())):
+                gains, who = groups.setdefault(key, ([], set()))
+                gains.append(row.gain)
+                who.add(row.participant)
+        figure = {k: (statistics.median(g), len(w)) for k, (g, w) in groups.items()}
+        overall = figure.pop(everyone, (None, 0))
+        found = [(k, *f) for k, f in figure.items()]
 
-    def median(xs: list[float]) -> float | None:
-        return round(statistics.median(xs), 1) if xs else None
+    def median(value: float | None) -> float | None:
+        return None if value is None else round(value, 1)
 
-    return ({"actual": median(gains), "people": len(people)},
-            [{"key": k, "actual": median(v), "people": len(who)}
-             for k, (v, who) in sorted(cells.items(), key=lambda kv: (kv[0] is None,
-                                                                      kv[0] or ""))],
+    cells = sorted(({"key": k, "actual": median(m), "people": n} for k, m, n in found),
+                   key=lambda c: (c["key"] is None, c["key"] or ""))
+    return ({"actual": median(overall[0]), "people": overall[1]}, cells,
             select(J.c.participant).where(*where))
 
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from sqlalchemy import JSON, Column, Float, Integer, String, Table
 
-from domain.clinical_hours import ClinicalHours
+from domain.clinical_hours import (
+    ClinicalHours,
+)
 from domain.evaluations import Evaluation
 from placements.readmodel import identity_columns, metadata, projects
 

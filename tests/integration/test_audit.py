@@ -19,11 +19,9 @@ from api.app import create_app
 from bootstrap.bench.store import realistic_log
 from bootstrap.cli.main import main
 from placements import ledger, readmodel
-from placements.app import PlacementsApp
 from placements.principals import OPERATOR, Principal
 from placements.replay import replay
-from placements.settings import Settings
-from tests.conftest import empty_database, make_consortium
+from tests.conftest import application_on, make_consortium
 
 SITE = {"name": "Greenbrae", "location": {"lat": 37.9, "lon": -122.5}}
 
@@ -245,16 +243,8 @@ WAGES = {"period_start": "2025-01-06", "period_end": "2025-01-19", "hours": 80,
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def ciphered(request):
-    key = AESCipher.create_key(32)
-    if request.param == "sqlite":
-        url = request.getfixturevalue("sqlite_url")
-        yield PlacementsApp(Settings(database_url=url, cipher_key=key))
-        return
-    app = PlacementsApp(Settings(database_url=request.getfixturevalue("pg_url"), cipher_key=key))
-    empty_database(app)
-    yield app
-    empty_database(app)
-    app.engine.dispose()
+    with application_on(request, request.param, AESCipher.create_key(32)) as app:
+        yield app
 
 
 def test_payloads_are_encrypted_at_rest_and_the_api_still_works(ciphered):

@@ -182,3 +182,50 @@ def test_evaluations_fall_due_when_the_placement_ends(client, consortium, world)
     assert get(client, c, "other_coordinator", "/v1/evaluations")["items"] == []
     admin = get(client, c, "admin", "/v1/evaluations?due=true")["items"]
     assert [(x["placement"], x["of"]) for x in admin] == [(pid, "site")]
+
+
+def test_prior_learning_reduces_the_hours_a_placement_requires(client, consortium, world):
+    """SPEC section 10: hours of prior learning credited to the participant a student names,
+    for the slot's discipline, reduce the placement's required hours (and so `behind`), as
+    recorded at `known_at`, citing the credit events; another discipline's credit does not."""
+    from tests.integration.partnership_helpers import consent, participant
+
+    c = consortium
+    p = participant(client, c)
+    consent(client, c, p["id"], c.college)
+    student = post(client, c, "coordinator", "/v1/students", {
+        "name": "Rosa Martinez", "home": {"lat": 37.96, "lon": -122.51}, "max_travel_km": 40,
+        "credentials": ["BLS", "TB"], "participant": p["id"]})
+    slot = post(client, c, "employer", "/v1/slots", {**PAST, "site": world["site"],
+                                                     "preceptor": world["jw"]})
+    placement = placed(client, c, slot["id"], student["id"])
+    path = f"/v1/placements/{placement}/hours"
+    entry = post(client, c, "employer", path, {"date": "2026-09-07", "hours": 8.5})
+    post(client, c, "employer", f"{path}/{entry['id']}/sign-off", {"preceptor": world["jw"]})
+    for day in ("2026-09-08", "2026-09-14", "2026-09-15", "2026-09-21", "2026-09-22",
+                "2026-09-28"):
+        signed = post(client, c, "employer", path, {"date": day, "hours": 8.5})
+        post(client, c, "employer", f"{path}/{signed['id']}/sign-off",
+             {"preceptor": world["jw"]})
+    # 59.5 of the slot's 128 hours signed: past the midpoint that is under half of them.
+    before = get(client, c, "coordinator", f"{path}?as_of=2026-10-20")
+    assert before["signed_hours"] == 59.5 and before["behind"] is True
+    assert before["prior_learning"] == {"hours": 0.0, "events": [], "slot_hours": 128,
+                                        "required_hours": 128}
+    known_before = datetime.now(UTC).isoformat()
+    credit = post(client, c, "partner", f"/v1/participants/{p['id']}/prior-learning",
+                  {"occupation": "RN", "hours": 20, "basis": "LVN work experience"})
+    post(client, c, "partner", f"/v1/participants/{p['id']}/prior-learning",
+         {"occupation": "MA", "hours": 100, "basis": "another discipline"})
+    after = get(client, c, "coordinator", f"{path}?as_of=2026-10-20")
+    assert after["prior_learning"]["hours"] == 20
+    assert after["prior_learning"]["required_hours"] == 108
+    assert [e["id"] for e in after["prior_learning"]["events"]] == [credit["event_id"]]
+    assert after["behind"] is False  # 59.5 of 108 required: over half
+    assert after["signed_hours"] == 59.5  # the hours worked are unchanged
+    then = get(client, c, "compliance",
+               f"{path}?as_of=2026-10-20&known_at={quote(known_before)}")
+    assert then["prior_learning"]["required_hours"] == 128 and then["behind"] is True
+    # A student naming no participant has no credit.
+    plain = get(client, c, "coordinator", f"/v1/placements/{world['placement']}/hours")
+    assert plain["prior_learning"]["hours"] == 0.0

@@ -14,6 +14,7 @@ from domain.clinical_hours import (
     RecordedEntry,
     hours_summary,
     midpoint,
+    required_hours,
 )
 from domain.errors import Conflict, InvalidInput
 
@@ -80,3 +81,17 @@ def test_behind_after_the_midpoint_under_half_the_hours():
     assert hours_summary(f, [entry], date(2026, 10, 17))["behind"] is True
     entry.data["hours"] = 64
     assert hours_summary(f, [entry], date(2026, 10, 17))["behind"] is False
+
+
+def test_credited_prior_learning_lowers_the_hours_behind_is_judged_against():
+    f = facts().as_dict()  # a 128-hour slot
+    entry = RecordedEntry("a", "p1", {"date": "2026-09-07", "hours": 50, "note": None},
+                          {"id": "a", "position": 1}, {"preceptor": "pr1", "id": "s",
+                                                       "position": 2, "journeyworker_of": "e1"},
+                          [])
+    late = date(2026, 10, 17)
+    assert hours_summary(f, [entry], late)["behind"] is True  # 50 < 64
+    assert hours_summary(f, [entry], late, credited=28)["behind"] is False  # 50 ≥ 100 / 2
+    assert hours_summary(f, [entry], late, credited=20)["behind"] is True  # 50 < 108 / 2
+    assert hours_summary(f, [entry], late, credited=28)["signed_hours"] == 50
+    assert required_hours(128, 28) == 100 and required_hours(128, 500) == 0

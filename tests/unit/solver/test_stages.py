@@ -67,14 +67,42 @@ def test_backends_that_find_nothing_prove_nothing(monkeypatch):
 
 
 @pytest.mark.slow
-def test_neighbourhoods_race_highs_above_the_cpsat_limit(monkeypatch):
-    """Above CPSAT_LIMIT CP-SAT decides neighbourhoods guided by the LP while HiGHS works on
-    the whole: the stages are settled all the same, and every assignment is feasible."""
+@pytest.mark.parametrize("neighbourhoods", [False, True])
+def test_highs_races_its_rival_above_the_cpsat_limit(monkeypatch, neighbourhoods):
+    """Above CPSAT_LIMIT the tuned HiGHS races HiGHS with its default settings, or (when
+    asked) CP-SAT on neighbourhoods guided by the LP: the stages are settled all the same, and
+    every assignment is feasible."""
     monkeypatch.setattr(stages, "CPSAT_LIMIT", 0)
+    monkeypatch.setattr(stages.Stages, "neighbourhoods_race", neighbourhoods)
     p = generate(300, 2, metro=True)
     solution = solve(parse_problem(p), time_limit=LIMIT)
     assert violations(p, solution) == []
-    placed, l2, _ = solution["stages"]
+    placed, l2, l3 = solution["stages"]
     assert solution["status"] == "OPTIMAL" and placed["status"] == "OPTIMAL"
     assert placed["objective"] == l1(p, solution) == solution["objective"]["bound"]
     assert l2["status"] == "OPTIMAL"
+    assert neighbourhoods or l3["status"] in ("OPTIMAL", "WITHIN_GAP")
+
+
+@pytest.mark.parametrize("global_limit", [0, 3000])
+def test_l2_of_the_only_part_with_choices_counts_every_request(monkeypatch, global_limit):
+    """c1 asks 4 (two of them for a discipline no slot offers), c2 asks 3, for 3 seats. Over
+    the part's own requests (c1: 2) placing r0, r2, r3 looks fairest (1/2 and 2/3); over every
+    request it is r0, r1, r2 (2/4 and 1/3 against 1/4 and 2/3). Above GLOBAL_LIMIT too, the
+    only part with choices settles the global lowest rate and says so."""
+    from solver import allocate
+    from tests.unit.solver.instances import problem, request, slot, student
+
+    monkeypatch.setattr(allocate, "GLOBAL_LIMIT", global_limit)
+    monkeypatch.setattr(allocate, "BUNDLE_REQUESTS", 1)  # as a part of 1,000 or more is
+    p = problem(slots=[slot("sl0", capacity=3)],
+                students=[student(f"st{i}", "c1" if i < 4 else "c2") for i in range(7)],
+                requests=[request("r0", "st0"), request("r1", "st1"),
+                          request("x1", "st2", discipline="MA"),
+                          request("x2", "st3", discipline="MA"),
+                          request("r2", "st4"), request("r3", "st5"), request("r4", "st6")])
+    solution = solve(parse_problem(p), time_limit=LIMIT)
+    assert violations(p, solution) == []
+    assert solution["objective"]["min_college_fill_rate"] == pytest.approx(1 / 3, abs=1e-4)
+    l2 = solution["stages"][1]
+    assert l2["status"] == "OPTIMAL" and l2["objective"] == pytest.approx(1 / 3, abs=1e-4)
