@@ -1,9 +1,9 @@
 """`placements bench solver --corpus DIR`: every instance of a folder laid out like
-shared/benchmarks/ (instances as `NAME.json`, figures in `reference.json`), each solved by
-`placements solve` in a process of its own, so its time and peak RSS are the whole command's
-(reading the file and writing the solution included). First-come-first-served and the LP bound
-are measured in this process, in the same run; the reference's proven optimum, where it has one,
-is what L1 is compared with, else the LP bound."""
+shared/benchmarks/ (every `NAME.json` in it; figures, where known, in `reference.json`), each
+solved by `placements solve` in a process of its own, so its time and peak RSS are the whole
+command's (reading the file and writing the solution included). First-come-first-served and the
+LP bound are measured in this process, in the same run; the reference's proven optimum, where it
+has one, is what L1 is compared with, else the LP bound."""
 
 from __future__ import annotations
 
@@ -39,10 +39,11 @@ def rows(corpus: Path, time_limit: float, echo) -> list[list[str]]:
     from solver.baseline import first_come_first_served
     from solver.relaxation import lp_bound
 
-    reference = json.loads((corpus / "reference.json").read_text())["instances"]
+    figures = corpus / "reference.json"
+    reference = json.loads(figures.read_text())["instances"] if figures.exists() else {}
     out = []
-    for name, ref in reference.items():
-        path = corpus / f"{name}.json"
+    for path in sorted(p for p in corpus.glob("*.json") if p != figures):
+        name, ref = path.stem, reference.get(path.stem, {})
         solution, seconds, rss = _solve(path, time_limit)
         problem = parse_problem(json.loads(path.read_text()))
         fcfs = first_come_first_served(problem)["objective"]["weighted_placed"]
