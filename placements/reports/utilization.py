@@ -6,8 +6,8 @@ summed per slot and day) and folded into ISO weeks here, the same on SQLite and 
 - `seats_offered`: the capacity of every open slot with a session in that week;
 - `seats_held`: the seats those slots hold (confirmed or accepted placements) in that week;
 - `signed_hours`: clinical hours signed off (as corrected) and dated in that week.
-A slot names a `unit` where units exist (read when the slots table has the column), else the
-unit is null. `known_at`: the tables as they stood then (placements/reports/known_at.py).
+A row's `unit` is its slots' unit (docs/ONBOARDING.md), null for slots that name none.
+`known_at`: the tables as they stood then (placements/reports/known_at.py).
 """
 
 from __future__ import annotations

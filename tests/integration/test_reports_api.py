@@ -134,3 +134,13 @@ def test_utilization_per_site_discipline_and_week(client, consortium, world):  #
     assert r.status_code == 422 and "to" in r.get_json()["error"]["fields"]
     assert client.get("/v1/reports/utilization?from=2026-09-07&to=2026-09-20",
                       headers=c.headers("coordinator")).status_code == 403
+
+
+def test_utilization_rows_per_unit(client, consortium, world):  # noqa: F811
+    c = consortium
+    icu = post(client, c, "employer", "/v1/units", {"site": world["site"], "name": "4 West ICU",
+                                                    "requirements": []})
+    post(client, c, "employer", "/v1/slots", {**PAST, "site": world["site"], "unit": icu["id"]})
+    report = get(client, c, "employer", "/v1/reports/utilization?from=2026-09-07&to=2026-09-13")
+    cells = {(r["unit"], r["seats_offered"], r["seats_held"]) for r in report["rows"]}
+    assert cells == {(None, 2, 1), (icu["id"], 2, 0)}
