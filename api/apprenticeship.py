@@ -293,14 +293,14 @@ class Programs(MethodView):
     @blp.response(200, list_schema(ProgramSchema))
     def get(self, args):
         """List apprenticeship programs."""
-        return as_list(app().programs(principal(), **args))
+        return as_list(app().apprenticeship.programs(principal(), **args))
 
     @blp.arguments(ProgramSchema)
     @blp.response(201, ProgramSchema)
     def post(self, body):
         """Register a program's standards (admin, or an employer as its sponsor)."""
         sponsor = body.pop("sponsor")
-        return app().create_program(principal(), iso(body), sponsor=sponsor)
+        return app().apprenticeship.create_program(principal(), iso(body), sponsor=sponsor)
 
 
 @blp.route("/apprenticeship-programs/<program_id>")
@@ -308,7 +308,7 @@ class Program(MethodView):
     @blp.response(200, ProgramSchema)
     def get(self, program_id):
         """Read a program's standards and amendments."""
-        return app().program(principal(), program_id)
+        return app().apprenticeship.program(principal(), program_id)
 
 
 @blp.route("/apprenticeship-programs/<program_id>/amendments")
@@ -319,7 +319,8 @@ class Amendments(MethodView):
     def post(self, body, program_id):
         """Amend the standards from `effective_date` on (only the fields given change)."""
         day = body.pop("effective_date").isoformat()
-        return app().amend_program(principal(), program_id, day, body, if_match=if_match())
+        return app().apprenticeship.amend_program(principal(), program_id, day, body,
+                                                  if_match=if_match())
 
 
 @blp.route("/apprenticeship-programs/<program_id>/compliance")
@@ -328,7 +329,7 @@ class ProgramCompliance(MethodView):
     @blp.response(200, ProgramReportSchema, description="or text/csv: one row per pay period")
     def get(self, args, program_id):
         """A program's compliance: its apprentices and the ratio, as JSON or CSV."""
-        report = app().program_compliance(principal(), program_id, **args)
+        report = app().apprenticeship.program_compliance(principal(), program_id, **args)
         best = request.accept_mimetypes.best_match(["application/json", "text/csv"])
         if best == "text/csv":
             return Response(report_csv(report), mimetype="text/csv")
@@ -341,13 +342,13 @@ class Apprentices(MethodView):
     @blp.response(200, list_schema(ApprenticeSchema))
     def get(self, args):
         """List apprentices (an employer its own)."""
-        return as_list(app().apprentices(principal(), **args))
+        return as_list(app().apprenticeship.apprentices(principal(), **args))
 
     @blp.arguments(ApprenticeSchema)
     @blp.response(201, ApprenticeSchema)
     def post(self, body):
         """Sign an apprentice into a program; the employer is the caller."""
-        return app().sign_apprentice(principal(), **iso(body))
+        return app().apprenticeship.sign_apprentice(principal(), **iso(body))
 
 
 @blp.route("/apprentices/<apprentice_id>")
@@ -355,7 +356,7 @@ class ApprenticeResource(MethodView):
     @blp.response(200, ApprenticeSchema)
     def get(self, apprentice_id):
         """Read an apprentice's record."""
-        return app().apprentice(principal(), apprentice_id)
+        return app().apprenticeship.apprentice(principal(), apprentice_id)
 
 
 @blp.route("/apprentices/<apprentice_id>/registration")
@@ -365,8 +366,8 @@ class Registration(MethodView):
     @blp.response(200, ApprenticeSchema)
     def post(self, body, apprentice_id):
         """Record the apprentice's DAS registration."""
-        return app().register_apprentice(principal(), apprentice_id, **iso(body),
-                                         if_match=if_match())
+        return app().apprenticeship.register_apprentice(principal(), apprentice_id, **iso(body),
+                                                        if_match=if_match())
 
 
 @blp.route("/apprentices/<apprentice_id>/ojt-hours")
@@ -376,7 +377,8 @@ class OJTHours(MethodView):
     @blp.response(201, EntrySchema)
     def post(self, body, apprentice_id):
         """Log on-the-job hours under a journeyworker."""
-        return app().log_ojt_hours(principal(), apprentice_id, iso(body), if_match=if_match())
+        return app().apprenticeship.log_ojt_hours(principal(), apprentice_id, iso(body),
+                                                  if_match=if_match())
 
 
 @blp.route("/apprentices/<apprentice_id>/rsi-hours")
@@ -384,14 +386,15 @@ class RSIHours(MethodView):
     @blp.response(200, EntrySchema(many=True))
     def get(self, apprentice_id):
         """RSI entries as they stand; a coordinator sees those its college provided."""
-        return app().rsi_hours(principal(), apprentice_id)
+        return app().apprenticeship.rsi_hours(principal(), apprentice_id)
 
     @conditional
     @blp.arguments(RSISchema)
     @blp.response(201, EntrySchema)
     def post(self, body, apprentice_id):
         """Log related supplemental instruction hours."""
-        return app().log_rsi_hours(principal(), apprentice_id, iso(body), if_match=if_match())
+        return app().apprenticeship.log_rsi_hours(principal(), apprentice_id, iso(body),
+                                                  if_match=if_match())
 
 
 @blp.route("/apprentices/<apprentice_id>/wages")
@@ -401,7 +404,8 @@ class Wages(MethodView):
     @blp.response(201, EntrySchema)
     def post(self, body, apprentice_id):
         """Log wages paid for a period."""
-        return app().log_wages(principal(), apprentice_id, iso(body), if_match=if_match())
+        return app().apprenticeship.log_wages(principal(), apprentice_id, iso(body),
+                                              if_match=if_match())
 
 
 @blp.route("/apprentices/<apprentice_id>/corrections")
@@ -411,7 +415,8 @@ class Corrections(MethodView):
     @blp.response(201, EntrySchema)
     def post(self, body, apprentice_id):
         """Correct a logged entry: a replacement, or null to void it. Nothing is edited."""
-        return app().correct_entry(principal(), apprentice_id, **body, if_match=if_match())
+        return app().apprenticeship.correct_entry(principal(), apprentice_id, **body,
+                                                  if_match=if_match())
 
 
 @blp.route("/apprentices/<apprentice_id>/completion")
@@ -421,8 +426,9 @@ class Completion(MethodView):
     @blp.response(200, ApprenticeSchema)
     def post(self, body, apprentice_id):
         """Record the apprentice's completion."""
-        return app().complete_apprenticeship(principal(), apprentice_id, body["date"].isoformat(),
-                                             if_match=if_match())
+        return app().apprenticeship.complete_apprenticeship(principal(), apprentice_id,
+                                                            body["date"].isoformat(),
+                                                            if_match=if_match())
 
 
 @blp.route("/apprentices/<apprentice_id>/cancellation")
@@ -432,8 +438,9 @@ class Cancellation(MethodView):
     @blp.response(200, ApprenticeSchema)
     def post(self, body, apprentice_id):
         """Record the cancellation of the agreement."""
-        return app().cancel_apprenticeship(principal(), apprentice_id, body["date"].isoformat(),
-                                           body["reason"], if_match=if_match())
+        return app().apprenticeship.cancel_apprenticeship(principal(), apprentice_id,
+                                                          body["date"].isoformat(),
+                                                          body["reason"], if_match=if_match())
 
 
 @blp.route("/apprentices/<apprentice_id>/compliance")
@@ -443,5 +450,5 @@ class ApprenticeCompliance(MethodView):
     def get(self, args, apprentice_id):
         """The DAS compliance report as of a business date, as recorded at `known_at`."""
         if wants_html():
-            return das_page(*app().printable_compliance(principal(), apprentice_id, **args))
-        return app().apprentice_compliance(principal(), apprentice_id, **args)
+            return das_page(*app().names.printable_compliance(principal(), apprentice_id, **args))
+        return app().apprenticeship.apprentice_compliance(principal(), apprentice_id, **args)

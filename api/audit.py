@@ -85,7 +85,7 @@ class Events(MethodView):
     @blp.response(200, EventsSchema)
     def get(self, args):
         """The global log in order, each event with its position, actor and payload."""
-        return app().audit_events(principal(), args["after"], args["limit"])
+        return app().audit.audit_events(principal(), args["after"], args["limit"])
 
 
 @blp.route("/aggregates/<aggregate_id>")
@@ -94,7 +94,7 @@ class Aggregate(MethodView):
     @blp.response(200, AggregateSchema)
     def get(self, args, aggregate_id):
         """An aggregate's events recorded up to `known_at`, and its state as they made it."""
-        return app().audit_aggregate(principal(), aggregate_id, args["known_at"])
+        return app().audit.audit_aggregate(principal(), aggregate_id, args["known_at"])
 
 
 @blp.route("/verify")
@@ -105,4 +105,4 @@ class Verify(MethodView):
         """Recompute the hash chain over the whole log: ok with the head digest, or the first
         position that fails."""
         offsite = ledger.Checkpoint.parse(args["checkpoint"]) if args["checkpoint"] else None
-        return app().verify_log(principal(), offsite).as_dict()
+        return app().audit.verify_log(principal(), offsite).as_dict()

@@ -16,7 +16,7 @@ def authenticate():
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return error_response(401, "unauthorized", "send Authorization: Bearer <token>")
-    principal = current_app.extensions["placements"].principal_for(token.strip())
+    principal = current_app.extensions["placements"].tokens.principal_for(token.strip())
     if principal is None:
         return error_response(401, "unauthorized", "unknown or revoked token")
     g.principal = principal

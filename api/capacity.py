@@ -126,13 +126,13 @@ class Sites(MethodView):
     @blp.response(200, list_schema(SiteSchema))
     def get(self, args):
         """List sites (an employer its own)."""
-        return as_list(app().sites(principal(), **args))
+        return as_list(app().capacity.sites(principal(), **args))
 
     @blp.arguments(SiteSchema)
     @blp.response(201, SiteSchema)
     def post(self, body):
         """Register a site of the caller's employer."""
-        return app().register_site(principal(), **body)
+        return app().capacity.register_site(principal(), **body)
 
 
 @blp.route("/sites/<site_id>")
@@ -140,7 +140,7 @@ class Site(MethodView):
     @blp.response(200, SiteSchema)
     def get(self, site_id):
         """Read a site."""
-        return app().site(principal(), site_id)
+        return app().capacity.site(principal(), site_id)
 
 
 @blp.route("/preceptors")
@@ -149,13 +149,13 @@ class Preceptors(MethodView):
     @blp.response(200, list_schema(PreceptorSchema))
     def get(self, args):
         """List preceptors (an employer its own)."""
-        return as_list(app().preceptors(principal(), **args))
+        return as_list(app().capacity.preceptors(principal(), **args))
 
     @blp.arguments(PreceptorSchema)
     @blp.response(201, PreceptorSchema)
     def post(self, body):
         """Register a preceptor at one of the caller's sites."""
-        return app().register_preceptor(principal(), **body)
+        return app().capacity.register_preceptor(principal(), **body)
 
 
 @blp.route("/preceptors/<preceptor_id>")
@@ -163,7 +163,7 @@ class Preceptor(MethodView):
     @blp.response(200, PreceptorSchema)
     def get(self, preceptor_id):
         """Read a preceptor."""
-        return app().preceptor(principal(), preceptor_id)
+        return app().capacity.preceptor(principal(), preceptor_id)
 
 
 @blp.route("/slots")
@@ -174,9 +174,9 @@ class Slots(MethodView):
     def get(self, args):
         """List slots (a coordinator those open to its college)."""
         if wants_csv():
-            return csv_response(SlotSchema(), every_item(app().slots, principal(), **args),
+            return csv_response(SlotSchema(), every_item(app().capacity.slots, principal(), **args),
                                 "slots")
-        return as_list(app().slots(principal(), **args))
+        return as_list(app().capacity.slots(principal(), **args))
 
     @blp.arguments(SlotSchema)
     @blp.response(201, SlotSchema)
@@ -184,7 +184,7 @@ class Slots(MethodView):
         """Publish a clinical slot."""
         body["start_date"] = body["start_date"].isoformat()
         body["end_date"] = body["end_date"].isoformat()
-        return app().publish_slot(principal(), **body)
+        return app().capacity.publish_slot(principal(), **body)
 
 
 @blp.route("/slots/copy")
@@ -193,8 +193,8 @@ class SlotCopy(MethodView):
     @blp.response(201, CopiedSlotsSchema)
     def post(self, body):
         """Next term: copy the caller's open slots starting in [from, to], dates moved."""
-        return {"items": app().copy_slots(principal(), body["from_"], body["to"],
-                                          body["shift_days"])}
+        return {"items": app().imports.copy_slots(principal(), body["from_"], body["to"],
+                                                  body["shift_days"])}
 
 
 @blp.route("/slots/<slot_id>")
@@ -202,7 +202,7 @@ class Slot(MethodView):
     @blp.response(200, SlotSchema)
     def get(self, slot_id):
         """Read a slot."""
-        return app().slot(principal(), slot_id)
+        return app().capacity.slot(principal(), slot_id)
 
 
 @blp.route("/slots/<slot_id>/withdraw")
@@ -212,7 +212,8 @@ class SlotWithdrawal(MethodView):
     @blp.response(200, SlotSchema)
     def post(self, body, slot_id):
         """Withdraw the slot; its live placements are re-opened for a re-solve."""
-        return app().withdraw_slot(principal(), slot_id, body["reason"], if_match=if_match())
+        return app().capacity.withdraw_slot(principal(), slot_id, body["reason"],
+                                            if_match=if_match())
 
 
 @blp.route("/slots/<slot_id>/capacity")
@@ -222,5 +223,6 @@ class SlotCapacity(MethodView):
     @blp.response(200, SlotSchema)
     def post(self, body, slot_id):
         """Change capacity; lowering it below the seats held re-opens the latest bookings."""
-        return app().change_slot_capacity(principal(), slot_id, body["capacity"], body["reason"],
-                                          if_match=if_match())
+        return app().capacity.change_slot_capacity(principal(), slot_id, body["capacity"],
+                                                   body["reason"],
+                                                   if_match=if_match())

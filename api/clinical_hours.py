@@ -140,8 +140,8 @@ class Hours(MethodView):
     @blp.response(200, HoursSchema)
     def get(self, args, placement_id):
         """The placement's entries and totals as of a date, as recorded at `known_at`."""
-        return app().placement_hours(principal(), placement_id, args["as_of"],
-                                     aware(args["known_at"]))
+        return app().clinical_hours.placement_hours(principal(), placement_id, args["as_of"],
+                                                    aware(args["known_at"]))
 
     @blp.arguments(HoursEntrySchema)
     @blp.response(201, RecordedSchema)
@@ -149,7 +149,7 @@ class Hours(MethodView):
         """Log hours worked on one session day (the student's coordinator or the site's
         employer)."""
         body["date"] = body["date"].isoformat()
-        return app().log_hours(principal(), placement_id, body)
+        return app().clinical_hours.log_hours(principal(), placement_id, body)
 
 
 @blp.route("/placements/<placement_id>/hours/<entry_id>/sign-off")
@@ -158,7 +158,8 @@ class SignOff(MethodView):
     @blp.response(201, RecordedSchema)
     def post(self, body, placement_id, entry_id):
         """The site's employer signs an entry off, naming the supervising preceptor."""
-        return app().sign_off_hours(principal(), placement_id, entry_id, body["preceptor"])
+        return app().clinical_hours.sign_off_hours(principal(), placement_id, entry_id,
+                                                   body["preceptor"])
 
 
 @blp.route("/placements/<placement_id>/hours/<entry_id>/corrections")
@@ -170,8 +171,9 @@ class Corrections(MethodView):
         replacement = body["replacement"]
         if replacement is not None:
             replacement = {**replacement, "date": replacement["date"].isoformat()}
-        return app().correct_hours(principal(), placement_id, entry_id, body["reason"],
-                                   replacement)
+        return app().clinical_hours.correct_hours(principal(), placement_id, entry_id,
+                                                  body["reason"],
+                                                  replacement)
 
 
 @blp.route("/placements/<placement_id>/evaluations")
@@ -180,8 +182,9 @@ class PlacementEvaluations(MethodView):
     @blp.response(201, EvaluationSchema)
     def post(self, body, placement_id):
         """Evaluate the student (site's employer) or the site (coordinator) once it ended."""
-        return app().submit_evaluation(principal(), placement_id, body["of"], body["scores"],
-                                       body["comments"])
+        return app().clinical_hours.submit_evaluation(principal(), placement_id, body["of"],
+                                                      body["scores"],
+                                                      body["comments"])
 
 
 @blp.route("/evaluations")
@@ -190,7 +193,7 @@ class Evaluations(MethodView):
     @blp.response(200, EvaluationListSchema)
     def get(self, args):
         """Evaluations the caller may read; with `due=true`, the ones it owes."""
-        return {"items": app().evaluations(principal(), **args)}
+        return {"items": app().clinical_hours.evaluations(principal(), **args)}
 
 
 @blp.route("/evaluations/<evaluation_id>")
@@ -198,4 +201,4 @@ class EvaluationResource(MethodView):
     @blp.response(200, EvaluationSchema)
     def get(self, evaluation_id):
         """One evaluation, for the placement's parties, compliance and admin."""
-        return app().evaluation(principal(), evaluation_id)
+        return app().clinical_hours.evaluation(principal(), evaluation_id)

@@ -50,7 +50,7 @@ class StudentImport(MethodView):
     @blp.response(201, ImportResultSchema)
     def post(self):
         """Register the students of a CSV file (a coordinator, for its college)."""
-        return app().import_students(principal(), g.import_rows)
+        return app().imports.import_students(principal(), g.import_rows)
 
 
 @blp.route("/imports/placement-requests")
@@ -59,7 +59,7 @@ class PlacementRequestImport(MethodView):
     @blp.response(201, ImportResultSchema)
     def post(self):
         """File the placement requests of a CSV file (a coordinator, for its students)."""
-        return app().import_placement_requests(principal(), g.import_rows)
+        return app().imports.import_placement_requests(principal(), g.import_rows)
 
 
 @blp.route("/imports/slots")
@@ -68,4 +68,4 @@ class SlotImport(MethodView):
     @blp.response(201, ImportResultSchema)
     def post(self):
         """Publish the slots of a CSV file (an employer, at its own sites)."""
-        return app().import_slots(principal(), g.import_rows)
+        return app().imports.import_slots(principal(), g.import_rows)

@@ -103,7 +103,7 @@ class Initiatives(MethodView):
     @blp.response(200, list_schema(InitiativeSchema))
     def get(self, args):
         """Initiatives and their targets."""
-        return as_list(app().initiatives(principal(), **args))
+        return as_list(app().initiatives.initiatives(principal(), **args))
 
     @blp.arguments(InitiativeSchema)
     @blp.response(201, InitiativeSchema)
@@ -111,7 +111,7 @@ class Initiatives(MethodView):
         """Launch an initiative with its funders' targets (admin)."""
         body = iso(body)
         body["targets"] = [iso(t) for t in body["targets"]]
-        return app().launch_initiative(principal(), **body)
+        return app().initiatives.launch_initiative(principal(), **body)
 
 
 @blp.route("/initiatives/<initiative_id>")
@@ -119,7 +119,7 @@ class Initiative(MethodView):
     @blp.response(200, InitiativeSchema)
     def get(self, initiative_id):
         """An initiative and its targets."""
-        return app().initiative(principal(), initiative_id)
+        return app().initiatives.initiative(principal(), initiative_id)
 
 
 @blp.route("/initiatives/<initiative_id>/progress")
@@ -129,7 +129,7 @@ class Progress(MethodView):
     def get(self, args, initiative_id):
         """Per metric: target, actual, the people counted, and a breakdown with cells of fewer
         than 11 people suppressed."""
-        progress = app().progress(principal(), initiative_id, **args)
+        progress = app().initiatives.progress(principal(), initiative_id, **args)
         best = request.accept_mimetypes.best_match(["application/json", "text/html"])
         if best == "text/html":
             return Response(render(progress), mimetype="text/html")
@@ -142,13 +142,13 @@ class Pathways(MethodView):
     @blp.response(200, list_schema(PathwaySchema))
     def get(self, args):
         """Pathways (occupation ladders)."""
-        return as_list(app().pathways(principal(), **args))
+        return as_list(app().initiatives.pathways(principal(), **args))
 
     @blp.arguments(PathwaySchema)
     @blp.response(201, PathwaySchema)
     def post(self, body):
         """Define an occupation ladder (admin)."""
-        return app().define_pathway(principal(), **body)
+        return app().initiatives.define_pathway(principal(), **body)
 
 
 @blp.route("/pathways/<pathway_id>")
@@ -156,4 +156,4 @@ class Pathway(MethodView):
     @blp.response(200, PathwaySchema)
     def get(self, pathway_id):
         """A pathway and its steps."""
-        return app().pathway(principal(), pathway_id)
+        return app().initiatives.pathway(principal(), pathway_id)

@@ -103,13 +103,13 @@ class Units(MethodView):
     @blp.response(200, list_schema(UnitSchema))
     def get(self, args):
         """List units (an employer its own)."""
-        return as_list(app().units(principal(), **args))
+        return as_list(app().units.units(principal(), **args))
 
     @blp.arguments(UnitSchema)
     @blp.response(201, UnitSchema)
     def post(self, body):
         """Register a unit (a ward, a department) at one of the caller's sites."""
-        return app().register_unit(principal(), **body)
+        return app().units.register_unit(principal(), **body)
 
 
 @blp.route("/units/<unit_id>")
@@ -117,7 +117,7 @@ class Unit(MethodView):
     @blp.response(200, UnitSchema)
     def get(self, unit_id):
         """Read a unit."""
-        return app().unit(principal(), unit_id)
+        return app().units.unit(principal(), unit_id)
 
 
 @blp.route("/students/<student_id>/credentials")
@@ -128,8 +128,8 @@ class Credentials(MethodView):
     def post(self, body, student_id):
         """Record a credential of a student of the caller's college, with its dates (a later
         record of the same code replaces it: a renewal or a correction)."""
-        return app().record_credential(principal(), student_id, **iso(body),
-                                       if_match=if_match())
+        return app().onboarding.record_credential(principal(), student_id, **iso(body),
+                                                  if_match=if_match())
 
 
 @blp.route("/students/<student_id>/waivers")
@@ -140,7 +140,8 @@ class Waivers(MethodView):
     def post(self, body, student_id):
         """Waive one of a site's requirements for a student placed (in any state) at the
         caller's sites; it counts at that site until its date."""
-        return app().grant_waiver(principal(), student_id, **iso(body), if_match=if_match())
+        return app().onboarding.grant_waiver(principal(), student_id, **iso(body),
+                                             if_match=if_match())
 
 
 @blp.route("/students/<student_id>/compliance")
@@ -150,4 +151,4 @@ class Compliance(MethodView):
     def get(self, args, student_id):
         """Whether the student meets the slot's onboarding requirements through its end date
         (judged on the slot's dates, not today's)."""
-        return app().onboarding_compliance(principal(), student_id, args["slot"])
+        return app().onboarding.onboarding_compliance(principal(), student_id, args["slot"])

@@ -32,13 +32,13 @@ class Organizations(MethodView):
     @blp.response(200, list_schema(OrganizationSchema))
     def get(self, args):
         """List organisations."""
-        return as_list(app().organizations(principal(), **args))
+        return as_list(app().organizations.organizations(principal(), **args))
 
     @blp.arguments(OrganizationSchema)
     @blp.response(201, OrganizationSchema)
     def post(self, body):
         """Register an organisation (admin)."""
-        return app().register_organization(principal(), **body)
+        return app().organizations.register_organization(principal(), **body)
 
 
 @blp.route("/organizations/<org_id>")
@@ -46,4 +46,4 @@ class Organization(MethodView):
     @blp.response(200, OrganizationSchema)
     def get(self, org_id):
         """Read an organisation."""
-        return app().organization(principal(), org_id)
+        return app().organizations.organization(principal(), org_id)

@@ -83,7 +83,7 @@ class Enrollments(MethodView):
     @blp.response(201, EnrollmentSchema)
     def post(self, body, participant_id):
         """Enroll a participant in a program of any type."""
-        return app().enroll(principal(), participant_id, **iso(body))
+        return app().outcomes.enroll(principal(), participant_id, **iso(body))
 
 
 @blp.route("/participants/<participant_id>/outcomes")
@@ -91,7 +91,7 @@ class Outcomes(MethodView):
     @blp.response(200, OutcomesSchema)
     def get(self, participant_id):
         """A participant's enrollments and jobs."""
-        return app().participant_outcomes(principal(), participant_id)
+        return app().outcomes.participant_outcomes(principal(), participant_id)
 
 
 @blp.route("/enrollments/<enrollment_id>")
@@ -99,7 +99,7 @@ class Enrollment(MethodView):
     @blp.response(200, EnrollmentSchema)
     def get(self, enrollment_id):
         """An enrollment (visible with its participant)."""
-        return app().enrollment(principal(), enrollment_id)
+        return app().outcomes.enrollment(principal(), enrollment_id)
 
 
 @blp.route("/enrollments/<enrollment_id>/completion")
@@ -108,7 +108,7 @@ class Completion(MethodView):
     @blp.response(201, EnrollmentSchema)
     def post(self, body, enrollment_id):
         """Record the completion, and the credential earned if any."""
-        return app().complete_enrollment(principal(), enrollment_id, **iso(body))
+        return app().outcomes.complete_enrollment(principal(), enrollment_id, **iso(body))
 
 
 @blp.route("/participants/<participant_id>/employment")
@@ -117,7 +117,7 @@ class Hire(MethodView):
     @blp.response(201, EmploymentSchema)
     def post(self, body, participant_id):
         """Record a hire (the participant must share its record with the caller)."""
-        return app().hire(principal(), participant_id, **iso(body))
+        return app().outcomes.hire(principal(), participant_id, **iso(body))
 
 
 @blp.route("/employment/<employment_id>")
@@ -125,7 +125,7 @@ class Employment(MethodView):
     @blp.response(200, EmploymentSchema)
     def get(self, employment_id):
         """A job with its wage history (visible with its participant)."""
-        return app().employment(principal(), employment_id)
+        return app().outcomes.employment(principal(), employment_id)
 
 
 @blp.route("/employment/<employment_id>/wages")
@@ -134,7 +134,7 @@ class Wages(MethodView):
     @blp.response(201, EmploymentSchema)
     def post(self, body, employment_id):
         """A wage change from its effective date."""
-        return app().change_wage(principal(), employment_id, **iso(body))
+        return app().outcomes.change_wage(principal(), employment_id, **iso(body))
 
 
 @blp.route("/employment/<employment_id>/separation")
@@ -143,4 +143,4 @@ class Separation(MethodView):
     @blp.response(201, EmploymentSchema)
     def post(self, body, employment_id):
         """The job ended (quit, laid off, promoted elsewhere…)."""
-        return app().separate(principal(), employment_id, **iso(body))
+        return app().outcomes.separate(principal(), employment_id, **iso(body))

@@ -103,13 +103,13 @@ class Participants(MethodView):
     @blp.response(200, list_schema(ParticipantSchema))
     def get(self, args):
         """Participants the caller's organisation may see (all for admin and compliance)."""
-        return as_list(app().participants(principal(), **args))
+        return as_list(app().participants.participants(principal(), **args))
 
     @blp.arguments(ParticipantSchema)
     @blp.response(201, ParticipantSchema)
     def post(self, body):
         """Register a participant (coordinator, employer or partner) for its organisation."""
-        return app().register_participant(principal(), **body)
+        return app().participants.register_participant(principal(), **body)
 
 
 @blp.route("/participants/<participant_id>")
@@ -117,7 +117,7 @@ class Participant(MethodView):
     @blp.response(200, ParticipantSchema)
     def get(self, participant_id):
         """A participant; self-identification appears for compliance only."""
-        return app().participant(principal(), participant_id)
+        return app().participants.participant(principal(), participant_id)
 
 
 @blp.route("/participants/<participant_id>/consents")
@@ -127,7 +127,7 @@ class Consents(MethodView):
     def post(self, body, participant_id):
         """Record the participant's consent to share the record with an organisation
         (the registering organisation records it)."""
-        return app().give_consent(principal(), participant_id, **iso(body))
+        return app().participants.give_consent(principal(), participant_id, **iso(body))
 
 
 @blp.route("/participants/<participant_id>/consents/<org_id>/revoke")
@@ -136,8 +136,8 @@ class Revoke(MethodView):
     @blp.response(200, ParticipantSchema)
     def post(self, body, participant_id, org_id):
         """Revoke a consent: no new access from then on; nothing recorded is erased."""
-        return app().revoke_consent(principal(), participant_id, org_id,
-                                    iso(body)["date"] or today())
+        return app().participants.revoke_consent(principal(), participant_id, org_id,
+                                                 iso(body)["date"] or today())
 
 
 @blp.route("/participants/<participant_id>/guardian-consent")
@@ -146,7 +146,7 @@ class GuardianConsent(MethodView):
     @blp.response(201, ParticipantSchema)
     def post(self, body, participant_id):
         """A parent's or guardian's consent, needed before a minor's placement is accepted."""
-        return app().record_guardian_consent(principal(), participant_id, **iso(body))
+        return app().participants.record_guardian_consent(principal(), participant_id, **iso(body))
 
 
 @blp.route("/participants/<participant_id>/prior-learning")
@@ -156,7 +156,7 @@ class PriorLearning(MethodView):
     def post(self, body, participant_id):
         """Credit prior learning: it reduces the OJT hours an apprenticeship in that
         occupation requires (shown in the DAS report)."""
-        return app().credit_prior_learning(principal(), participant_id, **body)
+        return app().participants.credit_prior_learning(principal(), participant_id, **body)
 
 
 @blp.route("/participants/<participant_id>/pathway")
@@ -165,4 +165,4 @@ class Standing(MethodView):
     @blp.response(200, StandingSchema)
     def get(self, args, participant_id):
         """Where the participant stands on a pathway: steps done, the next and what it needs."""
-        return app().pathway_standing(principal(), participant_id, args["pathway"])
+        return app().initiatives.pathway_standing(principal(), participant_id, args["pathway"])

@@ -58,15 +58,16 @@ class Placements(MethodView):
     def get(self, args):
         """List placements (scoped to the caller)."""
         if wants_csv():
-            return csv_response(PlacementSchema(), every_item(app().placements, principal(),
+            return csv_response(PlacementSchema(), every_item(app().workflow.placements,
+                                                              principal(),
                                                              **args), "placements")
-        return as_list(app().placements(principal(), **args))
+        return as_list(app().workflow.placements(principal(), **args))
 
     @blp.arguments(PlacementSchema)
     @blp.response(201, PlacementSchema)
     def post(self, body):
         """A coordinator asks one slot directly for one of its placement requests."""
-        return app().request_slot(principal(), body["request"], body["slot"])
+        return app().workflow.request_slot(principal(), body["request"], body["slot"])
 
 
 @blp.route("/placements/<placement_id>")
@@ -74,7 +75,7 @@ class Placement(MethodView):
     @blp.response(200, PlacementSchema)
     def get(self, placement_id):
         """Read a placement."""
-        return app().placement(principal(), placement_id)
+        return app().workflow.placement(principal(), placement_id)
 
 
 @blp.route("/placements/<placement_id>/confirm")
@@ -83,7 +84,7 @@ class Confirm(MethodView):
     @blp.response(200, PlacementSchema)
     def post(self, placement_id):
         """The college commits to a proposed placement; this holds the seat."""
-        return app().confirm_placement(principal(), placement_id, if_match=if_match())
+        return app().workflow.confirm_placement(principal(), placement_id, if_match=if_match())
 
 
 @blp.route("/placements/<placement_id>/accept")
@@ -92,7 +93,7 @@ class Accept(MethodView):
     @blp.response(200, PlacementSchema)
     def post(self, placement_id):
         """The employer accepts a confirmed placement or a college's direct request."""
-        return app().accept_placement(principal(), placement_id, if_match=if_match())
+        return app().workflow.accept_placement(principal(), placement_id, if_match=if_match())
 
 
 class DeclineSchema(ReasonSchema):
@@ -109,8 +110,9 @@ class Decline(MethodView):
     @blp.response(200, PlacementSchema)
     def post(self, body, placement_id):
         """Decline a placement (the college or the employer)."""
-        return app().decline_placement(principal(), placement_id, body["reason"],
-                                       if_match=if_match(), reason_code=body["reason_code"])
+        return app().workflow.decline_placement(principal(), placement_id, body["reason"],
+                                                if_match=if_match(),
+                                                reason_code=body["reason_code"])
 
 
 @blp.route("/placements/<placement_id>/cancel")
@@ -120,5 +122,5 @@ class Cancel(MethodView):
     @blp.response(200, PlacementSchema)
     def post(self, body, placement_id):
         """Cancel a held placement, with a reason."""
-        return app().cancel_placement(principal(), placement_id, body["reason"],
-                                      if_match=if_match())
+        return app().workflow.cancel_placement(principal(), placement_id, body["reason"],
+                                               if_match=if_match())

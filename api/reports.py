@@ -92,8 +92,8 @@ class Utilization(MethodView):
     @blp.response(200, UtilizationSchema, description="or text/csv: the same rows")
     def get(self, args):
         """Seats offered and held and hours signed, per site, unit, discipline and ISO week."""
-        report = app().utilization_report(principal(), args["from_"], args["to"],
-                                          aware(args["known_at"]))
+        report = app().utilization.utilization_report(principal(), args["from_"], args["to"],
+                                                      aware(args["known_at"]))
         if _wants_csv():
             return _csv(list(COLUMNS), [[r[c] for c in COLUMNS] for r in report["rows"]])
         return {**report, "from_": report.pop("from")}
@@ -106,8 +106,8 @@ class AB1577(MethodView):
     def get(self, args):
         """Requests from CCC and CSU nursing programs, seats offered, accepted and declined by
         reason, per site and rotation type, for one year (AB 1577)."""
-        report = app().ab1577_report(principal(), args["year"], args["employer"],
-                                     aware(args["known_at"]))
+        report = app().ab1577.ab1577_report(principal(), args["year"], args["employer"],
+                                            aware(args["known_at"]))
         if wants_html():
             return ab1577_page(report)
         if _wants_csv():

@@ -87,7 +87,7 @@ class Roster(MethodView):
     def get(self, args, site_id):
         """Who comes to the site in the range: every confirmed or accepted placement whose slot
         overlaps it, with names, unit, dates and compliance (the site's employer)."""
-        roster = app().roster(principal(), site_id, args["from_"], args["to"])
+        roster = app().rosters.roster(principal(), site_id, args["from_"], args["to"])
         if wants_csv():
             return csv_response(RosterCsvSchema(), (
                 {**r, "missing": [f"{m['code']}:{m['reason']}" for m in r["missing"]]}
@@ -139,7 +139,7 @@ class StudentCalendar(MethodView):
     @blp.response(200, ICS, content_type="text/calendar")
     def get(self, student_id):
         """The student's placements as a calendar feed (its college's coordinator)."""
-        return feed(app().calendar(principal(), "student", student_id))
+        return feed(app().rosters.calendar(principal(), "student", student_id))
 
 
 @blp.route("/preceptors/<preceptor_id>/calendar.ics")
@@ -147,7 +147,7 @@ class PreceptorCalendar(MethodView):
     @blp.response(200, ICS, content_type="text/calendar")
     def get(self, preceptor_id):
         """The placements a preceptor supervises as a calendar feed (its employer)."""
-        return feed(app().calendar(principal(), "preceptor", preceptor_id))
+        return feed(app().rosters.calendar(principal(), "preceptor", preceptor_id))
 
 
 @blp.route("/sites/<site_id>/calendar.ics")
@@ -155,4 +155,4 @@ class SiteCalendar(MethodView):
     @blp.response(200, ICS, content_type="text/calendar")
     def get(self, site_id):
         """The placements at a site as a calendar feed (its employer)."""
-        return feed(app().calendar(principal(), "site", site_id))
+        return feed(app().rosters.calendar(principal(), "site", site_id))

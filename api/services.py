@@ -82,13 +82,13 @@ class Services(MethodView):
     @blp.response(200, list_schema(ServiceSchema))
     def get(self, args):
         """Open services of every organisation."""
-        return as_list(app().services(principal(), **args))
+        return as_list(app().services.services(principal(), **args))
 
     @blp.arguments(ServiceSchema)
     @blp.response(201, ServiceSchema)
     def post(self, body):
         """Publish a service of the caller's organisation (partner, employer or coordinator)."""
-        return app().publish_service(principal(), **body)
+        return app().services.publish_service(principal(), **body)
 
 
 @blp.route("/services/matrix")
@@ -96,7 +96,7 @@ class Matrix(MethodView):
     @blp.response(200, MatrixSchema)
     def get(self):
         """Organisations × kinds of service: who can give what."""
-        return app().service_matrix(principal())
+        return app().services.service_matrix(principal())
 
 
 @blp.route("/services/<service_id>")
@@ -104,7 +104,7 @@ class Service(MethodView):
     @blp.response(200, ServiceSchema)
     def get(self, service_id):
         """A service (every member may read the matrix)."""
-        return app().service(principal(), service_id)
+        return app().services.service(principal(), service_id)
 
 
 @blp.route("/services/<service_id>/withdraw")
@@ -112,7 +112,7 @@ class Withdraw(MethodView):
     @blp.response(200, ServiceSchema)
     def post(self, service_id):
         """Withdraw one of the caller's organisation's services."""
-        return app().withdraw_service(principal(), service_id, if_match=if_match())
+        return app().services.withdraw_service(principal(), service_id, if_match=if_match())
 
 
 @blp.route("/participants/<participant_id>/services")
@@ -120,7 +120,7 @@ class EligibleServices(MethodView):
     @blp.response(200, EligibleSchema)
     def get(self, participant_id):
         """The services the participant is eligible for (and the others, with unmet rules)."""
-        return app().eligible_services(principal(), participant_id)
+        return app().services.eligible_services(principal(), participant_id)
 
 
 @blp.route("/participants/<participant_id>/referrals")
@@ -128,7 +128,7 @@ class Referrals(MethodView):
     @blp.response(200, list_schema(ReferralSchema))
     def get(self, participant_id):
         """The participant's referrals, oldest first (one page)."""
-        return {"items": app().participant_referrals(principal(), participant_id),
+        return {"items": app().services.participant_referrals(principal(), participant_id),
                 "next_cursor": None}
 
     @blp.arguments(ReferralSchema)
@@ -136,7 +136,7 @@ class Referrals(MethodView):
     def post(self, body, participant_id):
         """Refer the participant to a service: 409 `not_eligible` naming the unmet rules, 409
         `consent_missing` for another organisation's service without consent."""
-        return app().refer(principal(), participant_id, **iso(body))
+        return app().services.refer(principal(), participant_id, **iso(body))
 
 
 @blp.route("/referrals/<referral_id>")
@@ -144,7 +144,7 @@ class Referral(MethodView):
     @blp.response(200, ReferralSchema)
     def get(self, referral_id):
         """A referral (the referring organisation's or the service's)."""
-        return app().referral(principal(), referral_id)
+        return app().services.referral(principal(), referral_id)
 
 
 @blp.route("/referrals/<referral_id>/outcome")
@@ -153,4 +153,4 @@ class Outcome(MethodView):
     @blp.response(201, ReferralSchema)
     def post(self, body, referral_id):
         """Record what came of a referral (the service's or the referring organisation)."""
-        return app().record_referral_outcome(principal(), referral_id, **iso(body))
+        return app().services.record_referral_outcome(principal(), referral_id, **iso(body))

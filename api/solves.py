@@ -77,13 +77,13 @@ class Solves(MethodView):
     @blp.response(200, list_schema(SolveSchema))
     def get(self, args):
         """List solves."""
-        return as_list(app().solves(principal(), **args))
+        return as_list(app().solves.solves(principal(), **args))
 
     @blp.arguments(SolveRequestSchema)
     @blp.response(202, SolveSchema)
     def post(self, body):
         """Record SolveRequested and enqueue its job (503 when the queue is down)."""
-        return app().request_solve(principal(), **body)
+        return app().solves.request_solve(principal(), **body)
 
 
 @blp.route("/solves/<solve_id>")
@@ -91,4 +91,4 @@ class Solve(MethodView):
     @blp.response(200, SolveSchema)
     def get(self, solve_id):
         """Read a solve: status, objective, metrics, unplaced with reasons."""
-        return app().solve(principal(), solve_id)
+        return app().solves.solve(principal(), solve_id)

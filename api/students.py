@@ -112,15 +112,15 @@ class Students(MethodView):
     def get(self, args):
         """List students (a coordinator its college's)."""
         if wants_csv():
-            return csv_response(StudentSchema(), every_item(app().students, principal(),
+            return csv_response(StudentSchema(), every_item(app().students.students, principal(),
                                                             **args), "students")
-        return as_list(app().students(principal(), **args))
+        return as_list(app().students.students(principal(), **args))
 
     @blp.arguments(StudentSchema)
     @blp.response(201, StudentSchema)
     def post(self, body):
         """Register a student of the caller's college."""
-        return app().register_student(principal(), **body)
+        return app().students.register_student(principal(), **body)
 
 
 @blp.route("/students/<student_id>")
@@ -128,7 +128,7 @@ class Student(MethodView):
     @blp.response(200, StudentSchema)
     def get(self, student_id):
         """Read a student."""
-        return app().student(principal(), student_id)
+        return app().students.student(principal(), student_id)
 
 
 @blp.route("/placement-requests")
@@ -140,9 +140,9 @@ class PlacementRequests(MethodView):
         """List placement requests (a coordinator its college's)."""
         if wants_csv():
             return csv_response(PlacementRequestSchema(),
-                                every_item(app().placement_requests, principal(), **args),
+                                every_item(app().students.placement_requests, principal(), **args),
                                 "placement-requests")
-        return as_list(app().placement_requests(principal(), **args))
+        return as_list(app().students.placement_requests(principal(), **args))
 
     @blp.arguments(PlacementRequestSchema)
     @blp.response(201, PlacementRequestSchema)
@@ -150,7 +150,7 @@ class PlacementRequests(MethodView):
         """File a placement request for one of the college's students."""
         body["earliest_start"] = body["earliest_start"].isoformat()
         body["latest_end"] = body["latest_end"].isoformat()
-        return app().request_placement(principal(), **body)
+        return app().students.request_placement(principal(), **body)
 
 
 @blp.route("/placement-requests/<request_id>")
@@ -158,7 +158,7 @@ class PlacementRequest(MethodView):
     @blp.response(200, PlacementRequestSchema)
     def get(self, request_id):
         """Read a placement request."""
-        return app().placement_request(principal(), request_id)
+        return app().students.placement_request(principal(), request_id)
 
 
 @blp.route("/placement-requests/<request_id>/withdraw")
@@ -168,5 +168,5 @@ class PlacementRequestWithdrawal(MethodView):
     @blp.response(200, PlacementRequestSchema)
     def post(self, body, request_id):
         """Withdraw a placement request: no later solve places it."""
-        return app().withdraw_request(principal(), request_id, body["reason"],
-                                      if_match=if_match())
+        return app().students.withdraw_request(principal(), request_id, body["reason"],
+                                               if_match=if_match())

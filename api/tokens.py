@@ -41,14 +41,14 @@ class Tokens(MethodView):
     @blp.response(200, list_schema(TokenSchema))
     def get(self, args):
         """List tokens (never a secret or its hash)."""
-        return as_list(app().tokens(principal(), **args))
+        return as_list(app().tokens.tokens(principal(), **args))
 
     @blp.arguments(TokenSchema)
     @blp.response(201, TokenSchema)
     def post(self, body):
         """Issue a token; its secret is in this answer only."""
-        token, record = app().issue_token(principal(), body["role"], body["organization"],
-                                          body["label"])
+        token, record = app().tokens.issue_token(principal(), body["role"], body["organization"],
+                                                 body["label"])
         return {**record, "token": token}
 
 
@@ -57,7 +57,7 @@ class TokenRevocation(MethodView):
     @blp.response(200, TokenSchema)
     def post(self, token_id):
         """Revoke a token: it answers 401 from then on."""
-        return app().revoke_token(principal(), token_id)
+        return app().tokens.revoke_token(principal(), token_id)
 
 
 @blp.route("/me")
@@ -65,4 +65,4 @@ class Me(MethodView):
     @blp.response(200, MeSchema)
     def get(self):
         """The caller's own token: id, role, organisation and label."""
-        return app().me(principal())
+        return app().tokens.me(principal())

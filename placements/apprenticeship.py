@@ -15,7 +15,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, date, datetime
 
-from sqlalchemy import JSON, Column, Float, Integer, String, Table, select
+from sqlalchemy import select
 
 from domain.apprenticeship import Apprentice, ApprenticeshipProgram
 from domain.clinical_hours import ClinicalHours, clinical_ojt
@@ -23,77 +23,13 @@ from domain.das import Recorded, apprentice_report, program_report, standards_hi
 from domain.errors import Forbidden, InvalidInput, NotFound
 from domain.organizations import Organization
 from domain.students import Student
-from placements.base import Base, check_version, command
-from placements.capacity import preceptors as preceptors_table
-from placements.capacity import sites as sites_table
-from placements.organizations import common
+from placements.base import AreaService, check_version, command
 from placements.paging import Page, page
 from placements.partnership import participants as partnership
 from placements.principals import Principal
-from placements.readmodel import metadata, projects
-
-programs = Table(
-    "apprenticeship_programs", metadata,
-    Column("id", String(36), primary_key=True),
-    Column("seq", String(40), nullable=False, index=True),
-    Column("version", Integer, nullable=False),
-    Column("sponsor", String(36), index=True),
-    Column("name", String, nullable=False),
-    Column("occupation", String(40), nullable=False),
-    Column("effective_date", String(10), nullable=False),
-    Column("standards", JSON, nullable=False),   # the latest standards, every amendment applied
-    Column("amendments", JSON, nullable=False),  # [{effective_date, changes, event_id}]
-)
-
-apprentices = Table(
-    "apprentices", metadata,
-    Column("id", String(36), primary_key=True),
-    Column("seq", String(40), nullable=False, index=True),
-    Column("version", Integer, nullable=False),
-    Column("program", String(36), nullable=False, index=True),
-    Column("employer", String(36), nullable=False, index=True),
-    Column("name", String, nullable=False),
-    Column("signed_date", String(10), nullable=False),
-    Column("registration_number", String),
-    Column("registered_date", String(10)),
-    Column("status", String(10), nullable=False),
-    Column("completed_on", String(10)),
-    Column("cancelled_on", String(10)),
-    Column("ojt_hours", Float, nullable=False),
-    Column("rsi_hours", Float, nullable=False),
-    Column("rsi_by_provider", JSON, nullable=False),
-    Column("rsi_providers", String, nullable=False),  # ",p1,p2," for a coordinator's filter
-    Column("corrections", Integer, nullable=False),
-    Column("participant", String(36), index=True),
-    Column("student", String(36), index=True),  # the bridge to clinical hours
-)
-
-
-@projects(ApprenticeshipProgram)
-def _program_row(p: ApprenticeshipProgram):
-    latest = p.standards
-    yield programs, {**common(p), "sponsor": p.sponsor, "name": latest["name"],
-                     "occupation": latest["occupation"], "effective_date": p.effective_date,
-                     "standards": latest,
-                     "amendments": [{"effective_date": a["effective_date"],
-                                     "changes": a["changes"], "event_id": a["ref"]}
-                                    for a in p.history[1:]]}
-
-
-@projects(Apprentice)
-def _apprentice_row(a: Apprentice):
-    totals = a.totals()
-    providers = sorted(k for k, v in totals["rsi_by_provider"].items() if v > 0)
-    yield apprentices, {**common(a), "program": a.program, "employer": a.employer,
-                        "name": a.name, "signed_date": a.signed_date,
-                        "registration_number": a.registration_number,
-                        "registered_date": a.registered_date, "status": a.status,
-                        "completed_on": a.completed_on, "cancelled_on": a.cancelled_on,
-                        "ojt_hours": totals["ojt_hours"], "rsi_hours": totals["rsi_hours"],
-                        "rsi_by_provider": totals["rsi_by_provider"],
-                        "rsi_providers": ",".join(["", *providers, ""]),
-                        "corrections": a.corrections, "participant": a.participant,
-                        "student": a.student}
+from placements.read.apprenticeship import apprentices, programs
+from placements.read.capacity import preceptors as preceptors_table
+from placements.read.capacity import sites as sites_table
 
 
 def program_view(row: dict) -> dict:
@@ -117,12 +53,9 @@ def new_event_id() -> str:
     return str(uuid.uuid4())
 
 
-class Apprenticeship(Base):
+class Apprenticeship(AreaService):
     """Commands and reads of registered apprenticeships."""
 
-    # Apprentices accumulate thousands of small events; a snapshot every 100 keeps each logging
-    # command's load short (snapshots are a cache of the log, never its record).
-    snapshotting_intervals = {Apprentice: 100}
 
     # Programs --------------------------------------------------------------------------
 
@@ -137,14 +70,14 @@ class Apprenticeship(Base):
                 raise InvalidInput("sponsor", "an employer sponsors its own programs only")
             sponsor = principal.org
         elif sponsor is not None:
-            self.referenced(Organization, sponsor, "sponsor", "organization")
+            self.uow.referenced(Organization, sponsor, "sponsor", "organization")
         program = ApprenticeshipProgram.create(principal.actor, new_event_id(), sponsor,
                                                standards)
-        self.commit(program)
+        self.uow.commit(program)
         return self.program(principal, str(program.id))
 
     def _sponsored(self, principal: Principal, program_id: str) -> ApprenticeshipProgram:
-        program = self.load(ApprenticeshipProgram, program_id, "apprenticeship program")
+        program = self.uow.load(ApprenticeshipProgram, program_id, "apprenticeship program")
         if principal.role == "employer" and program.sponsor != principal.org:
             raise Forbidden("only the program's sponsor (or an admin) may do this")
         return program
@@ -156,19 +89,19 @@ class Apprenticeship(Base):
         program = self._sponsored(principal, program_id)
         check_version(program, if_match)
         program.amend(principal.actor, new_event_id(), effective_date, changes)
-        self.commit(program)
+        self.uow.commit(program)
         return self.program(principal, program_id)
 
     def program(self, principal: Principal, program_id: str) -> dict:
         # Standards are public within the consortium: every role may read them.
-        return program_view(self.read_row(programs, program_id, "apprenticeship program"))
+        return program_view(self.uow.read_row(programs, program_id, "apprenticeship program"))
 
     def programs(self, principal: Principal, limit: int, cursor: str | None,
                  occupation: str | None = None) -> Page:
         q = select(programs)
         if occupation:
             q = q.where(programs.c.occupation == occupation)
-        p = page(self.engine, programs, q, limit, cursor)
+        p = page(self.uow.engine, programs, q, limit, cursor)
         return Page([program_view(r) for r in p.items], p.next_cursor)
 
     # Apprentices -------------------------------------------------------------------------
@@ -181,10 +114,10 @@ class Apprenticeship(Base):
                         student: str | None = None) -> dict:
         principal.require("employer")
         if student is not None:
-            self.referenced(Student, student, "student", "student")
+            self.uow.referenced(Student, student, "student", "student")
         try:
-            prog = self.referenced(ApprenticeshipProgram, program, "program",
-                                   "apprenticeship program")
+            prog = self.uow.referenced(ApprenticeshipProgram, program, "program",
+                                       "apprenticeship program")
         except NotFound:
             raise InvalidInput("program", f"no such apprenticeship program: {program}") from None
         if prog.sponsor is not None and self._is_employer(prog.sponsor) \
@@ -192,17 +125,17 @@ class Apprenticeship(Base):
             raise InvalidInput("program", "the program is another employer's")
         apprentice = Apprentice.sign(principal.actor, new_event_id(), prog, principal.org, name,
                                      signed_date, registration_number, registered_date,
-                                     partnership.link(self, principal, participant), student)
-        self.commit(apprentice)
+                                     partnership.link(self.uow, principal, participant), student)
+        self.uow.commit(apprentice)
         return self.apprentice(principal, str(apprentice.id))
 
     def _is_employer(self, org: str) -> bool:
-        return self.load(Organization, org, "organization").kind == "employer"
+        return self.uow.load(Organization, org, "organization").kind == "employer"
 
     def _own_apprentice(self, principal: Principal, apprentice_id: str,
                         if_match: int | None = None) -> Apprentice:
         principal.require("employer")
-        apprentice = self.load(Apprentice, apprentice_id, "apprentice")
+        apprentice = self.uow.load(Apprentice, apprentice_id, "apprentice")
         principal.require_org(apprentice.employer, "apprentice")
         check_version(apprentice, if_match)
         return apprentice
@@ -223,13 +156,13 @@ class Apprenticeship(Base):
         apprentice = self._own_apprentice(principal, apprentice_id, if_match)
         apprentice.register(principal.actor, new_event_id(), registration_number,
                             registered_date)
-        self.commit(apprentice)
+        self.uow.commit(apprentice)
         return self.apprentice(principal, apprentice_id)
 
     def _supervision(self, apprentice: Apprentice, entry: dict, prefix: str = "") -> dict:
         """Resolve the journeyworker and site of an OJT entry (see docs/APPRENTICESHIP.md)."""
         entry = dict(entry)
-        with self.connection() as conn:
+        with self.uow.connection() as conn:
             if entry.get("journeyworker") is not None:
                 jw = conn.execute(select(preceptors_table.c.employer,
                                          preceptors_table.c.journeyworker).where(
@@ -256,12 +189,12 @@ class Apprenticeship(Base):
     def log_ojt_hours(self, principal: Principal, apprentice_id: str, entry: dict,
                       if_match: int | None = None) -> dict:
         apprentice = self._own_apprentice(principal, apprentice_id, if_match)
-        program = self.load(ApprenticeshipProgram, apprentice.program, "apprenticeship program")
+        program = self.uow.load(ApprenticeshipProgram, apprentice.program, "apprenticeship program")
         event_id = new_event_id()
         logged = apprentice.log_ojt(principal.actor, event_id,
                                     self._supervision(apprentice, entry), program,
                                     today())
-        return self._entry(apprentice, "ojt", logged, self.commit(apprentice), event_id)
+        return self._entry(apprentice, "ojt", logged, self.uow.commit(apprentice), event_id)
 
     @command
     def log_rsi_hours(self, principal: Principal, apprentice_id: str, entry: dict,
@@ -269,7 +202,7 @@ class Apprenticeship(Base):
         apprentice = self._own_apprentice(principal, apprentice_id, if_match)
         event_id = new_event_id()
         logged = apprentice.log_rsi(principal.actor, event_id, entry, today())
-        return self._entry(apprentice, "rsi", logged, self.commit(apprentice), event_id)
+        return self._entry(apprentice, "rsi", logged, self.uow.commit(apprentice), event_id)
 
     @command
     def log_wages(self, principal: Principal, apprentice_id: str, entry: dict,
@@ -277,21 +210,21 @@ class Apprenticeship(Base):
         apprentice = self._own_apprentice(principal, apprentice_id, if_match)
         event_id = new_event_id()
         logged = apprentice.pay_wages(principal.actor, event_id, entry, today())
-        return self._entry(apprentice, "wages", logged, self.commit(apprentice), event_id)
+        return self._entry(apprentice, "wages", logged, self.uow.commit(apprentice), event_id)
 
     @command
     def correct_entry(self, principal: Principal, apprentice_id: str, corrects: str,
                       reason: str, replacement: dict | None,
                       if_match: int | None = None) -> dict:
         apprentice = self._own_apprentice(principal, apprentice_id, if_match)
-        program = self.load(ApprenticeshipProgram, apprentice.program, "apprenticeship program")
+        program = self.uow.load(ApprenticeshipProgram, apprentice.program, "apprenticeship program")
         if replacement is not None and apprentice.kind_of(corrects) == "ojt":
             replacement = self._supervision(apprentice, replacement, "replacement.")
         event_id = new_event_id()
         replaced = apprentice.correct(principal.actor, event_id, corrects, reason, replacement,
                                       program, today())
         entry = {"corrects": corrects, "reason": reason.strip(), "replacement": replaced}
-        return self._entry(apprentice, "correction", entry, self.commit(apprentice), event_id)
+        return self._entry(apprentice, "correction", entry, self.uow.commit(apprentice), event_id)
 
     @command
     def complete_apprenticeship(self, principal: Principal, apprentice_id: str,
@@ -299,7 +232,7 @@ class Apprenticeship(Base):
                                 if_match: int | None = None) -> dict:
         apprentice = self._own_apprentice(principal, apprentice_id, if_match)
         apprentice.complete(principal.actor, new_event_id(), day)
-        self.commit(apprentice)
+        self.uow.commit(apprentice)
         return self.apprentice(principal, apprentice_id)
 
     @command
@@ -308,13 +241,13 @@ class Apprenticeship(Base):
                               if_match: int | None = None) -> dict:
         apprentice = self._own_apprentice(principal, apprentice_id, if_match)
         apprentice.cancel(principal.actor, new_event_id(), day, reason)
-        self.commit(apprentice)
+        self.uow.commit(apprentice)
         return self.apprentice(principal, apprentice_id)
 
     # Reads -------------------------------------------------------------------------------
 
     def _apprentice_row(self, principal: Principal, apprentice_id: str) -> dict:
-        row = self.read_row(apprentices, apprentice_id, "apprentice")
+        row = self.uow.read_row(apprentices, apprentice_id, "apprentice")
         if principal.role == "employer":
             principal.require_org(row["employer"], "apprentice")
         elif principal.role == "coordinator" and f",{principal.org}," not in row["rsi_providers"]:
@@ -336,7 +269,7 @@ class Apprenticeship(Base):
             q = q.where(apprentices.c.rsi_providers.contains(f",{principal.org},"))
         if program:
             q = q.where(apprentices.c.program == program)
-        p = page(self.engine, apprentices, q, limit, cursor)
+        p = page(self.uow.engine, apprentices, q, limit, cursor)
         view = (lambda r: coordinator_view(r, principal.org)) \
             if principal.role == "coordinator" else apprentice_view
         return Page([view(r) for r in p.items], p.next_cursor)
@@ -346,30 +279,17 @@ class Apprenticeship(Base):
         row = self._apprentice_row(principal, apprentice_id)
         from domain.das import agreement_and_entries
 
-        _, entries = agreement_and_entries(self.recorded([row["id"]])[row["id"]])
+        _, entries = agreement_and_entries(self.uow.recorded([row["id"]])[row["id"]])
         return [{"event_id": x.refs[0]["id"], **x.data} for x in entries
                 if x.kind == "rsi" and (principal.role != "coordinator"
                                         or x.data["provider"] == principal.org)]
-
-    def recorded(self, originator_ids: list[str]) -> dict[str, list[Recorded]]:
-        """The recorded events of these aggregates with their log positions."""
-        out: dict[str, list[Recorded]] = {str(i): [] for i in originator_ids}
-        if not originator_ids:
-            return out
-        for entry in self.log(originator_ids):
-            data = entry.event.__dict__
-            oid = str(entry.originator_id)
-            out[oid].append(Recorded(data.get("event_id") or f"{oid}:{entry.version}",
-                                     entry.position, entry.event.timestamp,
-                                     type(entry.event).__name__, data))
-        return out
 
     def apprentice_compliance(self, principal: Principal, apprentice_id: str,
                               as_of: date | None = None,
                               known_at: datetime | None = None) -> dict:
         principal.require("employer", "compliance", "admin")
         row = self._apprentice_row(principal, apprentice_id)
-        events = self.recorded([row["id"], row["program"]])
+        events = self.uow.recorded([row["id"], row["program"]])
         known_at = aware(known_at)
         clinical = self._clinical_ojt({row["id"]: (row["student"], row["employer"])}, known_at)
         report = apprentice_report(row["id"], events[row["id"]], events[row["program"]],
@@ -382,7 +302,7 @@ class Apprenticeship(Base):
         credited for the program's occupation (SPEC section 10), citing the credit events."""
         standards = standards_history(program_events, known_at).on(report["as_of"])
         credit = ({"hours": 0.0, "events": []} if row["participant"] is None else
-                  partnership.prior_learning_credit(self, row["participant"],
+                  partnership.prior_learning_credit(self.uow, row["participant"],
                                                     standards["occupation"], known_at))
         report["prior_learning"] = {
             **credit, "term_ojt_hours": standards["ojt_hours"],
@@ -395,23 +315,23 @@ class Apprenticeship(Base):
         (domain/clinical_hours.py, `clinical_ojt`), read from the student's hours log."""
         logs = {a: str(ClinicalHours.create_id(student))
                 for a, (student, _) in bridged.items() if student}
-        events = self.recorded(sorted(set(logs.values())))
+        events = self.uow.recorded(sorted(set(logs.values())))
         return {a: clinical_ojt(events[log], bridged[a][1], known_at)
                 for a, log in logs.items()}
 
     def program_compliance(self, principal: Principal, program_id: str,
                            as_of: date | None = None, known_at: datetime | None = None) -> dict:
         principal.require("employer", "compliance", "admin")
-        row = self.read_row(programs, program_id, "apprenticeship program")
+        row = self.uow.read_row(programs, program_id, "apprenticeship program")
         if principal.role == "employer" and row["sponsor"] != principal.org:
             raise NotFound(f"no such apprenticeship program of yours: {program_id}")
-        with self.engine.connect() as conn:
+        with self.uow.engine.connect() as conn:
             found = conn.execute(
                 select(apprentices.c.id, apprentices.c.name, apprentices.c.employer,
                        apprentices.c.student).where(
                     apprentices.c.program == row["id"]).order_by(apprentices.c.seq)).all()
         names = {r.id: (r.name, r.employer) for r in found}
-        events = self.recorded([row["id"], *names])
+        events = self.uow.recorded([row["id"], *names])
         known_at = aware(known_at)
         clinical = self._clinical_ojt({r.id: (r.student, r.employer) for r in found}, known_at)
         report = program_report(row["id"], events.pop(row["id"]), events, as_of or today(),

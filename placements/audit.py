@@ -10,7 +10,7 @@ from uuid import UUID
 
 from domain.errors import NotFound
 from placements import ledger
-from placements.base import Base, LogEntry
+from placements.base import AreaService, LogEntry
 from placements.principals import Principal
 
 STANDARD = ("originator_id", "originator_version", "timestamp", "originator_topic")
@@ -42,10 +42,10 @@ def entry_view(entry: LogEntry) -> dict:
             "actor": payload.pop("actor", None), "payload": payload}
 
 
-class Audit(Base):
+class Audit(AreaService):
     def audit_events(self, principal: Principal, after: int, limit: int) -> dict:
         principal.require("compliance", "admin")
-        entries = self.log(after=after, limit=limit)
+        entries = self.uow.log(after=after, limit=limit)
         return {"events": [entry_view(e) for e in entries],
                 "next_after": entries[-1].position if len(entries) == limit else None}
 
@@ -59,7 +59,7 @@ class Audit(Base):
             raise NotFound(f"no such aggregate: {aggregate_id}") from None
         instant = known_at if known_at is None or known_at.tzinfo else known_at.replace(
             tzinfo=UTC)
-        entries = [e for e in self.log([aggregate_id])
+        entries = [e for e in self.uow.log([aggregate_id])
                    if instant is None or e.event.timestamp <= instant]
         if not entries:
             raise NotFound(f"no such aggregate recorded by then: {aggregate_id}")
@@ -77,4 +77,5 @@ class Audit(Base):
                    offsite: ledger.Checkpoint | None = None) -> ledger.Verification:
         """Recompute the hash chain (and, if given, check a checkpoint kept off-site)."""
         principal.require("compliance", "admin")
-        return ledger.verify(self.engine, self.recorder.events_record_cls.__table__, offsite)
+        return ledger.verify(self.uow.engine, self.uow.recorder.events_record_cls.__table__,
+                             offsite)

@@ -30,6 +30,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
 from domain.base import Aggregate
+from domain.das import Recorded
 from domain.errors import Conflict, InvalidInput, NotFound, StaleVersion
 from placements import readmodel
 from placements.settings import Settings
@@ -43,7 +44,7 @@ ATTEMPTS = 8
 
 
 @dataclass
-class UnitOfWork:
+class Work:
     """The running command's transaction and its identity maps: loading one aggregate twice gives
     the same object (a command touching it along two paths, two placements under one preceptor,
     saves it once), and a read-model row it wrote is answered without reading it back."""
@@ -53,29 +54,30 @@ class UnitOfWork:
     written: dict[tuple[Table, str], dict] = field(default_factory=dict)
 
 
-_work: ContextVar[UnitOfWork | None] = ContextVar("work", default=None)
+_work: ContextVar[Work | None] = ContextVar("work", default=None)
 
 
 def command(method: Callable[..., T]) -> Callable[..., T]:
-    """Run the method as one transaction; re-run it when it lost a concurrency race, and after
-    ATTEMPTS losses refuse with 409."""
+    """Run the method (of a service, or of the core) as one transaction; re-run it when it lost
+    a concurrency race, and after ATTEMPTS losses refuse with 409."""
 
     @functools.wraps(method)
-    def run(self: Base, *args: Any, **kwargs: Any) -> T:
+    def run(self: AreaService | UnitOfWork, *args: Any, **kwargs: Any) -> T:
         if _work.get() is not None:  # called from another command: part of its unit of work
             return method(self, *args, **kwargs)
-        return retried(self, lambda _session: method(self, *args, **kwargs))
+        uow = self.uow if isinstance(self, AreaService) else self
+        return retried(uow, lambda _session: method(self, *args, **kwargs))
 
     return run
 
 
-def retried(app: Base, body: Callable[[Session], T]) -> T:
+def retried(app: UnitOfWork, body: Callable[[Session], T]) -> T:
     """`body(session)` as one unit of work, re-run when it lost a concurrency race; after
     ATTEMPTS losses, 409. Commands that `body` calls join its transaction."""
     for _ in range(ATTEMPTS):
         try:
             with app.recorder.transaction(commit=True) as session:
-                token = _work.set(UnitOfWork(session))
+                token = _work.set(Work(session))
                 try:
                     return body(session)
                 finally:
@@ -122,8 +124,9 @@ class JobQueue(Protocol):
     def enqueue_join(self, solve_id: str) -> None: ...
 
 
-class Base(Application):
-    """Persistence and unit of work shared by every command mixin."""
+class UnitOfWork(Application):
+    """The application's core: persistence, the log and the unit of work every service's
+    commands run in."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -306,6 +309,19 @@ class Base(Application):
                          to_event(StoredEvent(oid, version, topic, bytes(state))))
                 for position, oid, version, topic, state in rows]
 
+    def recorded(self, originator_ids: list[str]) -> dict[str, list[Recorded]]:
+        """The recorded events of these aggregates with their log positions."""
+        out: dict[str, list[Recorded]] = {str(i): [] for i in originator_ids}
+        if not originator_ids:
+            return out
+        for entry in self.log(originator_ids):
+            data = entry.event.__dict__
+            oid = str(entry.originator_id)
+            out[oid].append(Recorded(data.get("event_id") or f"{oid}:{entry.version}",
+                                     entry.position, entry.event.timestamp,
+                                     type(entry.event).__name__, data))
+        return out
+
     def referenced(self, cls: type[A], aggregate_id: str, field: str, what: str) -> A:
         """An aggregate a request body names: an unknown id is bad input in that field (422)."""
         try:
@@ -325,6 +341,16 @@ class Base(Application):
         if found is None:
             raise NotFound(f"no such {what}: {ident}")
         return dict(found._mapping)
+
+
+class AreaService:
+    """One area's commands and queries (placements/<area>.py), over the application's one unit of
+    work: `self.uow` loads and commits aggregates, reads rows and the log. A service that needs
+    another area's queries is given that service when the application is built (placements/app.py).
+    """
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self.uow = uow
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import JSON, Boolean, Column, Float, Integer, String, Table, or_, select
+from sqlalchemy import or_, select
 
 from domain.capacity import Preceptor, Site, Slot
 from domain.errors import InvalidInput, NotFound
@@ -13,86 +13,11 @@ from domain.onboarding import Unit
 from domain.organizations import Organization
 from domain.placements import LIVE, Placement
 from placements import seats
-from placements.base import check_version, command
-from placements.organizations import common
+from placements.base import AreaService, check_version, command
 from placements.paging import Page, page
 from placements.principals import Principal
-from placements.readmodel import metadata, projects
-from placements.units import Units
-from placements.workflow import placements as placements_table
-
-sites = Table(
-    "sites", metadata,
-    Column("id", String(36), primary_key=True),
-    Column("seq", String(40), nullable=False, index=True),
-    Column("version", Integer, nullable=False),
-    Column("employer", String(36), nullable=False, index=True),
-    Column("name", String, nullable=False),
-    Column("lat", Float, nullable=False),
-    Column("lon", Float, nullable=False),
-    Column("requirements", JSON, nullable=False),
-    Column("phone", String(40)),
-)
-
-preceptors = Table(
-    "preceptors", metadata,
-    Column("id", String(36), primary_key=True),
-    Column("seq", String(40), nullable=False, index=True),
-    Column("version", Integer, nullable=False),
-    Column("employer", String(36), nullable=False, index=True),
-    Column("site", String(36), nullable=False, index=True),
-    Column("name", String, nullable=False),
-    Column("disciplines", JSON, nullable=False),
-    Column("max_students", Integer, nullable=False),
-    Column("journeyworker", Boolean, nullable=False),
-)
-
-slots = Table(
-    "slots", metadata,
-    Column("id", String(36), primary_key=True),
-    Column("seq", String(40), nullable=False, index=True),
-    Column("version", Integer, nullable=False),
-    Column("employer", String(36), nullable=False, index=True),
-    Column("site", String(36), nullable=False, index=True),
-    Column("discipline", String(20), nullable=False),
-    Column("capacity", Integer, nullable=False),
-    Column("preceptor", String(36)),
-    Column("start_date", String(10), nullable=False),
-    Column("end_date", String(10), nullable=False),
-    Column("weekdays", JSON, nullable=False),
-    Column("shift_start", String(5), nullable=False),
-    Column("shift_end", String(5), nullable=False),
-    Column("hours", Integer, nullable=False),
-    Column("colleges", JSON),
-    Column("open_to", String, nullable=False),  # "*" or ",college,college," for reserved slots
-    Column("status", String(10), nullable=False),
-    Column("held", Integer, nullable=False),
-    Column("unit", String(36), index=True),  # the unit of the site it is in, if named
-)
-
-
-@projects(Site)
-def _site_row(s: Site):
-    yield sites, {**common(s), "employer": s.employer, "name": s.name,
-                  "lat": s.location["lat"], "lon": s.location["lon"],
-                  "requirements": s.requirements, "phone": s.phone}
-
-
-@projects(Preceptor)
-def _preceptor_row(p: Preceptor):
-    yield preceptors, {**common(p), "employer": p.employer, "site": p.site, "name": p.name,
-                       "disciplines": p.disciplines, "max_students": p.max_students,
-                       "journeyworker": p.journeyworker}
-
-
-@projects(Slot)
-def _slot_row(s: Slot):
-    yield slots, {**common(s), "employer": s.employer, "site": s.site,
-                  "discipline": s.discipline, "capacity": s.capacity, "preceptor": s.preceptor,
-                  **s.schedule, "hours": s.hours, "colleges": s.colleges,
-                  "open_to": ",".join(["", *s.colleges, ""]) if s.colleges else "*",
-                  "status": "withdrawn" if s.withdrawn else "open", "held": len(s.held),
-                  "unit": s.unit}
+from placements.read.capacity import preceptors, sites, slots
+from placements.read.placements import placement_rows
 
 
 def site_view(row: dict) -> dict:
@@ -141,18 +66,18 @@ class SlotReferences:
     units: dict[str, Unit] = field(default_factory=dict)
 
 
-class Capacity(Units):
+class Capacity(AreaService):
     """Commands of an employer over its own capacity; reads scoped to the caller."""
 
     def _own_site(self, principal: Principal, site_id: str, field: str = "site") -> Site:
-        site = self.referenced(Site, site_id, field, "site")
+        site = self.uow.referenced(Site, site_id, field, "site")
         if site.employer != principal.org:
             raise InvalidInput(field, f"no such site of yours: {site_id}")
         return site
 
     def _check_disciplines(self, disciplines: list[str], field: str) -> None:
         for d in disciplines:
-            if d not in self.settings.disciplines:
+            if d not in self.uow.settings.disciplines:
                 raise InvalidInput(field, f"unknown discipline {d!r}")
 
     @command
@@ -161,7 +86,7 @@ class Capacity(Units):
         principal.require("employer")
         site = Site.register(principal.actor, principal.org, name, location, requirements,
                              phone)
-        self.commit(site)
+        self.uow.commit(site)
         return self.site(principal, str(site.id))
 
     @command
@@ -172,7 +97,7 @@ class Capacity(Units):
         self._check_disciplines(disciplines, "disciplines")
         preceptor = Preceptor.register(principal.actor, self._own_site(principal, site), name,
                                        disciplines, max_students, journeyworker)
-        self.commit(preceptor)
+        self.uow.commit(preceptor)
         return self.preceptor(principal, str(preceptor.id))
 
     @command
@@ -188,7 +113,7 @@ class Capacity(Units):
         slot = self.new_slot(principal, refs, site, discipline, capacity, preceptor,
                              start_date, end_date, weekdays, shift_start, shift_end, hours,
                              colleges, unit)
-        self.commit(slot)
+        self.uow.commit(slot)
         return self.slot(principal, str(slot.id))
 
     def slot_references(self, principal: Principal, bodies: list[dict]) -> SlotReferences:
@@ -200,12 +125,12 @@ class Capacity(Units):
         named_units = {str(b["unit"]) for b in bodies if b.get("unit")}
         own = principal.org
         return SlotReferences(
-            {i: s for i, s in self.load_found(Site, named_sites).items() if s.employer == own},
-            {i: p for i, p in self.load_found(Preceptor, named_preceptors).items()
+            {i: s for i, s in self.uow.load_found(Site, named_sites).items() if s.employer == own},
+            {i: p for i, p in self.uow.load_found(Preceptor, named_preceptors).items()
              if p.employer == own},
-            {i for i, o in self.load_found(Organization, named_colleges).items()
+            {i for i, o in self.uow.load_found(Organization, named_colleges).items()
              if o.kind == "college"},
-            {i: u for i, u in self.load_found(Unit, named_units).items() if u.employer == own})
+            {i: u for i, u in self.uow.load_found(Unit, named_units).items() if u.employer == own})
 
     def new_slot(self, principal: Principal, refs: SlotReferences, site: str,
                  discipline: str, capacity: int, preceptor: str | None,
@@ -242,31 +167,31 @@ class Capacity(Units):
                       if_match: int | None = None) -> dict:
         """Withdraw a slot; every live placement in it is re-opened for a re-solve."""
         principal.require("employer")
-        slot = self.load(Slot, slot_id, "slot")
+        slot = self.uow.load(Slot, slot_id, "slot")
         principal.require_org(slot.employer, "slot")
         check_version(slot, if_match)
         slot.withdraw(principal.actor, reason)
-        self.commit(slot, *self._reopen_live(principal, slot, f"slot withdrawn: {reason}"))
+        self.uow.commit(slot, *self._reopen_live(principal, slot, f"slot withdrawn: {reason}"))
         return self.slot(principal, slot_id)
 
     @command
     def change_slot_capacity(self, principal: Principal, slot_id: str, capacity: int,
                              reason: str, if_match: int | None = None) -> dict:
         principal.require("employer")
-        slot = self.load(Slot, slot_id, "slot")
+        slot = self.uow.load(Slot, slot_id, "slot")
         principal.require_org(slot.employer, "slot")
         check_version(slot, if_match)
         displaced = slot.change_capacity(principal.actor, capacity, reason)
-        self.commit(slot, *self._reopen(principal, displaced, f"capacity lowered: {reason}"))
+        self.uow.commit(slot, *self._reopen(principal, displaced, f"capacity lowered: {reason}"))
         return self.slot(principal, slot_id)
 
     def _reopen_live(self, principal: Principal, slot: Slot, reason: str) -> list:
         """Placements still live in the slot (held or merely proposed), re-opened."""
-        with self.connection() as conn:
+        with self.uow.connection() as conn:
             ids = [r.id for r in conn.execute(
-                select(placements_table.c.id).where(
-                    placements_table.c.slot == str(slot.id),
-                    placements_table.c.status.in_(LIVE))
+                select(placement_rows.c.id).where(
+                    placement_rows.c.slot == str(slot.id),
+                    placement_rows.c.status.in_(LIVE))
             )]
         return self._reopen(principal, ids, reason)
 
@@ -274,10 +199,10 @@ class Capacity(Units):
         """Re-open placements whose capacity went away, releasing their seats."""
         changed: list = []
         for pid in placement_ids:
-            placement = self.load(Placement, pid, "placement")
+            placement = self.uow.load(Placement, pid, "placement")
             if not placement.live:
                 continue
-            changed.extend(seats.release(self.load, principal.actor, placement,
+            changed.extend(seats.release(self.uow.load, principal.actor, placement,
                                          from_slot=False))
             placement.reopen(principal.actor, reason)
             changed.append(placement)
@@ -286,7 +211,7 @@ class Capacity(Units):
     # Reads -------------------------------------------------------------------------------
 
     def site(self, principal: Principal, site_id: str) -> dict:
-        row = self.read_row(sites, site_id, "site")
+        row = self.uow.read_row(sites, site_id, "site")
         if principal.role == "employer":
             principal.require_org(row["employer"], "site")
         return site_view(row)
@@ -295,11 +220,11 @@ class Capacity(Units):
         q = select(sites)
         if principal.role == "employer":
             q = q.where(sites.c.employer == principal.org)
-        p = page(self.engine, sites, q, limit, cursor)
+        p = page(self.uow.engine, sites, q, limit, cursor)
         return Page([site_view(r) for r in p.items], p.next_cursor)
 
     def preceptor(self, principal: Principal, preceptor_id: str) -> dict:
-        row = self.read_row(preceptors, preceptor_id, "preceptor")
+        row = self.uow.read_row(preceptors, preceptor_id, "preceptor")
         if principal.role == "employer":
             principal.require_org(row["employer"], "preceptor")
         return preceptor_view(row)
@@ -311,11 +236,11 @@ class Capacity(Units):
             q = q.where(preceptors.c.employer == principal.org)
         if site:
             q = q.where(preceptors.c.site == site)
-        p = page(self.engine, preceptors, q, limit, cursor)
+        p = page(self.uow.engine, preceptors, q, limit, cursor)
         return Page([preceptor_view(r) for r in p.items], p.next_cursor)
 
     def slot(self, principal: Principal, slot_id: str) -> dict:
-        row = self.read_row(slots, slot_id, "slot")
+        row = self.uow.read_row(slots, slot_id, "slot")
         if not slot_visible(principal, row):
             raise NotFound(f"no such slot: {slot_id}")
         return slot_view(row)
@@ -328,6 +253,6 @@ class Capacity(Units):
                            ("unit", unit)):
             if value:
                 q = q.where(slots.c[col] == value)
-        p = page(self.engine, slots, q, limit, cursor)
+        p = page(self.uow.engine, slots, q, limit, cursor)
         return Page([slot_view(r) for r in p.items], p.next_cursor)
 

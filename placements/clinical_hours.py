@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Column, Float, Integer, String, Table, and_, select
+from sqlalchemy import and_, select
 
 from domain.capacity import Preceptor, Slot
 from domain.clinical_hours import (
@@ -29,77 +29,37 @@ from domain.evaluations import OWED_BY, Evaluation
 from domain.placements import Placement
 from domain.schedule import Schedule
 from placements.apprenticeship import new_event_id, today
-from placements.base import Base, command
-from placements.capacity import slots
-from placements.organizations import common
+from placements.base import AreaService, UnitOfWork, command
 from placements.partnership import participants as partnership
 from placements.principals import Principal
-from placements.readmodel import metadata, projects
-from placements.students import students
-from placements.workflow import placements as placements_table
-
-clinical_hours = Table(
-    "clinical_hours", metadata,
-    Column("id", String(36), primary_key=True),  # the entry's event id
-    Column("student", String(36), nullable=False, index=True),
-    Column("placement", String(36), nullable=False, index=True),
-    Column("slot", String(36), nullable=False, index=True),
-    Column("site", String(36), nullable=False, index=True),
-    Column("discipline", String(20), nullable=False),
-    Column("date", String(10), nullable=False, index=True),
-    Column("hours", Float, nullable=False),
-    Column("status", String(10), nullable=False),  # unsigned, signed, void
-    Column("preceptor", String(36)),
-)
-
-evaluations = Table(
-    "evaluations", metadata,
-    Column("id", String(36), primary_key=True),
-    Column("seq", String(40), nullable=False, index=True),
-    Column("version", Integer, nullable=False),
-    Column("placement", String(36), nullable=False, index=True),
-    Column("of", String(10), nullable=False),
-    Column("scores", JSON, nullable=False),
-    Column("comments", String),
-    Column("submitted_on", String(10), nullable=False),
-)
+from placements.read.capacity import slots
+from placements.read.clinical_hours import evaluations
+from placements.read.placements import placement_rows
+from placements.read.students import students
+from placements.workflow import Workflow
 
 
-@projects(ClinicalHours)
-def _hours_rows(h: ClinicalHours):
-    for entry_id, e in h.entries.items():
-        facts = h.placements[e["placement"]]
-        yield clinical_hours, {
-            "id": entry_id, "student": h.student, "placement": e["placement"],
-            "slot": facts["slot"], "site": facts["site"], "discipline": facts["discipline"],
-            "date": e["date"], "hours": e["hours"],
-            "status": "void" if e["void"] else ("signed" if e["signed_by"] else "unsigned"),
-            "preceptor": e["signed_by"]}
-
-
-@projects(Evaluation)
-def _evaluation_row(e: Evaluation):
-    yield evaluations, {**common(e), "placement": e.placement, "of": e.of, "scores": e.scores,
-                        "comments": e.comments, "submitted_on": e.submitted_on}
-
-
-class ClinicalRecord(Base):
+class ClinicalRecord(AreaService):
     """Commands and reads over clinical hours and evaluations."""
+
+    def __init__(self, uow: UnitOfWork, workflow: Workflow) -> None:
+        super().__init__(uow)
+        self.workflow = workflow
 
     def _placement_of(self, principal: Principal, placement_id: str) -> Placement:
         """The placement, if the caller is its college's coordinator or its site's employer."""
         principal.require("coordinator", "employer")
-        placement = self.load(Placement, placement_id, "placement")
+        placement = self.uow.load(Placement, placement_id, "placement")
         principal.require_org(placement.college if principal.role == "coordinator"
                               else placement.employer, "placement")
         return placement
 
     def _facts(self, placement: Placement) -> PlacementFacts:
-        slot = self.load(Slot, placement.slot, "slot")
+        slot = self.uow.load(Slot, placement.slot, "slot")
         schedule = Schedule.parse(**slot.schedule)
         journeyworker_of = None
         if slot.preceptor:
-            preceptor = self.load(Preceptor, slot.preceptor, "preceptor")
+            preceptor = self.uow.load(Preceptor, slot.preceptor, "preceptor")
             journeyworker_of = preceptor.employer if preceptor.journeyworker else None
         return PlacementFacts(str(placement.id), str(slot.id), slot.site, slot.employer,
                               slot.discipline, slot.schedule["start_date"],
@@ -110,7 +70,7 @@ class ClinicalRecord(Base):
     def _hours_of(self, placement: Placement, create: bool, actor: str) -> ClinicalHours:
         ident = ClinicalHours.create_id(placement.student)
         try:
-            return self.load(ClinicalHours, ident, "clinical hours")
+            return self.uow.load(ClinicalHours, ident, "clinical hours")
         except NotFound:
             if not create:
                 raise NotFound("no hours are logged for this placement") from None
@@ -132,7 +92,7 @@ class ClinicalRecord(Base):
         hours = self._hours_of(placement, True, principal.actor)
         event_id = new_event_id()
         logged = hours.log(principal.actor, event_id, self._facts(placement), entry, today())
-        return self._answer(self.commit(hours), event_id,
+        return self._answer(self.uow.commit(hours), event_id,
                             {"id": event_id, "placement": placement_id, **logged,
                              "status": "unsigned"})
 
@@ -142,14 +102,14 @@ class ClinicalRecord(Base):
         """The site's employer signs an entry off, naming the preceptor who supervised it."""
         principal.require("employer")
         placement = self._placement_of(principal, placement_id)
-        who = self.referenced(Preceptor, preceptor, "preceptor", "preceptor")
+        who = self.uow.referenced(Preceptor, preceptor, "preceptor", "preceptor")
         if who.site != placement.site:
             raise InvalidInput("preceptor", "not a preceptor of the placement's site")
         hours = self._hours_of(placement, False, principal.actor)
         event_id = new_event_id()
         hours.sign_off(principal.actor, event_id, placement_id, entry_id, preceptor,
                        who.employer if who.journeyworker else None)
-        return self._answer(self.commit(hours), event_id,
+        return self._answer(self.uow.commit(hours), event_id,
                             {"entry": entry_id, "placement": placement_id,
                              "preceptor": preceptor})
 
@@ -165,7 +125,7 @@ class ClinicalRecord(Base):
         event_id = new_event_id()
         replaced = hours.correct(principal.actor, event_id, placement_id, entry_id, reason,
                                  replacement, today())
-        return self._answer(self.commit(hours), event_id,
+        return self._answer(self.uow.commit(hours), event_id,
                             {"corrects": entry_id, "placement": placement_id,
                              "reason": reason.strip(), "replacement": replaced})
 
@@ -173,12 +133,12 @@ class ClinicalRecord(Base):
                         as_of: date | None = None, known_at: datetime | None = None) -> dict:
         """The placement's hours as of a business date, as recorded at `known_at`."""
         principal.require("coordinator", "employer", "compliance", "admin")
-        row = self.placement(principal, placement_id)
+        row = self.workflow.placement(principal, placement_id)
         ident = str(ClinicalHours.create_id(row["student"]))
-        facts, entries = recorded_hours(self.recorded([ident])[ident], known_at)
+        facts, entries = recorded_hours(self.uow.recorded([ident])[ident], known_at)
         mine = [x for x in entries if x.placement == placement_id]
         placement_facts = facts.get(placement_id) or self._facts(
-            self.load(Placement, placement_id)).as_dict()
+            self.uow.load(Placement, placement_id)).as_dict()
         credit = self._prior_learning(row["student"], placement_facts["discipline"], known_at)
         return {"placement": placement_id, "as_of": (as_of or today()).isoformat(),
                 "known_at": known_at.isoformat() if known_at else None,
@@ -192,10 +152,10 @@ class ClinicalRecord(Base):
                         known_at: datetime | None) -> dict:
         """Prior learning credited to the participant the student names for the placement's
         discipline (SPEC section 10), as recorded at `known_at`, citing the credit events."""
-        participant = self.read_row(students, student_id, "student")["participant"]
+        participant = self.uow.read_row(students, student_id, "student")["participant"]
         if participant is None:
             return {"hours": 0.0, "events": []}
-        return partnership.prior_learning_credit(self, participant, discipline, known_at)
+        return partnership.prior_learning_credit(self.uow, participant, discipline, known_at)
 
     # Evaluations ---------------------------------------------------------------------------
 
@@ -209,12 +169,12 @@ class ClinicalRecord(Base):
         if placement.status != "accepted":
             raise Conflict(f"only an accepted placement is evaluated; this one is "
                            f"{placement.status}", code="placement_not_accepted")
-        slot = self.read_row(slots, placement.slot, "slot")
+        slot = self.uow.read_row(slots, placement.slot, "slot")
         if slot["end_date"] > today().isoformat():
             raise Conflict(f"the evaluation falls due when the placement ends "
                            f"({slot['end_date']})", code="evaluation_not_due")
         try:
-            self.load(Evaluation, Evaluation.create_id(placement_id, of))
+            self.uow.load(Evaluation, Evaluation.create_id(placement_id, of))
         except NotFound:
             pass
         else:
@@ -222,19 +182,19 @@ class ClinicalRecord(Base):
                            code="already_evaluated")
         evaluation = Evaluation.submit(principal.actor, placement_id, of, scores, comments,
                                        today().isoformat())
-        self.commit(evaluation)
+        self.uow.commit(evaluation)
         return self.evaluation(principal, str(evaluation.id))
 
     def evaluation(self, principal: Principal, evaluation_id: str) -> dict:
-        row = self.read_row(evaluations, evaluation_id, "evaluation")
-        self.placement(principal, row["placement"])  # visible to the placement's parties
+        row = self.uow.read_row(evaluations, evaluation_id, "evaluation")
+        self.workflow.placement(principal, row["placement"])  # visible to the placement's parties
         return {k: v for k, v in row.items() if k != "seq"}
 
     def evaluations(self, principal: Principal, due: bool = False,
                     as_of: date | None = None) -> list[dict]:
         """Submitted evaluations the caller may read, or (`due`) those it owes: per accepted
         placement ended by `as_of` (today), each subject not yet evaluated."""
-        p, s, e = placements_table, slots, evaluations
+        p, s, e = placement_rows, slots, evaluations
         day = (as_of or today()).isoformat()
         scope = []
         if principal.role == "coordinator":
@@ -245,13 +205,13 @@ class ClinicalRecord(Base):
             principal.require("admin", "compliance")
         if not due:
             q = select(e).join(p, p.c.id == e.c.placement).where(*scope).order_by(e.c.seq)
-            with self.engine.connect() as conn:
+            with self.uow.engine.connect() as conn:
                 return [{k: v for k, v in r._mapping.items() if k != "seq"}
                         for r in conn.execute(q)]
         subjects = [of for of, role in OWED_BY.items()
                     if principal.role in (role, "admin", "compliance")]
         out = []
-        with self.engine.connect() as conn:
+        with self.uow.engine.connect() as conn:
             for of in subjects:
                 done = select(e.c.placement).where(e.c.of == of)
                 q = (select(p.c.id, p.c.student, p.c.college, p.c.site, p.c.employer,

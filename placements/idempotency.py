@@ -24,7 +24,7 @@ from sqlalchemy import Column, Integer, String, Table, Text, delete, select, upd
 from sqlalchemy.exc import IntegrityError
 
 from domain.errors import InvalidInput
-from placements.base import Base, retried
+from placements.base import UnitOfWork, retried
 from placements.readmodel import metadata
 
 idempotency_keys = Table(
@@ -67,7 +67,7 @@ def fingerprint(method: str, path: str, body: bytes) -> str:
     return hashlib.sha256(method.encode() + b" " + path.encode() + b"\n" + body).hexdigest()
 
 
-def run_once(app: Base, principal: str, key: str, fp: str,
+def run_once(app: UnitOfWork, principal: str, key: str, fp: str,
              call: Callable[[], Response]) -> Response | Stored:
     """`call()` with the key claimed and its answer stored in its transaction, or the answer
     stored by the first request with this key."""
@@ -100,7 +100,7 @@ def run_once(app: Base, principal: str, key: str, fp: str,
                 return stored
 
 
-def _stored(app: Base, principal: str, key: str, fp: str) -> Stored | None:
+def _stored(app: UnitOfWork, principal: str, key: str, fp: str) -> Stored | None:
     """The first answer given with the key; None when there is none (a stale claim, now
     released, or a claim released since): run the command."""
     where = (idempotency_keys.c.principal == principal, idempotency_keys.c.key == key)

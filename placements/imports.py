@@ -21,10 +21,12 @@ from sqlalchemy import select
 
 from domain.base import Aggregate
 from domain.errors import Conflict, DomainError, InvalidInput, InvalidRows, RowError
-from placements.base import Base, command
-from placements.capacity import slots
+from placements.base import AreaService, UnitOfWork, command
+from placements.capacity import Capacity
 from placements.principals import Principal
-from placements.students import placement_requests, students
+from placements.read.capacity import slots
+from placements.read.students import placement_requests, students
+from placements.students import Students
 
 MAX_REPORTED = 1000  # problems listed in one answer; the message says how many there were
 
@@ -81,39 +83,44 @@ def slot_key(body: dict) -> Hashable:
 KEY_COLUMNS = {student_key: "name", request_key: "student", slot_key: "site"}
 
 
-class Imports(Base):
+class Imports(AreaService):
     """The CSV imports' commands (api/imports.py reads the files) and next term's slots."""
+
+    def __init__(self, uow: UnitOfWork, capacity: Capacity, students: Students) -> None:
+        super().__init__(uow)
+        self.capacity = capacity
+        self.students = students
 
     @command
     def import_students(self, principal: Principal, rows: Rows) -> dict:
         principal.require("coordinator")
-        with self.connection() as conn:
+        with self.uow.connection() as conn:
             existing = {student_key({"name": r.name, "home": {"lat": r.lat, "lon": r.lon}})
                         for r in conn.execute(select(students.c.name, students.c.lat,
                                                      students.c.lon)
                                               .where(students.c.college == principal.org))}
         return self._import(rows, student_key, existing,
-                            lambda body: self.new_student(principal, **body),
+                            lambda body: self.students.new_student(principal, **body),
                             {"consent_missing": "participant"})
 
     @command
     def import_placement_requests(self, principal: Principal, rows: Rows) -> dict:
         principal.require("coordinator")
-        refs = self.request_references(principal, [body for _, body in rows.items])
+        refs = self.students.request_references(principal, [body for _, body in rows.items])
         t = placement_requests.c
-        with self.connection() as conn:
+        with self.uow.connection() as conn:
             existing = {request_key(r._asdict()) for r in conn.execute(
                 select(t.student, t.discipline, t.earliest_start, t.latest_end)
                 .where(t.college == principal.org, t.status == "open"))}
         return self._import(rows, request_key, existing,
-                            lambda body: self.new_request(principal, refs, **body))
+                            lambda body: self.students.new_request(principal, refs, **body))
 
     @command
     def import_slots(self, principal: Principal, rows: Rows) -> dict:
         principal.require("employer")
-        refs = self.slot_references(principal, [body for _, body in rows.items])
+        refs = self.capacity.slot_references(principal, [body for _, body in rows.items])
         return self._import(rows, slot_key, self._open_slot_keys(principal),
-                            lambda body: self.new_slot(principal, refs, **body))
+                            lambda body: self.capacity.new_slot(principal, refs, **body))
 
     @command
     def copy_slots(self, principal: Principal, start: date, end: date,
@@ -127,7 +134,7 @@ class Imports(Base):
         if shift_days == 0:
             raise InvalidInput("shift_days", "must not be 0 (the copies would be the slots)")
         t = slots.c
-        with self.connection() as conn:
+        with self.uow.connection() as conn:
             sources = [dict(r._mapping) for r in conn.execute(
                 select(slots).where(t.employer == principal.org, t.status == "open",
                                     t.start_date >= start.isoformat(),
@@ -145,7 +152,7 @@ class Imports(Base):
             except OverflowError:
                 raise InvalidInput("shift_days", "moves the dates out of range") from None
             bodies.append(body)
-        refs = self.slot_references(principal, bodies)
+        refs = self.capacity.slot_references(principal, bodies)
         existing = self._open_slot_keys(principal)
         new: list[Aggregate] = []
         for s, body in zip(sources, bodies, strict=True):
@@ -153,16 +160,16 @@ class Imports(Base):
                 raise Conflict(f"slot {s['id']} was copied to those dates before: the copy "
                                "would duplicate an open slot", code="duplicate")
             try:
-                new.append(self.new_slot(principal, refs, **body))
+                new.append(self.capacity.new_slot(principal, refs, **body))
             except InvalidInput as e:
                 raise InvalidInput("shift_days", f"slot {s['id']} cannot be moved so: "
                                                  f"{e.message}") from None
-        self.commit(*new)
-        return [self.slot(principal, str(s.id)) for s in new]
+        self.uow.commit(*new)
+        return [self.capacity.slot(principal, str(s.id)) for s in new]
 
     def _open_slot_keys(self, principal: Principal) -> set:
         t = slots.c
-        with self.connection() as conn:
+        with self.uow.connection() as conn:
             return {slot_key({**r._asdict(), "unit": getattr(r, "unit", None)})
                     for r in conn.execute(select(*(t[c] for c in KEYED if c in t)).where(
                         t.employer == principal.org, t.status == "open"))}
@@ -195,7 +202,7 @@ class Imports(Base):
             raise invalid_rows(errors)
         if not built:
             raise InvalidInput("body", "the file has a header but no rows")
-        self.commit(*built)
+        self.uow.commit(*built)
         return {"created": len(built), "ids": [str(a.id) for a in built]}
 
 

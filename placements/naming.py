@@ -12,9 +12,9 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from placements.capacity import sites, slots
-from placements.students import students
-from placements.units import units
+from placements.read.capacity import sites, slots
+from placements.read.students import students
+from placements.read.units import units
 
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -55,15 +55,17 @@ def name_placements(conn: Connection, items: list[dict]) -> list[dict]:
 def name_requests(conn: Connection, items: list[dict]) -> list[dict]:
     """Placement requests with `student_name`, and the `slot`, `site` (and their names) of the
     placement holding a seat for it (null while it holds none)."""
-    from placements.workflow import placements  # the workflow's table (it imports students)
+    from placements.read.placements import (
+        placement_rows,  # the workflow's table (it imports students)
+    )
 
     student = _names(conn, students, (r["student"] for r in items))
     held = {}
     wanted = sorted({r["placement"] for r in items if r.get("placement")})
     if wanted:
         held = {p.id: (p.slot, p.site) for p in conn.execute(
-            select(placements.c.id, placements.c.slot, placements.c.site)
-            .where(placements.c.id.in_(wanted)))}
+            select(placement_rows.c.id, placement_rows.c.slot, placement_rows.c.site)
+            .where(placement_rows.c.id.in_(wanted)))}
     site = _names(conn, sites, (s for _, s in held.values()))
     slot = slot_names(conn, (s for s, _ in held.values()))
     out = []

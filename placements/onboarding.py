@@ -21,11 +21,12 @@ from domain.capacity import Site
 from domain.errors import InvalidInput, NotFound
 from domain.onboarding import effective_requirements
 from domain.students import Student
-from placements.base import Base, check_version, command
-from placements.capacity import sites, slot_visible, slots
+from placements.base import AreaService, check_version, command
+from placements.capacity import slot_visible
 from placements.principals import Principal
-from placements.units import units
-from placements.workflow import placements
+from placements.read.capacity import sites, slots
+from placements.read.placements import placement_rows
+from placements.read.units import units
 
 
 def slot_requirements(conn, slot_row: dict) -> list[str]:
@@ -39,7 +40,7 @@ def slot_requirements(conn, slot_row: dict) -> list[str]:
     return effective_requirements(site_req, unit_req)
 
 
-class Onboarding(Base):
+class Onboarding(AreaService):
     """Credentials, waivers and the compliance check."""
 
     @command
@@ -47,11 +48,11 @@ class Onboarding(Base):
                           issued: str, expires: str | None = None,
                           if_match: int | None = None) -> dict:
         principal.require("coordinator")
-        student = self.load(Student, student_id, "student")
+        student = self.uow.load(Student, student_id, "student")
         principal.require_org(student.college, "student")
         check_version(student, if_match)
         record = student.record_credential(principal.actor, code, issued, expires)
-        self.commit(student)
+        self.uow.commit(student)
         return {"student": student_id, "version": student.version, **record}
 
     @command
@@ -59,12 +60,12 @@ class Onboarding(Base):
                      reason: str, until: str | None = None,
                      if_match: int | None = None) -> dict:
         principal.require("employer")
-        student = self.load(Student, student_id, "student")
+        student = self.uow.load(Student, student_id, "student")
         self._require_known(principal, student_id)
-        where = self.referenced(Site, site, "site", "site")
+        where = self.uow.referenced(Site, site, "site", "site")
         if where.employer != principal.org:
             raise InvalidInput("site", f"no such site of yours: {site}")
-        with self.connection() as conn:
+        with self.uow.connection() as conn:
             required = set(where.requirements).union(*(r for (r,) in conn.execute(
                 select(units.c.requirements).where(units.c.site == site))))
         if code.strip() not in required:
@@ -72,17 +73,17 @@ class Onboarding(Base):
                                        f"{code.strip()!r}")
         check_version(student, if_match)
         waiver = student.grant_waiver(principal.actor, code, site, principal.org, reason, until)
-        self.commit(student)
+        self.uow.commit(student)
         return {"student": student_id, "version": student.version, **waiver}
 
     def _require_known(self, principal: Principal, student_id: str) -> None:
         """An employer reaches a student only through a placement at one of its sites."""
         if principal.role != "employer":
             return
-        with self.connection() as conn:
-            known = conn.execute(select(placements.c.id).where(
-                placements.c.student == student_id,
-                placements.c.employer == principal.org).limit(1)).first()
+        with self.uow.connection() as conn:
+            known = conn.execute(select(placement_rows.c.id).where(
+                placement_rows.c.student == student_id,
+                placement_rows.c.employer == principal.org).limit(1)).first()
         if known is None:
             raise NotFound(f"no such student: {student_id}")
 
@@ -90,12 +91,12 @@ class Onboarding(Base):
                               ) -> dict:
         """Whether the student meets the slot's requirements through its end date."""
         principal.require("coordinator", "employer", "admin", "compliance")
-        student = self.load(Student, student_id, "student")
+        student = self.uow.load(Student, student_id, "student")
         if principal.role == "coordinator":
             principal.require_org(student.college, "student")
         self._require_known(principal, student_id)
         row = self._visible_slot(principal, slot_id)
-        with self.connection() as conn:
+        with self.uow.connection() as conn:
             required = slot_requirements(conn, row)
         gaps = student.onboarding_gaps(row["site"], required, row["end_date"])
         return {"student": student_id, "slot": slot_id, "site": row["site"],
@@ -105,7 +106,7 @@ class Onboarding(Base):
 
     def _visible_slot(self, principal: Principal, slot_id: str) -> dict:
         try:
-            row = self.read_row(slots, slot_id, "slot")
+            row = self.uow.read_row(slots, slot_id, "slot")
         except NotFound as e:
             raise InvalidInput("slot", e.message) from None
         if not slot_visible(principal, row):

@@ -2,48 +2,26 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Integer, String, Table, select
+from sqlalchemy import select
 
 from domain.organizations import Organization
-from placements.base import Base, command
+from placements.base import AreaService, command
 from placements.paging import Page, page
 from placements.principals import Principal
-from placements.readmodel import metadata, projects
-
-organizations = Table(
-    "organizations",
-    metadata,
-    Column("id", String(36), primary_key=True),
-    Column("seq", String(40), nullable=False, index=True),
-    Column("version", Integer, nullable=False),
-    Column("name", String, nullable=False),
-    Column("kind", String(20), nullable=False),
-    Column("segment", String(20)),
-)
-
-def common(aggregate) -> dict:
-    """Columns every read model has: id, creation order and version."""
-    return {"id": str(aggregate.id), "seq": aggregate.created_on.isoformat(),
-            "version": aggregate.version}
+from placements.read.organizations import organizations
 
 
-@projects(Organization)
-def _organization_row(o: Organization):
-    yield organizations, {**common(o), "name": o.name, "kind": o.kind,
-                          "segment": o.segment}
-
-
-class Organizations(Base):
+class Organizations(AreaService):
     @command
     def register_organization(self, principal: Principal, name: str, kind: str,
                               segment: str | None = None) -> dict:
         principal.require("admin")
         org = Organization.register(principal.actor, name, kind, segment)
-        self.commit(org)
+        self.uow.commit(org)
         return self.organization(principal, str(org.id))
 
     def organization(self, principal: Principal, org_id: str) -> dict:
-        org = self.load(Organization, org_id, "organization")
+        org = self.uow.load(Organization, org_id, "organization")
         return {"id": str(org.id), "version": org.version, "name": org.name, "kind": org.kind,
                 "segment": org.segment}
 
@@ -53,4 +31,4 @@ class Organizations(Base):
                    organizations.c.name, organizations.c.kind, organizations.c.segment)
         if kind:
             q = q.where(organizations.c.kind == kind)
-        return page(self.engine, organizations, q, limit, cursor)
+        return page(self.uow.engine, organizations, q, limit, cursor)

@@ -13,31 +13,16 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from sqlalchemy import JSON, Column, Float, Integer, String, Table, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.engine import Connection
 
 from domain.errors import NotFound
 from domain.solves import Solve
 from placements import solve_inputs
-from placements.base import Base, command
-from placements.readmodel import metadata
+from placements.base import AreaService, command
+from placements.read.pieces import solve_pieces
 from placements.solving import piece_time_limit
 from solver import Problem, parse_problem
-
-# Job bookkeeping, not a projection: the log records the split (`Solve.Split`) and the joined
-# solution (`Solve.Completed`); these rows carry the work in between.
-solve_pieces = Table(
-    "solve_pieces", metadata,
-    Column("solve", String(36), primary_key=True),
-    Column("piece", Integer, primary_key=True),
-    Column("requests", JSON, nullable=False),
-    Column("attempts", Integer, nullable=False),
-    Column("worker", String),  # of the latest attempt
-    Column("started", Float),  # epoch seconds, first attempt
-    Column("finished", Float),  # epoch seconds; set with `result`, once
-    Column("result", JSON),  # solver.allocate.solve_piece's
-    info={"projected": False},
-)
 
 
 @dataclass(frozen=True)
@@ -65,39 +50,39 @@ def done_counts(conn: Connection, solve_ids: list[str]) -> dict[str, int]:
         .where(solve_pieces.c.solve.in_(solve_ids)).group_by(solve_pieces.c.solve)).all())
 
 
-class SolvePieces(Base):
+class SolvePieces(AreaService):
     @command
     def split_solve(self, solve_id: str, worker: str, problem_hash: str,
                     plan: list[list[str]]) -> bool:
         """Record the split into these pieces and enqueue a job for each, or none of it; False
         when another attempt finished the solve, split it, or recorded a newer input."""
-        solve = self.load(Solve, solve_id, "solve")
+        solve = self.uow.load(Solve, solve_id, "solve")
         if solve.finished or solve.pieces is not None or solve.problem_hash != problem_hash:
             return False
         solve.split(f"worker:{worker}", problem_hash, len(plan))
-        with self.connection() as conn:  # the command's transaction: they commit together
+        with self.uow.connection() as conn:  # the command's transaction: they commit together
             conn.execute(solve_pieces.insert(), [
                 {"solve": solve_id, "piece": n, "requests": requests, "attempts": 0}
                 for n, requests in enumerate(plan)])
 
         def enqueue() -> None:
             for n in range(len(plan)):
-                self.jobs.enqueue_piece(solve_id, n)
+                self.uow.jobs.enqueue_piece(solve_id, n)
 
-        self.commit(solve, before_commit=enqueue)
+        self.uow.commit(solve, before_commit=enqueue)
         return True
 
     def begin_piece(self, solve_id: str, piece: int, worker: str) -> Piece | None:
         """Count an attempt at a piece and return its work; None when the solve is finished or
         the piece already stored. NotFound until the split is committed. Not a command: the
         attempt is counted at once, in a transaction of its own."""
-        solve = self.load(Solve, solve_id, "solve")
+        solve = self.uow.load(Solve, solve_id, "solve")
         if solve.finished:
             return None
         if solve.pieces is None:
             raise NotFound(f"solve {solve_id} is not split")
         row = solve_pieces.c
-        with self.engine.begin() as conn:
+        with self.uow.engine.begin() as conn:
             requests = conn.execute(
                 update(solve_pieces)
                 .where(row.solve == solve_id, row.piece == piece, row.finished.is_(None))
@@ -115,7 +100,7 @@ class SolvePieces(Base):
         the solve is stored. Counted after the commit, so of two pieces finishing together at
         least the later one sees the set complete."""
         row = solve_pieces.c
-        with self.engine.begin() as conn:
+        with self.uow.engine.begin() as conn:
             conn.execute(update(solve_pieces)
                          .where(row.solve == solve_id, row.piece == piece, row.finished.is_(None))
                          .values(result=result, finished=time.time()))
@@ -124,7 +109,7 @@ class SolvePieces(Base):
     def missing_pieces(self, solve_id: str) -> list[int] | None:
         """The pieces of a split solve not stored yet; None when the solve is not split."""
         row = solve_pieces.c
-        with self.connection() as conn:
+        with self.uow.connection() as conn:
             pieces = conn.execute(select(row.piece, row.finished)
                                   .where(row.solve == solve_id).order_by(row.piece)).all()
         return [p.piece for p in pieces if p.finished is None] if pieces else None
@@ -132,11 +117,11 @@ class SolvePieces(Base):
     def pieces_to_join(self, solve_id: str) -> PieceResults | None:
         """The input and every piece's result; None when the solve is finished, not split, or
         still has pieces to come."""
-        solve = self.load(Solve, solve_id, "solve")
+        solve = self.uow.load(Solve, solve_id, "solve")
         if solve.finished or solve.pieces is None:
             return None
         row = solve_pieces.c
-        with self.connection() as conn:
+        with self.uow.connection() as conn:
             pieces = conn.execute(select(row.result, row.started, row.finished)
                                   .where(row.solve == solve_id).order_by(row.piece)).all()
             if len(pieces) != solve.pieces or any(p.finished is None for p in pieces):

@@ -17,11 +17,11 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from domain.placements import HOLDING, LIVE
-from placements.capacity import preceptors, sites, slots
-from placements.organizations import organizations
-from placements.students import placement_requests, students
-from placements.units import units
-from placements.workflow import placements
+from placements.read.capacity import preceptors, sites, slots
+from placements.read.organizations import organizations
+from placements.read.placements import placement_rows
+from placements.read.students import placement_requests, students
+from placements.read.units import units
 
 REQUEST_FIELDS = ("id", "student", "discipline", "required_hours", "earliest_start",
                   "latest_end", "priority", "group", "preferred_sites")
@@ -34,8 +34,8 @@ def build(conn: Connection, college: str | None = None) -> dict:
     open_slots = {r.id: r._mapping for r in conn.execute(
         select(slots).where(slots.c.status == "open"))}
     live = {}  # request id -> (slot, locked)
-    for p in conn.execute(select(placements).where(
-            placements.c.status.in_(LIVE))):
+    for p in conn.execute(select(placement_rows).where(
+            placement_rows.c.status.in_(LIVE))):
         live[p.request] = (p.slot, p.status in HOLDING, p.status, p.college)
 
     requests, existing = [], []

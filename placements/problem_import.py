@@ -60,11 +60,13 @@ def _steps(app: PlacementsApp, problem: dict, ids: dict[str, str]
     site_employer = {s["id"]: s["employer"] for s in problem["sites"]}
     student_college = {st["id"]: st["college"] for st in problem["students"]}
     for c in problem["colleges"]:
-        yield c["id"], lambda c=c: app.register_organization(OPERATOR, c["name"], "college")
+        yield c["id"], lambda c=c: app.organizations.register_organization(OPERATOR, c["name"],
+                                                                           "college")
     for e in sorted(set(site_employer.values())):
-        yield e, lambda e=e: app.register_organization(OPERATOR, f"Employer {e}", "employer")
+        yield e, lambda e=e: app.organizations.register_organization(OPERATOR, f"Employer {e}",
+                                                                     "employer")
     for s in problem["sites"]:
-        yield s["id"], lambda s=s: app.register_site(
+        yield s["id"], lambda s=s: app.capacity.register_site(
             employer_of(s["id"]), f"Site {s['id']}", s["location"], s["requirements"])
     # The file gives a preceptor no disciplines; the API needs those of the slots it supervises.
     disciplines: dict[str, set[str]] = {}
@@ -72,22 +74,22 @@ def _steps(app: PlacementsApp, problem: dict, ids: dict[str, str]
         if slot["preceptor"] is not None:
             disciplines.setdefault(slot["preceptor"], set()).add(slot["discipline"])
     for p in problem["preceptors"]:
-        yield p["id"], lambda p=p: app.register_preceptor(
+        yield p["id"], lambda p=p: app.capacity.register_preceptor(
             employer_of(p["site"]), ids[p["site"]], f"Preceptor {p['id']}",
             sorted(disciplines.get(p["id"], ())), p["max_students"])
     for slot in problem["slots"]:
-        yield slot["id"], lambda slot=slot: app.publish_slot(
+        yield slot["id"], lambda slot=slot: app.capacity.publish_slot(
             employer_of(slot["site"]), ids[slot["site"]], slot["discipline"], slot["capacity"],
             ids[slot["preceptor"]] if slot["preceptor"] is not None else None,
             slot["start_date"], slot["end_date"], slot["weekdays"], slot["shift_start"],
             slot["shift_end"], slot["hours"],
             [ids[c] for c in slot["colleges"]] if slot["colleges"] else None)
     for st in problem["students"]:
-        yield st["id"], lambda st=st: app.register_student(
+        yield st["id"], lambda st=st: app.students.register_student(
             coordinator_of(st["id"]), f"Student {st['id']}", st["home"], st["max_travel_km"],
             st["credentials"], st["unavailable"])
     for r in problem["requests"]:
-        yield r["id"], lambda r=r: app.request_placement(
+        yield r["id"], lambda r=r: app.students.request_placement(
             coordinator_of(r["student"]), ids[r["student"]], r["discipline"],
             r["required_hours"], r["earliest_start"], r["latest_end"], r["priority"],
             r["group"], [ids[s] for s in r["preferred_sites"]])

@@ -30,7 +30,7 @@ from eventsourcing.utils import get_topic
 from sqlalchemy import Table
 
 from domain.placements import Placement
-from placements.workflow import placements as placements_table
+from placements.read.placements import placement_rows
 
 CREATED = get_topic(Placement.Created)
 SUPERSEDED = get_topic(Placement.Superseded)
@@ -66,9 +66,9 @@ class Proposals:
 
     def __init__(self, mapper: Mapper, actor: str, solve: str) -> None:
         self.mapper = mapper
-        self.batch = Batch(rows={placements_table: []}, created_rows={placements_table: []})
-        self._rows = self.batch.rows[placements_table]
-        self._created = self.batch.created_rows[placements_table]
+        self.batch = Batch(rows={placement_rows: []}, created_rows={placement_rows: []})
+        self._rows = self.batch.rows[placement_rows]
+        self._created = self.batch.created_rows[placement_rows]
         self._actor = _text(actor)
         self._solve = solve
         self._solve_json = _text(solve)

@@ -31,6 +31,12 @@ def projects(aggregate_cls: type) -> Callable[[Projection], Projection]:
     return register
 
 
+def identity_columns(aggregate: Any) -> dict:
+    """Columns every read model has: id, creation order and version."""
+    return {"id": str(aggregate.id), "seq": aggregate.created_on.isoformat(),
+            "version": aggregate.version}
+
+
 def rows_for(aggregate: Any) -> list[tuple[Table, dict]]:
     fn = _projections.get(type(aggregate))
     return list(fn(aggregate)) if fn else []

@@ -18,13 +18,13 @@ from sqlalchemy import JSON, Table, func, literal, select, tuple_
 from sqlalchemy.orm import Session
 
 from placements import readmodel
-from placements.base import Base
+from placements.base import UnitOfWork
 
 CHUNK = 10_000  # events per query
 FLUSH = 5_000  # rows per insert
 
 
-def aggregates(app: Base, session: Session, progress: Callable[[int], None] | None = None
+def aggregates(app: UnitOfWork, session: Session, progress: Callable[[int], None] | None = None
                ) -> Iterator[Any]:
     """Every aggregate's current state, folded from the log one aggregate at a time."""
     t = app.recorder.events_record_cls.__table__
@@ -55,7 +55,7 @@ def aggregates(app: Base, session: Session, progress: Callable[[int], None] | No
         yield state
 
 
-def count_events(app: Base) -> int:
+def count_events(app: UnitOfWork) -> int:
     t = app.recorder.events_record_cls.__table__
     with app.engine.connect() as conn:
         return conn.execute(select(func.count()).select_from(t)).scalar() or 0
@@ -82,7 +82,7 @@ def insert_rows(session: Session, table: Table, rows: list[dict]) -> None:
                     for v, j in zip((row.get(c.name) for c in columns), as_json, strict=True)])
 
 
-def replay(app: Base, progress: Callable[[int], None] | None = None) -> int:
+def replay(app: UnitOfWork, progress: Callable[[int], None] | None = None) -> int:
     """Empty the projected tables and refill them from the log; returns the aggregates written."""
     written = 0
     buffers: dict[Table, list[dict]] = {}

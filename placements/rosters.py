@@ -17,14 +17,14 @@ from sqlalchemy import select
 from domain.errors import InvalidInput
 from domain.onboarding import effective_requirements, held_at, missing
 from domain.placements import HOLDING
-from placements.base import Base
-from placements.capacity import preceptors, sites, slots
+from placements.base import AreaService
 from placements.naming import slot_label
-from placements.organizations import organizations
 from placements.principals import Principal
-from placements.students import students
-from placements.units import units
-from placements.workflow import placements
+from placements.read.capacity import preceptors, sites, slots
+from placements.read.organizations import organizations
+from placements.read.placements import placement_rows
+from placements.read.students import students
+from placements.read.units import units
 
 # A calendar of: its table, the column naming the organisation that owns it, the roles that may
 # read it, the placements' column that names it, and the calendar's title.
@@ -51,7 +51,7 @@ def _by_id(conn, table, columns, ids) -> dict[str, dict]:
 def booked(conn, *where, first: date | None = None, last: date | None = None) -> list[dict]:
     """Placements holding a seat (and matching `where`), whose slot overlaps [first, last] if
     given, each with names, its slot's sessions and the student's compliance for it."""
-    p, s = placements.c, slots.c
+    p, s = placement_rows.c, slots.c
     q = (select(p.id, p.status, p.student, p.college, p.site, p.preceptor, p.slot, s.unit,
                 *(s[c] for c in SCHEDULE))
          .join(slots, slots.c.id == p.slot).where(p.status.in_(HOLDING), *where))
@@ -89,7 +89,7 @@ def booked(conn, *where, first: date | None = None, last: date | None = None) ->
     return rows
 
 
-class Rosters(Base):
+class Rosters(AreaService):
     def roster(self, principal: Principal, site_id: str, first: date, last: date) -> dict:
         """Every confirmed or accepted placement at the site whose slot overlaps the range."""
         principal.require("employer")
@@ -97,10 +97,10 @@ class Rosters(Base):
             raise InvalidInput("to", "must not be before from")
         if (last - first).days > MAX_DAYS:
             raise InvalidInput("to", f"a roster covers at most {MAX_DAYS} days")
-        row = self.read_row(sites, site_id, "site")
+        row = self.uow.read_row(sites, site_id, "site")
         principal.require_org(row["employer"], "site")
-        with self.connection() as conn:
-            rows = booked(conn, placements.c.site == site_id, first=first, last=last)
+        with self.uow.connection() as conn:
+            rows = booked(conn, placement_rows.c.site == site_id, first=first, last=last)
         return {"site": site_id, "site_name": row["name"], "from": first.isoformat(),
                 "to": last.isoformat(), "rows": rows}
 
@@ -109,8 +109,8 @@ class Rosters(Base):
         calendar feed: {"name", "rows"}."""
         table, owner, roles, column, title = CALENDARS[of]
         principal.require(*roles)
-        row = self.read_row(table, ident, of)
+        row = self.uow.read_row(table, ident, of)
         principal.require_org(row[owner], of)
-        with self.connection() as conn:
-            rows = booked(conn, placements.c[column] == ident)
+        with self.uow.connection() as conn:
+            rows = booked(conn, placement_rows.c[column] == ident)
         return {"name": title.format(row["name"]), "rows": rows}

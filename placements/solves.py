@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import JSON, Column, Float, Integer, String, Table, Text, select, update
+from sqlalchemy import select, update
 
 from domain.errors import InvalidInput, NotFound, Unavailable
 from domain.organizations import Organization
@@ -18,41 +18,14 @@ from domain.placements import LIVE
 from domain.solves import UNFINISHED, Solve
 from domain.students import PlacementRequest
 from placements import exclusions, pieces, solve_inputs
-from placements.base import Base, command
-from placements.organizations import common
+from placements.base import AreaService, command
 from placements.paging import Page, page
 from placements.principals import Principal
 from placements.proposals import Proposals
-from placements.readmodel import metadata, projects
+from placements.read.placements import placement_rows
+from placements.read.solves import solve_progress, solves
 from placements.solving import injected_delay
-from placements.workflow import placements as placements_table
 from solver import Problem
-
-solves = Table(
-    "solves", metadata,
-    Column("id", String(36), primary_key=True),
-    Column("seq", String(40), nullable=False, index=True),
-    Column("version", Integer, nullable=False),
-    Column("college", String(36)),
-    Column("status", String(10), nullable=False, index=True),
-    Column("attempts", Integer, nullable=False),
-    Column("time_limit", Float, nullable=False),
-    Column("problem_hash", String(64)),
-    Column("log_position", Integer),
-    Column("pieces", Integer),
-    Column("result", JSON),
-    Column("error", Text),
-)
-
-
-# Job bookkeeping, not a projection: the stages a running solve has settled so far (solver
-# progress, not a domain change); the completed solution carries its own.
-solve_progress = Table(
-    "solve_progress", metadata,
-    Column("solve", String(36), primary_key=True),
-    Column("stages", JSON, nullable=False),
-    info={"projected": False},
-)
 
 
 @dataclass(frozen=True)
@@ -64,15 +37,7 @@ class SolveInput:
     time_limit: float
 
 
-@projects(Solve)
-def _solve_row(s: Solve):
-    yield solves, {**common(s), "college": s.college, "status": s.status,
-                   "attempts": s.attempts, "time_limit": s.time_limit,
-                   "problem_hash": s.problem_hash, "log_position": s.log_position,
-                   "pieces": s.pieces, "result": s.result, "error": s.error}
-
-
-class Solves(Base):
+class Solves(AreaService):
     @command
     def request_solve(self, principal: Principal, college: str | None = None,
                       time_limit: float | None = None) -> dict:
@@ -83,18 +48,19 @@ class Solves(Base):
                 raise InvalidInput("college", "a coordinator solves its own college only")
             college = principal.org
         elif college is not None:
-            self.referenced(Organization, college, "college", "organization")
-        if self.jobs is None:
+            self.uow.referenced(Organization, college, "college", "organization")
+        if self.uow.jobs is None:
             raise Unavailable("this process has no job queue configured")
-        self.jobs.check()
-        limit = min(time_limit or self.settings.solve_time_limit, self.settings.solve_time_limit)
+        self.uow.jobs.check()
+        limit = min(time_limit or self.uow.settings.solve_time_limit,
+                    self.uow.settings.solve_time_limit)
         solve = Solve(principal.actor, college, limit)
-        self.commit(solve, before_commit=lambda: self.jobs.enqueue_solve(str(solve.id)))
+        self.uow.commit(solve, before_commit=lambda: self.uow.jobs.enqueue_solve(str(solve.id)))
         return self.solve(principal, str(solve.id))
 
     def solve(self, principal: Principal, solve_id: str) -> dict:
         principal.require("admin", "coordinator", "compliance")
-        row = self.read_row(solves, solve_id, "solve")
+        row = self.uow.read_row(solves, solve_id, "solve")
         if principal.role == "coordinator" and row["college"] not in (None, principal.org):
             raise NotFound(f"no such solve: {solve_id}")
         return self._solve_view(principal, row)
@@ -104,7 +70,7 @@ class Solves(Base):
         q = select(solves)
         if principal.role == "coordinator":
             q = q.where((solves.c.college.is_(None)) | (solves.c.college == principal.org))
-        p = page(self.engine, solves, q, limit, cursor)
+        p = page(self.uow.engine, solves, q, limit, cursor)
         return Page(self._solve_views(principal, p.items), p.next_cursor)
 
     def _solve_view(self, principal: Principal, row: dict) -> dict:
@@ -115,7 +81,7 @@ class Solves(Base):
         running = [r["id"] for r in rows if r["status"] == "running"]
         done, progress = {}, {}
         if split or running:
-            with self.connection() as conn:
+            with self.uow.connection() as conn:
                 done = pieces.done_counts(conn, split) if split else {}
                 progress = dict(conn.execute(
                     select(solve_progress.c.solve, solve_progress.c.stages)
@@ -149,23 +115,23 @@ class Solves(Base):
         None when the solve is finished, or split (its pieces carry it). The problem is parsed
         (placements/exclusions.py makes sure it is valid) before the commit takes the log's
         lock."""
-        solve = self.load(Solve, solve_id, "solve")
+        solve = self.uow.load(Solve, solve_id, "solve")
         if solve.finished or solve.pieces is not None:
             return None
-        with self.connection() as conn:
-            position = self.recorder.max_notification_id() or 0
+        with self.uow.connection() as conn:
+            position = self.uow.recorder.max_notification_id() or 0
             problem, parsed, excluded = exclusions.valid_problem(conn, solve.college)
             digest = solve_inputs.store(conn, problem)
         actor = f"worker:{worker}"
         solve.start(actor, worker)
         solve.record_input(actor, digest, position, excluded)
-        self.commit(solve)
+        self.uow.commit(solve)
         return SolveInput(parsed, digest, solve.time_limit)
 
     def solve_input(self, solve_id: str) -> dict:
         """The exact problem a solve ran on (to re-run it)."""
-        row = self.read_row(solves, solve_id, "solve")
-        with self.connection() as conn:
+        row = self.uow.read_row(solves, solve_id, "solve")
+        with self.uow.connection() as conn:
             problem = solve_inputs.load(conn, row["problem_hash"])
         if problem is None:
             raise NotFound(f"solve {solve_id} has no recorded input yet")
@@ -180,17 +146,17 @@ class Solves(Base):
         without an aggregate each (placements/proposals.py): a proposal's student, college,
         site, employer and preceptor are the solved input's (fields that never change on those
         aggregates), and the proposal it supersedes is its read-model row."""
-        solve = self.load(Solve, solve_id, "solve")
+        solve = self.uow.load(Solve, solve_id, "solve")
         if solve.finished:
             return False
         actor = f"worker:{worker}"
         student_of = {r.id: r.student for r in problem.requests.values()}
         student_college = {s.id: s.college for s in problem.students.values()}
         assigned = {a["request"]: a["slot"] for a in solution["assignments"]}
-        with self.connection() as conn:
-            live = {p["request"]: p for p in conn.execute(select(placements_table).where(
-                placements_table.c.status.in_(LIVE))).mappings()}
-        built = Proposals(self.mapper, actor, solve_id)
+        with self.uow.connection() as conn:
+            live = {p["request"]: p for p in conn.execute(select(placement_rows).where(
+                placement_rows.c.status.in_(LIVE))).mappings()}
+        built = Proposals(self.uow.mapper, actor, solve_id)
         for request_id in student_of:
             current = live.get(request_id)
             slot_id = assigned.get(request_id)
@@ -205,8 +171,8 @@ class Solves(Base):
                 built.create(request_id, student, student_college[student], slot_id,
                              slot.site, problem.sites[slot.site].employer, slot.preceptor)
         reasons = solution["unplaced"]
-        unplaced_request = self.load_many(PlacementRequest, [u["request"] for u in reasons],
-                                          "placement request")
+        unplaced_request = self.uow.load_many(PlacementRequest, [u["request"] for u in reasons],
+                                              "placement request")
         changed: list = []
         unplaced = []
         for u, request in zip(reasons, unplaced_request, strict=True):
@@ -217,7 +183,7 @@ class Solves(Base):
                                                             "solve_seconds", "stages")}
                        | {"unplaced": unplaced, "assignments": len(assigned),
                           "excluded": solve.excluded})
-        self.commit(solve, *changed, batch=built.batch)
+        self.uow.commit(solve, *changed, batch=built.batch)
         injected_delay("record")
         return True
 
@@ -227,7 +193,7 @@ class Solves(Base):
         A piece of a split solve reports its own stages, tagged with the piece; a whole solve's
         L1 starts the list afresh (a retried attempt's)."""
         row = solve_progress.c
-        with self.engine.begin() as conn:
+        with self.uow.engine.begin() as conn:
             stages = conn.execute(select(row.stages).where(row.solve == solve_id)).scalar()
             if stages is not None and stage["name"] == "L1" and "piece" not in stage:
                 stages = []
@@ -238,11 +204,11 @@ class Solves(Base):
                              .values(stages=[*stages, stage]))
 
     def fail_solve(self, solve_id: str, worker: str, error: str) -> None:
-        solve = self.load(Solve, solve_id, "solve")
+        solve = self.uow.load(Solve, solve_id, "solve")
         solve.fail(f"worker:{worker}", error[:2000])
-        self.commit(solve)
+        self.uow.commit(solve)
 
     def unfinished_solves(self) -> list[str]:
-        with self.engine.connect() as conn:
+        with self.uow.engine.connect() as conn:
             return [r.id for r in conn.execute(select(solves.c.id).where(
                 solves.c.status.in_(UNFINISHED)).order_by(solves.c.seq))]

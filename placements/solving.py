@@ -88,32 +88,32 @@ def injected_delay(point: str = "solve") -> None:
 
 def run_solve(app: PlacementsApp, worker: str, solve_id: str) -> str:
     """The solve job: begin, then split or solve whole and record."""
-    begun = when_committed(lambda: app.begin_solve(solve_id, worker), f"solve {solve_id}")
+    begun = when_committed(lambda: app.solves.begin_solve(solve_id, worker), f"solve {solve_id}")
     if begun is None:
         return "nothing to do: the solve is finished or split"
     pieces = pieces_of(begun.problem, app.settings)
     if len(pieces) > 1:
-        if app.split_solve(solve_id, worker, begun.problem_hash, pieces):
+        if app.pieces.split_solve(solve_id, worker, begun.problem_hash, pieces):
             return f"split into {len(pieces)} pieces"
         return "nothing to do: another attempt finished, split or restarted the solve"
     injected_delay()
     solution = solve(begun.problem, time_limit=begun.time_limit,
-                     progress=lambda stage: app.report_stage(solve_id, stage))
-    recorded = app.record_solution(solve_id, worker, begun.problem, solution)
+                     progress=lambda stage: app.solves.report_stage(solve_id, stage))
+    recorded = app.solves.record_solution(solve_id, worker, begun.problem, solution)
     return "recorded" if recorded else "already recorded by another attempt"
 
 
 def run_piece(app: PlacementsApp, worker: str, solve_id: str, piece: int) -> str:
     """A piece job: solve one piece of a split solve, store it; the last one enqueues the join."""
-    work = when_committed(lambda: app.begin_piece(solve_id, piece, worker),
+    work = when_committed(lambda: app.pieces.begin_piece(solve_id, piece, worker),
                           f"the split of solve {solve_id}")
     if work is None:
         return "nothing to do: the solve is finished or the piece stored"
     injected_delay()
     result = solve_piece(work.problem, work.requests, work.time_limit,
-                         progress=lambda stage: app.report_stage(solve_id,
-                                                                 {**stage, "piece": piece}))
-    if app.store_piece(solve_id, piece, result):
+                         progress=lambda stage: app.solves.report_stage(solve_id,
+                                                                        {**stage, "piece": piece}))
+    if app.pieces.store_piece(solve_id, piece, result):
         # Should this enqueue be lost (worker killed, Redis blinked), recovery enqueues the
         # join of a solve whose pieces are all stored.
         app.jobs.enqueue_join(solve_id)
@@ -123,11 +123,11 @@ def run_piece(app: PlacementsApp, worker: str, solve_id: str, piece: int) -> str
 
 def run_join(app: PlacementsApp, worker: str, solve_id: str) -> str:
     """The join job: one solution from every piece's result, recorded once."""
-    pieces = app.pieces_to_join(solve_id)
+    pieces = app.pieces.pieces_to_join(solve_id)
     if pieces is None:
         return "nothing to do: the solve is finished, or pieces are still to come"
     solution = join(pieces.problem, pieces.results, time.time() - pieces.started)
-    recorded = app.record_solution(solve_id, worker, pieces.problem, solution)
+    recorded = app.solves.record_solution(solve_id, worker, pieces.problem, solution)
     return "recorded" if recorded else "already recorded by another attempt"
 
 
@@ -138,4 +138,4 @@ def run_or_fail(app: PlacementsApp, job: Callable[..., str], worker: str, solve_
         job(app, worker, solve_id, *args)
     except Exception as e:
         log.exception("solve %s failed", solve_id)
-        app.fail_solve(solve_id, worker, f"{type(e).__name__}: {e}")
+        app.solves.fail_solve(solve_id, worker, f"{type(e).__name__}: {e}")

@@ -6,33 +6,13 @@ answers 401 from the next request on. Lists never carry a secret or its digest.
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Integer, String, Table, select
+from sqlalchemy import select
 
 from domain.organizations import ApiToken, Organization
-from placements.base import Base, command
-from placements.organizations import common
+from placements.base import AreaService, command
 from placements.paging import Page, page
 from placements.principals import Principal, hash_token, new_token
-from placements.readmodel import metadata, projects
-
-api_tokens = Table(
-    "api_tokens",
-    metadata,
-    Column("id", String(36), primary_key=True),
-    Column("seq", String(40), nullable=False),
-    Column("version", Integer, nullable=False),
-    Column("token_hash", String(64), nullable=False, unique=True),
-    Column("role", String(20), nullable=False),
-    Column("organization", String(36)),
-    Column("label", String(200)),
-    Column("revoked", Boolean, nullable=False),
-)
-
-
-@projects(ApiToken)
-def _token_row(t: ApiToken):
-    yield api_tokens, {**common(t), "token_hash": t.token_hash, "role": t.role,
-                       "organization": t.organization, "label": t.label, "revoked": t.revoked}
+from placements.read.tokens import api_tokens
 
 
 def token_view(row) -> dict:
@@ -42,34 +22,34 @@ def token_view(row) -> dict:
             "created": row["seq"], "revoked": row["revoked"]}
 
 
-class Tokens(Base):
+class Tokens(AreaService):
     @command
     def issue_token(self, principal: Principal, role: str, org: str | None,
                     label: str | None = None) -> tuple[str, dict]:
         """A new bearer token (returned once, never stored) and its record."""
         principal.require("admin")
-        organization = (self.referenced(Organization, org, "organization", "organization")
+        organization = (self.uow.referenced(Organization, org, "organization", "organization")
                         if org else None)
         token = new_token()
         record = ApiToken.issue(principal.actor, role, organization, hash_token(token), label)
-        self.commit(record)
+        self.uow.commit(record)
         return token, self.token(principal, str(record.id))
 
     @command
     def revoke_token(self, principal: Principal, token_id: str) -> dict:
         principal.require("admin")
-        record = self.load(ApiToken, token_id, "token")
+        record = self.uow.load(ApiToken, token_id, "token")
         record.revoke(principal.actor)
-        self.commit(record)
+        self.uow.commit(record)
         return self.token(principal, token_id)
 
     def token(self, principal: Principal, token_id: str) -> dict:
         principal.require("admin")
-        return token_view(self.read_row(api_tokens, token_id, "token"))
+        return token_view(self.uow.read_row(api_tokens, token_id, "token"))
 
     def tokens(self, principal: Principal, limit: int, cursor: str | None) -> Page:
         principal.require("admin")
-        p = page(self.engine, api_tokens, select(api_tokens), limit, cursor)
+        p = page(self.uow.engine, api_tokens, select(api_tokens), limit, cursor)
         return Page([token_view(r) for r in p.items], p.next_cursor)
 
     def me(self, principal: Principal) -> dict:
@@ -79,7 +59,7 @@ class Tokens(Base):
 
     def principal_for(self, token: str) -> Principal | None:
         """The principal a bearer token stands for, or None when unknown or revoked."""
-        with self.engine.connect() as conn:
+        with self.uow.engine.connect() as conn:
             row = conn.execute(
                 select(api_tokens.c.id, api_tokens.c.role, api_tokens.c.organization,
                        api_tokens.c.label).where(

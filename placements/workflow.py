@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Column, Integer, String, Table, select
+from sqlalchemy import select
 
 from domain.capacity import Site, Slot
 from domain.errors import Conflict, InvalidInput
@@ -19,40 +19,13 @@ from domain.placements import Placement
 from domain.schedule import Schedule, Window
 from domain.students import PlacementRequest, Student
 from placements import seats
-from placements.base import Base, check_version, command
-from placements.organizations import common
+from placements.base import AreaService, UnitOfWork, check_version, command
 from placements.paging import Page, page
 from placements.partnership import participants as partnership
 from placements.principals import Principal
-from placements.readmodel import metadata, projects
+from placements.read.placements import placement_rows
 from solver import instance as problem
 from solver import rules
-
-placements = Table(
-    "placements", metadata,
-    Column("id", String(36), primary_key=True),
-    Column("seq", String(40), nullable=False, index=True),
-    Column("version", Integer, nullable=False),
-    Column("request", String(36), nullable=False, index=True),
-    Column("student", String(36), nullable=False, index=True),
-    Column("college", String(36), nullable=False, index=True),
-    Column("slot", String(36), nullable=False, index=True),
-    Column("site", String(36), nullable=False),
-    Column("employer", String(36), nullable=False, index=True),
-    Column("preceptor", String(36)),
-    Column("status", String(12), nullable=False, index=True),
-    Column("solve", String(36)),
-    Column("reason", String),
-    Column("reason_code", String(20)),
-)
-
-
-@projects(Placement)
-def _placement_row(p: Placement):
-    yield placements, {**common(p), "request": p.request, "student": p.student,
-                       "college": p.college, "slot": p.slot, "site": p.site,
-                       "employer": p.employer, "preceptor": p.preceptor, "status": p.status,
-                       "solve": p.solve, "reason": p.reason, "reason_code": p.reason_code}
 
 
 def placement_view(row: dict) -> dict:
@@ -95,7 +68,7 @@ def describe(gaps: list[dict]) -> str:
                                         "expires before the slot ends") for g in gaps)
 
 
-def require_onboarded(app: Base, student: Student, slot: Slot) -> None:
+def require_onboarded(app: UnitOfWork, student: Student, slot: Slot) -> None:
     """409 `onboarding_incomplete` when the student is not compliant for the slot through its
     end, naming each missing code (the accept step's gate)."""
     site = app.load(Site, slot.site, "site")
@@ -110,21 +83,21 @@ def require_onboarded(app: Base, student: Student, slot: Slot) -> None:
             fields={f"credentials.{g['code']}": [g["reason"]] for g in gaps})
 
 
-class Workflow(Base):
+class Workflow(AreaService):
     """Commands that move placements through their life."""
 
     @command
     def request_slot(self, principal: Principal, request: str, slot: str) -> dict:
         """A coordinator's direct ask for one slot, as sites approve rotations today."""
         principal.require("coordinator")
-        req = self.referenced(PlacementRequest, request, "request", "placement request")
+        req = self.uow.referenced(PlacementRequest, request, "request", "placement request")
         if req.college != principal.org:
             raise InvalidInput("request", f"no such placement request of yours: {request}")
-        target = self.referenced(Slot, slot, "slot", "slot")
+        target = self.uow.referenced(Slot, slot, "slot", "slot")
         if target.withdrawn:
             raise InvalidInput("slot", "the slot has been withdrawn")
-        broken = ineligibility(req, target, self.load(Student, req.student, "student"),
-                               self.load(Site, target.site, "site"))
+        broken = ineligibility(req, target, self.uow.load(Student, req.student, "student"),
+                               self.uow.load(Site, target.site, "site"))
         # Onboarding may be completed between the ask and the employer's acceptance, which is
         # its gate (409 onboarding_incomplete): a direct ask is not refused for credentials.
         broken = [rule for rule in broken if rule != "credentials"]
@@ -132,24 +105,24 @@ class Workflow(Base):
             raise InvalidInput("slot", f"not eligible for this request: {', '.join(broken)}")
         if req.placement is not None or self._asked(request):
             raise Conflict("the request already holds a placement", code="request_already_placed")
-        self.load(Student, req.student, "student").check_free(target.schedule)
+        self.uow.load(Student, req.student, "student").check_free(target.schedule)
         placement = Placement(principal.actor, str(req.id), req.student, req.college,
                               str(target.id), target.site, target.employer, target.preceptor,
                               "requested", None)
         req.ask(principal.actor, str(placement.id))
-        self.commit(placement, req)
+        self.uow.commit(placement, req)
         return self.placement(principal, str(placement.id))
 
     def _asked(self, request_id: str) -> bool:
         """Whether a direct ask of the request is still waiting for the employer (one at a
         time: the request holds at most one placement)."""
-        with self.connection() as conn:
-            return conn.execute(select(placements.c.id).where(
-                placements.c.request == request_id, placements.c.status == "requested")
+        with self.uow.connection() as conn:
+            return conn.execute(select(placement_rows.c.id).where(
+                placement_rows.c.request == request_id, placement_rows.c.status == "requested")
             ).first() is not None
 
     def _own(self, principal: Principal, placement_id: str, if_match: int | None) -> Placement:
-        placement = self.load(Placement, placement_id, "placement")
+        placement = self.uow.load(Placement, placement_id, "placement")
         org = placement.college if principal.role == "coordinator" else placement.employer
         principal.require_org(org, "placement")
         check_version(placement, if_match)
@@ -161,7 +134,7 @@ class Workflow(Base):
         principal.require("coordinator")
         placement = self._own(principal, placement_id, if_match)
         placement.confirm(principal.actor)
-        self.commit(placement, *seats.hold(self.load, principal.actor, placement))
+        self.uow.commit(placement, *seats.hold(self.uow.load, principal.actor, placement))
         return self.placement(principal, placement_id)
 
     @command
@@ -169,14 +142,15 @@ class Workflow(Base):
                          if_match: int | None = None) -> dict:
         principal.require("employer")
         placement = self._own(principal, placement_id, if_match)
-        slot = self.load(Slot, placement.slot, "slot")
-        student = self.load(Student, placement.student, "student")
-        partnership.require_guardian_consent(self, slot.schedule["start_date"],
+        slot = self.uow.load(Slot, placement.slot, "slot")
+        student = self.uow.load(Student, placement.student, "student")
+        partnership.require_guardian_consent(self.uow, slot.schedule["start_date"],
                                              student.participant)
-        require_onboarded(self, student, slot)
+        require_onboarded(self.uow, student, slot)
         held = placement.holds_seat
         placement.accept(principal.actor)
-        self.commit(placement, *([] if held else seats.hold(self.load, principal.actor, placement)))
+        self.uow.commit(placement, *([] if held else seats.hold(self.uow.load, principal.actor,
+                                                                placement)))
         return self.placement(principal, placement_id)
 
     @command
@@ -189,8 +163,8 @@ class Workflow(Base):
         side = "college" if principal.role == "coordinator" else "employer"
         placement.decline(principal.actor, side, reason, reason_code,
                           reasons_required=side == "employer" and self._ab1577(placement))
-        freed = seats.release(self.load, principal.actor, placement) if held else []
-        self.commit(placement, *freed)
+        freed = seats.release(self.uow.load, principal.actor, placement) if held else []
+        self.uow.commit(placement, *freed)
         return self.placement(principal, placement_id)
 
     @command
@@ -199,20 +173,20 @@ class Workflow(Base):
         principal.require("coordinator", "employer")
         placement = self._own(principal, placement_id, if_match)
         placement.cancel(principal.actor, reason)
-        self.commit(placement, *seats.release(self.load, principal.actor, placement))
+        self.uow.commit(placement, *seats.release(self.uow.load, principal.actor, placement))
         return self.placement(principal, placement_id)
 
     def _ab1577(self, placement: Placement) -> bool:
         """Whether AB 1577 covers the placement: a nursing rotation (RN, LVN) a California
         Community College or CSU asked for."""
-        college = self.load(Organization, placement.college, "organization")
-        slot = self.load(Slot, placement.slot, "slot")
+        college = self.uow.load(Organization, placement.college, "organization")
+        slot = self.uow.load(Slot, placement.slot, "slot")
         return college.segment in AB1577_SEGMENTS and slot.discipline in AB1577_DISCIPLINES
 
     # Reads -------------------------------------------------------------------------------
 
     def placement(self, principal: Principal, placement_id: str) -> dict:
-        row = self.read_row(placements, placement_id, "placement")
+        row = self.uow.read_row(placement_rows, placement_id, "placement")
         if principal.role == "coordinator":
             principal.require_org(row["college"], "placement")
         elif principal.role == "employer":
@@ -222,19 +196,19 @@ class Workflow(Base):
     def _with_placement_names(self, items: list[dict]) -> list[dict]:
         from placements.naming import name_placements  # it reads tables that import ours
 
-        with self.connection() as conn:
+        with self.uow.connection() as conn:
             return name_placements(conn, items)
 
     def placements(self, principal: Principal, limit: int, cursor: str | None,
                    status: str | None = None, slot: str | None = None,
                    request: str | None = None) -> Page:
-        q = select(placements)
+        q = select(placement_rows)
         if principal.role == "coordinator":
-            q = q.where(placements.c.college == principal.org)
+            q = q.where(placement_rows.c.college == principal.org)
         elif principal.role == "employer":
-            q = q.where(placements.c.employer == principal.org)
+            q = q.where(placement_rows.c.employer == principal.org)
         for col, value in (("status", status), ("slot", slot), ("request", request)):
             if value:
-                q = q.where(placements.c[col] == value)
-        p = page(self.engine, placements, q, limit, cursor)
+                q = q.where(placement_rows.c[col] == value)
+        p = page(self.uow.engine, placement_rows, q, limit, cursor)
         return Page(self._with_placement_names([placement_view(r) for r in p.items]), p.next_cursor)

@@ -144,20 +144,20 @@ def make_consortium(app: PlacementsApp) -> Consortium:
     from placements.principals import OPERATOR
 
     def org(name: str, kind: str) -> str:
-        return app.register_organization(OPERATOR, name, kind)["id"]
+        return app.organizations.register_organization(OPERATOR, name, kind)["id"]
 
     c1, c2 = org("College of Marin", "college"), org("Laney College", "college")
     e1, e2 = org("Marin Health", "employer"), org("East Bay Clinics", "employer")
     u1, n1 = org("SEIU-UHW", "union"), org("Canal Alliance", "community")
     tokens = {
-        "admin": app.issue_token(OPERATOR, "admin", None)[0],
-        "compliance": app.issue_token(OPERATOR, "compliance", None)[0],
-        "coordinator": app.issue_token(OPERATOR, "coordinator", c1)[0],
-        "other_coordinator": app.issue_token(OPERATOR, "coordinator", c2)[0],
-        "employer": app.issue_token(OPERATOR, "employer", e1)[0],
-        "other_employer": app.issue_token(OPERATOR, "employer", e2)[0],
-        "partner": app.issue_token(OPERATOR, "partner", u1)[0],
-        "other_partner": app.issue_token(OPERATOR, "partner", n1)[0],
+        "admin": app.tokens.issue_token(OPERATOR, "admin", None)[0],
+        "compliance": app.tokens.issue_token(OPERATOR, "compliance", None)[0],
+        "coordinator": app.tokens.issue_token(OPERATOR, "coordinator", c1)[0],
+        "other_coordinator": app.tokens.issue_token(OPERATOR, "coordinator", c2)[0],
+        "employer": app.tokens.issue_token(OPERATOR, "employer", e1)[0],
+        "other_employer": app.tokens.issue_token(OPERATOR, "employer", e2)[0],
+        "partner": app.tokens.issue_token(OPERATOR, "partner", u1)[0],
+        "other_partner": app.tokens.issue_token(OPERATOR, "partner", n1)[0],
     }
     return Consortium(c1, c2, e1, e2, tokens, u1, n1)
 

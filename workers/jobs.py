@@ -57,5 +57,5 @@ def on_solve_failure(job, connection, exc_type, exc_value, tb) -> None:
     """RQ failure callback of every job of a solve: once retries are exhausted, the solve is
     marked failed."""
     if not job.retries_left:
-        application().fail_solve(job.args[0], job.worker_name or "rq",
-                                 f"{exc_type.__name__}: {exc_value}")
+        application().solves.fail_solve(job.args[0], job.worker_name or "rq",
+                                        f"{exc_type.__name__}: {exc_value}")

@@ -64,7 +64,7 @@ def lost(jobs: RQJobs, job_id: str) -> bool:
 
 def lost_jobs(app: PlacementsApp, jobs: RQJobs, solve_id: str) -> list[tuple[str, Callable]]:
     """The jobs an unfinished solve still needs that no live job will run: (id, enqueue)."""
-    missing = app.missing_pieces(solve_id)
+    missing = app.pieces.missing_pieces(solve_id)
     if missing is None:
         needed = [(solve_id, lambda: jobs.enqueue_solve(solve_id))]
     elif missing:
@@ -78,7 +78,7 @@ def lost_jobs(app: PlacementsApp, jobs: RQJobs, solve_id: str) -> list[tuple[str
 def requeue(app: PlacementsApp, jobs: RQJobs) -> list[str]:
     """Enqueue again every job an unfinished solve needs and has lost; returns their ids."""
     again = []
-    for solve_id in app.unfinished_solves():
+    for solve_id in app.solves.unfinished_solves():
         for job_id, enqueue in lost_jobs(app, jobs, solve_id):
             try:
                 Job.fetch(job_id, connection=jobs.connection).delete()

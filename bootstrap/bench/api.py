@@ -66,8 +66,8 @@ def bench_api(seconds: float, clients: int, database_url: str | None) -> None:
     url = database_url or f"sqlite:///{tmp}/bench.db"
     app = build_app(Settings(database_url=url), with_jobs=False)
     data = demo.load(app) if not demo.has_data(app) else None
-    token = app.issue_token(OPERATOR, "admin", None)[0]
-    requests = data.requests if data else [r["id"] for r in app.placement_requests(
+    token = app.tokens.issue_token(OPERATOR, "admin", None)[0]
+    requests = data.requests if data else [r["id"] for r in app.students.placement_requests(
         OPERATOR, limit=100, cursor=None).items]
     paths = ["/v1/slots?limit=20", "/v1/placement-requests?limit=20", "/v1/placements?limit=20",
              "/v1/sites?limit=20"] + [f"/v1/placement-requests/{r}" for r in requests[:20]]

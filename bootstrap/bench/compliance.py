@@ -25,16 +25,19 @@ def build(app, events: int) -> tuple[object, str]:
     from placements.apprenticeship import new_event_id
     from placements.principals import OPERATOR, Principal
 
-    org = app.register_organization(OPERATOR, "Bench Clinics", "employer")["id"]
+    org = app.organizations.register_organization(OPERATOR, "Bench Clinics", "employer")["id"]
     employer = Principal("employer", org, "bench")
-    site = app.register_site(employer, "Bench clinic", {"lat": 37.8, "lon": -122.3}, [])["id"]
-    jw = app.register_preceptor(employer, site, "Bench journeyworker", ["CHW"], 2, True)["id"]
+    site = app.capacity.register_site(employer, "Bench clinic", {"lat": 37.8, "lon": -122.3},
+                                      [])["id"]
+    jw = app.capacity.register_preceptor(employer, site, "Bench journeyworker", ["CHW"], 2,
+                                         True)["id"]
     # The demo's registered CHW standards (2,000 h, 144 RSI h/yr, $21 → $23 → $25).
-    program = app.create_program(employer, {**STANDARDS, "effective_date": "2020-01-01"})["id"]
+    program = app.apprenticeship.create_program(employer, {**STANDARDS,
+                                                           "effective_date": "2020-01-01"})["id"]
     codes = [wp["code"] for wp in STANDARDS["work_processes"]]
-    app.amend_program(employer, program, "2022-01-01", {"rsi_hours_per_year": 150})
-    ident = app.sign_apprentice(employer, program, "Bench Apprentice", "2020-01-06",
-                                "CA-BENCH", "2020-01-20")["id"]
+    app.apprenticeship.amend_program(employer, program, "2022-01-01", {"rsi_hours_per_year": 150})
+    ident = app.apprenticeship.sign_apprentice(employer, program, "Bench Apprentice", "2020-01-06",
+                                               "CA-BENCH", "2020-01-20")["id"]
     prog = app.load(ApprenticeshipProgram, program)
     start, written, logged, today = date(2020, 1, 6), 1, [], date.today()
     while written < events:
@@ -96,8 +99,9 @@ def compliance(database_url: str | None, events: int, runs: int) -> None:
                    f"{time.perf_counter() - started:.1f} s on {url.split(':')[0]}")
         as_of = date(2030, 1, 1)
         reference = median_ms(lambda: list(app.events.get(UUID(ident))), runs)
-        report = median_ms(lambda: app.apprentice_compliance(employer, ident, as_of), runs)
-        found = app.apprentice_compliance(employer, ident, as_of)
+        report = median_ms(lambda: app.apprenticeship.apprentice_compliance(employer, ident,
+                                                                            as_of), runs)
+        found = app.apprenticeship.apprentice_compliance(employer, ident, as_of)
         click.echo(f"load the {events} events (reference): {reference:8.1f} ms")
         click.echo(f"compliance report:                 {report:8.1f} ms  "
                    f"({report / reference:.2f}x the reference; target <= 200 ms: "

@@ -119,11 +119,13 @@ def import_bench(rows: int, database_url: str | None, profile: bool) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = database_url or f"sqlite:///{Path(tmp) / 'bench.db'}"
         app = build_app(Settings(database_url=url), with_jobs=False)
-        college = app.register_organization(OPERATOR, "Bench College", "college")["id"]
-        employer = app.register_organization(OPERATOR, "Bench Health", "employer")["id"]
-        coordinator = app.issue_token(OPERATOR, "coordinator", college)[0]
-        sites = [app.register_site(Principal("employer", employer), f"Bench site {i}",
-                                   {"lat": 37.8, "lon": -122.3}, ["BLS"])["id"]
+        college = app.organizations.register_organization(OPERATOR, "Bench College",
+                                                          "college")["id"]
+        employer = app.organizations.register_organization(OPERATOR, "Bench Health",
+                                                           "employer")["id"]
+        coordinator = app.tokens.issue_token(OPERATOR, "coordinator", college)[0]
+        sites = [app.capacity.register_site(Principal("employer", employer), f"Bench site {i}",
+                                            {"lat": 37.8, "lon": -122.3}, ["BLS"])["id"]
                  for i in range(20)]
         flask_app = create_app(app)
         client = flask_app.test_client()

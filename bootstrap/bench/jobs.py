@@ -90,8 +90,8 @@ def _run(url: str, redis_url: str, workers: int, env: dict[str, str]) -> dict:
 
     from bootstrap.app import build_app
     from domain.solves import FINISHED
-    from placements.pieces import solve_pieces
     from placements.principals import OPERATOR
+    from placements.read.pieces import solve_pieces
     from placements.settings import Settings
 
     Redis.from_url(redis_url).flushdb()
@@ -105,8 +105,8 @@ def _run(url: str, redis_url: str, workers: int, env: dict[str, str]) -> dict:
         while len(Worker.all(queue=app.jobs.queue)) < workers:  # started up, ready to work
             time.sleep(0.2)
         started = time.time()
-        solve = app.request_solve(OPERATOR)
-        while (solve := app.solve(OPERATOR, solve["id"]))["status"] not in FINISHED:
+        solve = app.solves.request_solve(OPERATOR)
+        while (solve := app.solves.solve(OPERATOR, solve["id"]))["status"] not in FINISHED:
             time.sleep(0.5)
         ended = time.time()
     finally:

@@ -55,27 +55,29 @@ def consortium(app, clients: int, proposals: int) -> list[Client]:
     from domain.students import PlacementRequest, Student
     from placements.principals import OPERATOR, Principal
 
-    colleges = [app.register_organization(OPERATOR, f"College {i}", "college")["id"]
+    colleges = [app.organizations.register_organization(OPERATOR, f"College {i}", "college")["id"]
                 for i in range(ORGANIZATIONS)]
     employers = []
     for i in range(ORGANIZATIONS):
-        org = app.register_organization(OPERATOR, f"Employer {i}", "employer")["id"]
+        org = app.organizations.register_organization(OPERATOR, f"Employer {i}", "employer")["id"]
         who = Principal("employer", org)
-        site = app.register_site(who, f"Campus {i}", {"lat": 37.8, "lon": -122.3}, [])["id"]
-        program = app.create_program(who, STANDARDS)["id"]
+        site = app.capacity.register_site(who, f"Campus {i}", {"lat": 37.8, "lon": -122.3},
+                                          [])["id"]
+        program = app.apprenticeship.create_program(who, STANDARDS)["id"]
         employers.append((who, site, program))
     tokens = {}
     for org in colleges:
-        tokens[org] = app.issue_token(OPERATOR, "coordinator", org)[0]
+        tokens[org] = app.tokens.issue_token(OPERATOR, "coordinator", org)[0]
     for who, _, _ in employers:
-        tokens[who.org] = app.issue_token(OPERATOR, "employer", who.org)[0]
+        tokens[who.org] = app.tokens.issue_token(OPERATOR, "employer", who.org)[0]
     out = []
     for k in range(clients):
         college = colleges[k % ORGANIZATIONS]
         employer, site, program = employers[k % ORGANIZATIONS]
-        slot = app.publish_slot(employer, site, "RN", proposals, None, "2027-01-18",
-                                "2027-04-30", [0, 1], "07:00", "15:30", 120)
-        apprentice = app.sign_apprentice(employer, program, f"Apprentice {k}", "2025-01-06")
+        slot = app.capacity.publish_slot(employer, site, "RN", proposals, None, "2027-01-18",
+                                         "2027-04-30", [0, 1], "07:00", "15:30", 120)
+        apprentice = app.apprenticeship.sign_apprentice(employer, program, f"Apprentice {k}",
+                                                        "2025-01-06")
         students = [Student.register("bench", college, f"Student {k}.{i}",
                                      {"lat": 37.9, "lon": -122.5}, None, [], [])
                     for i in range(proposals)]

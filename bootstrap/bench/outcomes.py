@@ -50,10 +50,10 @@ def outcomes_bench(database_url: str, participants: int, repeat: int,
     from bootstrap.app import build_app
     from bootstrap.bench.store import load
     from bootstrap.demo import partnership as demo
-    from placements.partnership.initiatives import initiatives
-    from placements.partnership.outcomes import employments, enrollments, wage_history
-    from placements.partnership.participants import participants as participants_table
     from placements.principals import OPERATOR
+    from placements.read.initiatives import initiatives
+    from placements.read.outcomes import employments, enrollments, wage_history
+    from placements.read.participants import participants as participants_table
     from placements.settings import Settings
 
     if make_url(database_url).get_backend_name() != "postgresql":
@@ -73,7 +73,8 @@ def outcomes_bench(database_url: str, participants: int, repeat: int,
                                "(or --measure-only to measure it again)")
     else:
         partners = demo.register_partners(app)
-        employers = [app.register_organization(OPERATOR, f"Employer {i}", "employer")["id"]
+        employers = [app.organizations.register_organization(OPERATOR, f"Employer {i}",
+                                                             "employer")["id"]
                      for i in range(12)]
         start = time.perf_counter()
         with progress_bar("participants and their outcomes") as bar:
@@ -93,7 +94,8 @@ def outcomes_bench(database_url: str, participants: int, repeat: int,
                       f"{participants:,} participants in {loaded:.0f} s, through the "
                       "application's unit of work (events, ledger digests, read-model rows), "
                       "5,000 aggregates a transaction")
-        initiative = app.launch_initiative(OPERATOR, BENCH_INITIATIVE, demo.TARGETS)["id"]
+        initiative = app.initiatives.launch_initiative(OPERATOR, BENCH_INITIATIVE,
+                                                       demo.TARGETS)["id"]
     tables = (participants_table, enrollments, employments, wage_history)
     with app.engine.begin() as conn:
         for t in tables:
@@ -118,7 +120,7 @@ def outcomes_bench(database_url: str, participants: int, repeat: int,
                           ("progress by employer", {"by": "employer"}),
                           ("progress by occupation", {"by": "occupation"})):
         for ids in (False, True):
-            seconds = _timed(lambda kw=kwargs, i=ids: app.progress(
+            seconds = _timed(lambda kw=kwargs, i=ids: app.initiatives.progress(
                 OPERATOR, initiative, as_of=TODAY, ids=i, **kw), repeat)
             target = "≤ 1 s" if not kwargs and not ids else ""
             met = "met" if seconds <= 1 else "NOT MET"

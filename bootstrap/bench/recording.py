@@ -111,11 +111,11 @@ def record(app, c: Consortium, shift: int) -> dict:
 
     solve = Solve("bench", None, 60.0)
     app.commit(solve)
-    begun = app.begin_solve(str(solve.id), "bench")  # the recorded input, as a worker has it
+    begun = app.solves.begin_solve(str(solve.id), "bench")  # the recorded input, as a worker has it
     spans = Spans(app.engine)
     started = time.perf_counter()
     try:
-        assert app.record_solution(str(solve.id), "bench", begun.problem, solution(c, shift))
+        assert app.solves.record_solution(str(solve.id), "bench", begun.problem, solution(c, shift))
     finally:
         spans.remove(app.engine)
     ended = time.perf_counter()

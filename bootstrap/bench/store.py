@@ -39,14 +39,15 @@ def realistic_log(app) -> dict:
     data = demo.load(app)
     placed: list[tuple[dict, Principal]] = []
     for request_id in data.requests[:24]:
-        request = app.placement_request(OPERATOR, request_id)
+        request = app.students.placement_request(OPERATOR, request_id)
         coordinator = Principal("coordinator", request["college"])
-        for slot in app.slots(OPERATOR, limit=500, cursor=None,
-                              discipline=request["discipline"]).items:
-            if not app.onboarding_compliance(OPERATOR, request["student"], slot["id"])["compliant"]:
+        for slot in app.capacity.slots(OPERATOR, limit=500, cursor=None,
+                                       discipline=request["discipline"]).items:
+            if not app.onboarding.onboarding_compliance(OPERATOR, request["student"],
+                                                        slot["id"])["compliant"]:
                 continue  # a direct ask is not refused for onboarding, the acceptance is
             try:
-                placed.append((app.request_slot(coordinator, request_id, slot["id"]),
+                placed.append((app.workflow.request_slot(coordinator, request_id, slot["id"]),
                                coordinator))
                 break
             except (InvalidInput, Conflict):  # not eligible, or full: try the next
@@ -55,16 +56,16 @@ def realistic_log(app) -> dict:
         employer = Principal("employer", p["employer"])
         try:
             if i % 4 == 3:
-                app.decline_placement(employer, p["id"], "no preceptor that term")
+                app.workflow.decline_placement(employer, p["id"], "no preceptor that term")
                 continue
-            app.confirm_placement(coordinator, p["id"])
-            app.accept_placement(employer, p["id"])
+            app.workflow.confirm_placement(coordinator, p["id"])
+            app.workflow.accept_placement(employer, p["id"])
             if i % 5 == 0:
-                app.cancel_placement(coordinator, p["id"], "student moved away")
+                app.workflow.cancel_placement(coordinator, p["id"], "student moved away")
         except Conflict:  # a full slot or preceptor: refused, as in life
             continue
-    last = app.slots(OPERATOR, limit=500, cursor=None).items[-1]
-    app.withdraw_slot(Principal("employer", last["employer"]), last["id"], "unit closed")
+    last = app.capacity.slots(OPERATOR, limit=500, cursor=None).items[-1]
+    app.capacity.withdraw_slot(Principal("employer", last["employer"]), last["id"], "unit closed")
     return {"placements": len(placed)}
 
 

@@ -44,9 +44,9 @@ def shifted(problem: dict) -> dict:
 def file_ids(app, problem: dict) -> dict[str, str]:
     """The application's id of each of the file's colleges, employers, slots and requests, by
     creation order (problem_import loads them in file order), so a stopped build resumes."""
-    from placements.capacity import slots
-    from placements.organizations import organizations
-    from placements.students import placement_requests
+    from placements.read.capacity import slots
+    from placements.read.organizations import organizations
+    from placements.read.students import placement_requests
 
     def ordered(table, *where) -> list[str]:
         with app.engine.connect() as conn:
@@ -68,7 +68,7 @@ def place(app, problem: dict, ids: dict[str, str]) -> int:
     from domain.errors import DomainError
     from placements.base import command
     from placements.principals import Principal
-    from placements.workflow import placements
+    from placements.read.placements import placement_rows
     from solver.baseline import first_come_first_served
     from solver.parse import parse_problem
 
@@ -78,7 +78,7 @@ def place(app, problem: dict, ids: dict[str, str]) -> int:
     employer = {s["id"]: s["employer"] for s in problem["sites"]}
     site = {s["id"]: s["site"] for s in problem["slots"]}
     with app.engine.connect() as conn:
-        placed = set(conn.execute(select(placements.c.request)).scalars())
+        placed = set(conn.execute(select(placement_rows.c.request)).scalars())
     todo = [a for a in solution["assignments"] if ids[a["request"]] not in placed]
 
     def batch(_, assignments: list[dict]) -> int:
@@ -86,9 +86,9 @@ def place(app, problem: dict, ids: dict[str, str]) -> int:
         for a in assignments:
             coordinator = Principal("coordinator", ids[college[student[a["request"]]]], "bench")
             try:
-                p = app.request_slot(coordinator, ids[a["request"]], ids[a["slot"]])
-                app.accept_placement(Principal("employer", ids[employer[site[a["slot"]]]],
-                                               "bench"), p["id"])
+                p = app.workflow.request_slot(coordinator, ids[a["request"]], ids[a["slot"]])
+                app.workflow.accept_placement(Principal("employer", ids[employer[site[a["slot"]]]],
+                                                        "bench"), p["id"])
                 accepted += 1
             except DomainError:  # refused before anything changed: left out
                 continue
@@ -107,16 +107,16 @@ def log_hours(app, first: str, last: str) -> tuple[int, int]:
     from domain.placements import Placement
     from domain.schedule import Schedule
     from placements.apprenticeship import new_event_id
-    from placements.capacity import preceptors, slots
-    from placements.clinical_hours import clinical_hours
-    from placements.workflow import placements
+    from placements.read.capacity import preceptors, slots
+    from placements.read.clinical_hours import clinical_hours
+    from placements.read.placements import placement_rows
 
     with app.engine.connect() as conn:
         rows = conn.execute(
-            select(placements.c.id, placements.c.student).join(
-                slots, slots.c.id == placements.c.slot).where(
-                placements.c.status == "accepted", slots.c.start_date >= first,
-                slots.c.end_date <= last).order_by(placements.c.student)).all()
+            select(placement_rows.c.id, placement_rows.c.student).join(
+                slots, slots.c.id == placement_rows.c.slot).where(
+                placement_rows.c.status == "accepted", slots.c.start_date >= first,
+                slots.c.end_date <= last).order_by(placement_rows.c.student)).all()
         site_preceptor = dict(conn.execute(select(preceptors.c.site,
                                                   func.min(preceptors.c.id)).group_by(
             preceptors.c.site)).all())
@@ -135,7 +135,7 @@ def log_hours(app, first: str, last: str) -> tuple[int, int]:
                 placement = app.load(Placement, pid)
                 if log is None:
                     log = ClinicalHours("employer:bench", student, placement.college)
-                facts = app._facts(placement)
+                facts = app.clinical_hours._facts(placement)
                 slot = app.load(Slot, placement.slot)
                 schedule = Schedule.parse(**slot.schedule)
                 signer = slot.preceptor or site_preceptor.get(slot.site)
@@ -181,9 +181,9 @@ def utilization(database_url: str, n: int, seed: int, runs: int, skip_placing: b
     from bootstrap.app import build_app
     from bootstrap.bench.store import load
     from placements import problem_import
-    from placements.capacity import slots
-    from placements.clinical_hours import clinical_hours
     from placements.principals import OPERATOR
+    from placements.read.capacity import slots
+    from placements.read.clinical_hours import clinical_hours
     from placements.settings import Settings
     from solver.synthetic import TERMS, generate
 
@@ -227,7 +227,7 @@ def utilization(database_url: str, n: int, seed: int, runs: int, skip_placing: b
                 h.c.date <= last.isoformat()).group_by(h.c.slot, h.c.date)).all()
 
     def report() -> dict:
-        return app.utilization_report(OPERATOR, first, last)
+        return app.utilization.utilization_report(OPERATOR, first, last)
 
     rows = report()["rows"]
     ref = median_s(reference, runs)

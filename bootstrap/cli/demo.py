@@ -31,20 +31,20 @@ def demo() -> None:
                    f"{len(demo_partnership.COMMUNITIES)} communities, {len(marin.services)} "
                    f"support services, initiative {marin.initiative}.")
     orgs = {o["kind"]: o["id"] for o in reversed(
-        app.organizations(OPERATOR, limit=500, cursor=None).items)}
+        app.organizations.organizations(OPERATOR, limit=500, cursor=None).items)}
     tokens = {
-        "admin": app.issue_token(OPERATOR, "admin", None)[0],
-        "compliance": app.issue_token(OPERATOR, "compliance", None)[0],
-        "coordinator": app.issue_token(OPERATOR, "coordinator", orgs["college"])[0],
-        "employer": app.issue_token(OPERATOR, "employer", orgs["employer"])[0],
-        "partner": app.issue_token(OPERATOR, "partner", orgs["workforce_board"])[0],
+        "admin": app.tokens.issue_token(OPERATOR, "admin", None)[0],
+        "compliance": app.tokens.issue_token(OPERATOR, "compliance", None)[0],
+        "coordinator": app.tokens.issue_token(OPERATOR, "coordinator", orgs["college"])[0],
+        "employer": app.tokens.issue_token(OPERATOR, "employer", orgs["employer"])[0],
+        "partner": app.tokens.issue_token(OPERATOR, "partner", orgs["workforce_board"])[0],
     }
     click.echo("\nTokens (shown once, stored hashed):")
     for role, token in tokens.items():
         click.echo(f"  {role:<12} {token}")
     click.echo("\nTry:\n  curl -s -H 'Authorization: Bearer "
                f"{tokens['coordinator']}' http://127.0.0.1:8000/v1/placement-requests?limit=3")
-    initiative = app.initiatives(OPERATOR, limit=1, cursor=None).items[0]["id"]
+    initiative = app.initiatives.initiatives(OPERATOR, limit=1, cursor=None).items[0]["id"]
     click.echo(f"  curl -s -H 'Authorization: Bearer {tokens['partner']}' -H 'Accept: text/html' "
                f"'http://127.0.0.1:8000/v1/initiatives/{initiative}/progress?by=community'"
                " > progress.html")

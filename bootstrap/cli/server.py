@@ -39,7 +39,7 @@ def token_create(role: str, org: str | None, label: str | None) -> None:
     from domain.errors import DomainError
 
     try:
-        secret, _ = _app().issue_token(OPERATOR, role, org, label)
+        secret, _ = _app().tokens.issue_token(OPERATOR, role, org, label)
     except DomainError as e:
         raise click.ClickException(e.message) from None
     click.echo(secret)
@@ -50,7 +50,7 @@ def token_list() -> None:
     """Every token: id, role, organisation, label, created, revoked (never a secret)."""
     app, cursor = _app(), None
     while True:
-        page = app.tokens(OPERATOR, 500, cursor)
+        page = app.tokens.tokens(OPERATOR, 500, cursor)
         for t in page.items:
             click.echo("\t".join([t["id"], t["role"], t["organization"] or "-",
                                   t["label"] or "-", t["created"],
@@ -67,7 +67,7 @@ def token_revoke(token_id: str) -> None:
     from domain.errors import DomainError
 
     try:
-        _app().revoke_token(OPERATOR, token_id)
+        _app().tokens.revoke_token(OPERATOR, token_id)
     except DomainError as e:
         raise click.ClickException(e.message) from None
     click.echo(f"revoked {token_id}")

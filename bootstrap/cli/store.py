@@ -60,7 +60,7 @@ def verify_log(as_json: bool, checkpoint: str | None) -> None:
         offsite = ledger.Checkpoint.parse(checkpoint) if checkpoint else None
     except ValueError as e:
         raise click.BadParameter(str(e), param_hint="--checkpoint") from None
-    result = build_app(with_jobs=False, decode=False).verify_log(OPERATOR, offsite)
+    result = build_app(with_jobs=False, decode=False).audit.verify_log(OPERATOR, offsite)
     if as_json:
         click.echo(json.dumps(result.as_dict()))
     elif result.ok:

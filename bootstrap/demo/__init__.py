@@ -81,31 +81,34 @@ def load(app: PlacementsApp, seed: int = 2027) -> Demo:
     rng = random.Random(seed)
     demo = Demo()
     for name, _ in COLLEGES:
-        demo.colleges[name] = app.register_organization(OPERATOR, name, "college")["id"]
+        demo.colleges[name] = app.organizations.register_organization(OPERATOR, name,
+                                                                      "college")["id"]
     for name, kind in OTHERS:
-        app.register_organization(OPERATOR, name, kind)
+        app.organizations.register_organization(OPERATOR, name, kind)
     for employer_name, sites in EMPLOYERS:
-        eid = app.register_organization(OPERATOR, employer_name, "employer")["id"]
+        eid = app.organizations.register_organization(OPERATOR, employer_name, "employer")["id"]
         demo.employers[employer_name] = eid
         employer = Principal("employer", eid)
         for s_index, (site_name, lat, lon, reqs) in enumerate(sites):
-            site = app.register_site(employer, site_name, {"lat": lat, "lon": lon}, reqs)["id"]
+            site = app.capacity.register_site(employer, site_name, {"lat": lat, "lon": lon},
+                                              reqs)["id"]
             patterns = [p for i, p in enumerate(SLOT_PATTERNS) if (i + s_index) % 2 == 0
                         or len(sites) == 1]
             for discipline, hours, days, (start, end), capacity, max_students in patterns:
                 preceptor = None
                 if max_students:
-                    preceptor = app.register_preceptor(
+                    preceptor = app.capacity.register_preceptor(
                         employer, site, f"{rng.choice(FIRST)} {rng.choice(LAST)}, preceptor",
                         [discipline], max_students, journeyworker=discipline == "CHW")["id"]
-                slot = app.publish_slot(employer, site, discipline, capacity, preceptor,
-                                        "2027-01-18", "2027-04-30", days, start, end, hours)
+                slot = app.capacity.publish_slot(employer, site, discipline, capacity, preceptor,
+                                                 "2027-01-18", "2027-04-30", days, start, end,
+                                                 hours)
                 demo.slots.append(slot["id"])
     for college_name, (lat, lon) in COLLEGES:
         coordinator = Principal("coordinator", demo.colleges[college_name])
         for _ in range(12):
             incumbent = rng.random() < 0.25  # works days: trains evenings and weekends only
-            student = app.register_student(
+            student = app.students.register_student(
                 coordinator, f"{rng.choice(FIRST)} {rng.choice(LAST)}",
                 {"lat": round(lat + rng.uniform(-0.08, 0.08), 4),
                  "lon": round(lon + rng.uniform(-0.08, 0.08), 4)},
@@ -116,7 +119,7 @@ def load(app: PlacementsApp, seed: int = 2027) -> Demo:
             )["id"]
             demo.students.append(student)
             discipline = rng.choice(["RN", "RN", "LVN", "MA", "DA", "CHW", "BH"])
-            request = app.request_placement(
+            request = app.students.request_placement(
                 coordinator, student, discipline, rng.choice([60, 80, 96]), TERM_START,
                 TERM_END, priority=rng.choice([1, 1, 1, 2, 3]))["id"]
             demo.requests.append(request)
@@ -125,4 +128,4 @@ def load(app: PlacementsApp, seed: int = 2027) -> Demo:
 
 
 def has_data(app: PlacementsApp) -> bool:
-    return bool(app.organizations(OPERATOR, limit=1, cursor=None).items)
+    return bool(app.organizations.organizations(OPERATOR, limit=1, cursor=None).items)

@@ -56,27 +56,29 @@ def load(app: PlacementsApp, employers: dict[str, str], colleges: dict[str, str]
          ) -> DemoApprenticeship:
     out = DemoApprenticeship()
     employer = Principal("employer", employers[SPONSOR])
-    site = next(s["id"] for s in app.sites(employer, limit=50, cursor=None).items
+    site = next(s["id"] for s in app.capacity.sites(employer, limit=50, cursor=None).items
                 if s["name"] == SITE)
-    maria, daniel = (app.register_preceptor(employer, site, name, ["CHW"], 2,
-                                            journeyworker=True)["id"]
+    maria, daniel = (app.capacity.register_preceptor(employer, site, name, ["CHW"], 2,
+                                                     journeyworker=True)["id"]
                      for name in ("Maria Lopez, CHW journeyworker",
                                   "Daniel Kim, CHW journeyworker"))
     out.journeyworkers = [maria, daniel]
-    out.program = app.create_program(employer, STANDARDS)["id"]
+    out.program = app.apprenticeship.create_program(employer, STANDARDS)["id"]
     # Amended for 2026: the journeyworker rate the percentages would follow rises.
-    app.amend_program(employer, out.program, "2026-01-05", {"journeyworker_rate": 31.0})
+    app.apprenticeship.amend_program(employer, out.program, "2026-01-05",
+                                     {"journeyworker_rate": 31.0})
     college = colleges[COLLEGE]
 
     def ojt(who: str, day: str, hours: float, process: str, jw: str | None) -> dict:
-        return app.log_ojt_hours(employer, who, {"date": day, "work_process": process,
-                                                 "hours": hours, "journeyworker": jw,
-                                                 "site": site})
+        return app.apprenticeship.log_ojt_hours(employer, who, {"date": day,
+                                                                "work_process": process,
+                                                                "hours": hours, "journeyworker": jw,
+                                                                "site": site})
 
     # Rosa: on time, past the 1,000-hour step in June 2025, but the next pay period is still
     # paid at $21 (WAGE_BELOW_SCHEDULE); 120 RSI hours in year one (RSI_SHORTFALL).
-    rosa = app.sign_apprentice(employer, out.program, "Rosa Martinez", "2025-02-03",
-                               "CA-CHW-2025-0117", "2025-02-20")["id"]
+    rosa = app.apprenticeship.sign_apprentice(employer, out.program, "Rosa Martinez", "2025-02-03",
+                                              "CA-CHW-2025-0117", "2025-02-20")["id"]
     out.apprentices["Rosa Martinez"] = rosa
     days = workdays("2025-02-03", 105)
     for i, day in enumerate(days):
@@ -87,20 +89,22 @@ def load(app: PlacementsApp, employers: dict[str, str], colleges: dict[str, str]
         end = period + timedelta(days=13)
         worked = [d for d in days if period.isoformat() <= d <= end.isoformat()]
         rate = 21.0  # the raise never came: the period starting at 1,000 hours is underpaid
-        app.log_wages(employer, rosa, {"period_start": period.isoformat(),
-                                       "period_end": end.isoformat(),
-                                       "hours": 10 * len(worked), "hourly_rate": rate})
+        app.apprenticeship.log_wages(employer, rosa, {"period_start": period.isoformat(),
+                                                      "period_end": end.isoformat(),
+                                                      "hours": 10 * len(worked),
+                                                      "hourly_rate": rate})
         hours += 10 * len(worked)
         period = end + timedelta(days=1)
     for i in range(12):
-        app.log_rsi_hours(employer, rosa, {
+        app.apprenticeship.log_rsi_hours(employer, rosa, {
             "date": (date(2025, 3, 4) + timedelta(days=28 * i)).isoformat(),
             "course": f"CHW {101 + i % 4}: core competencies", "provider": college, "hours": 10})
 
     # Kai: registered six weeks after signing (AGREEMENT_REGISTRATION_LATE); a 13-hour day,
     # a shift with no journeyworker, and a day under Maria alongside Rosa (RATIO_EXCEEDED at 1:1
     # per journeyworker); one entry logged against the wrong work process, then corrected.
-    kai = app.sign_apprentice(employer, out.program, "Kai Nakamura", "2025-03-03")["id"]
+    kai = app.apprenticeship.sign_apprentice(employer, out.program, "Kai Nakamura",
+                                             "2025-03-03")["id"]
     out.apprentices["Kai Nakamura"] = kai
     kai_days = workdays("2025-03-04", 20)
     for day in kai_days:
@@ -108,12 +112,15 @@ def load(app: PlacementsApp, employers: dict[str, str], colleges: dict[str, str]
         ojt(kai, day, 8, "OUTREACH", None if day == "2025-03-18" else jw)
     ojt(kai, "2025-03-11", 5, "EDUCATION", daniel)
     wrong = ojt(kai, "2025-04-01", 4, "DOCUMENTATION", daniel)
-    app.correct_entry(employer, kai, wrong["event_id"], "logged against the wrong work process",
-                      {**{k: wrong[k] for k in ("date", "hours", "journeyworker", "site")},
-                       "work_process": "EDUCATION"})
-    app.register_apprentice(employer, kai, "CA-CHW-2025-0142", "2025-04-15")
+    app.apprenticeship.correct_entry(employer, kai, wrong["event_id"],
+                                     "logged against the wrong work process",
+                                     {**{k: wrong[k] for k in ("date", "hours", "journeyworker",
+                                                               "site")},
+                                      "work_process": "EDUCATION"})
+    app.apprenticeship.register_apprentice(employer, kai, "CA-CHW-2025-0142", "2025-04-15")
     for start in ("2025-03-03", "2025-03-17"):
         end = (date.fromisoformat(start) + timedelta(days=13)).isoformat()
-        app.log_wages(employer, kai, {"period_start": start, "period_end": end, "hours": 80,
-                                      "hourly_rate": 21.0})
+        app.apprenticeship.log_wages(employer, kai, {"period_start": start, "period_end": end,
+                                                     "hours": 80,
+                                                     "hourly_rate": 21.0})
     return out

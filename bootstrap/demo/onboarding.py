@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from placements.app import PlacementsApp
-from placements.capacity import sites
 from placements.principals import OPERATOR, Principal
-from placements.workflow import placements
+from placements.read.capacity import sites
+from placements.read.placements import placement_rows
 
 SITE = "BRMC Oakland campus"
 TERM = ("2027-01-18", "2027-04-30")
@@ -40,32 +40,35 @@ class Onboarding:
 def load(app: PlacementsApp, employer_id: str, college_id: str) -> Onboarding:
     employer = Principal("employer", employer_id)
     coordinator = Principal("coordinator", college_id)
-    site = next(s for s in app.sites(employer, limit=50, cursor=None).items
+    site = next(s for s in app.capacity.sites(employer, limit=50, cursor=None).items
                 if s["name"] == SITE)["id"]
-    icu = app.register_unit(employer, site, "4 West ICU", ["N95_FIT"])["id"]
-    med_surg = app.register_unit(employer, site, "3 South Med-Surg", [])["id"]
-    day = app.publish_slot(employer, site, "RN", 2, None, *TERM, [0, 1], "07:00", "15:30", 96,
-                           unit=icu)["id"]
-    night = app.publish_slot(employer, site, "RN", 2, None, *TERM, [4, 5], "19:00", "07:30",
-                             96, unit=med_surg)["id"]
+    icu = app.units.register_unit(employer, site, "4 West ICU", ["N95_FIT"])["id"]
+    med_surg = app.units.register_unit(employer, site, "3 South Med-Surg", [])["id"]
+    day = app.capacity.publish_slot(employer, site, "RN", 2, None, *TERM, [0, 1], "07:00", "15:30",
+                                    96,
+                                    unit=icu)["id"]
+    night = app.capacity.publish_slot(employer, site, "RN", 2, None, *TERM, [4, 5], "19:00",
+                                      "07:30",
+                                      96, unit=med_surg)["id"]
 
     def student(name: str, codes: list[str], slot: str) -> tuple[str, str]:
-        sid = app.register_student(coordinator, name, HOME, None, ["BACKGROUND"])["id"]
+        sid = app.students.register_student(coordinator, name, HOME, None, ["BACKGROUND"])["id"]
         for code in codes:
             issued, expires = VALID[code]
-            app.record_credential(coordinator, sid, code, issued, expires)
-        request = app.request_placement(coordinator, sid, "RN", 96, "2027-01-11",
-                                        "2027-05-28")["id"]
-        return sid, app.request_slot(coordinator, request, slot)["id"]
+            app.onboarding.record_credential(coordinator, sid, code, issued, expires)
+        request = app.students.request_placement(coordinator, sid, "RN", 96, "2027-01-11",
+                                                 "2027-05-28")["id"]
+        return sid, app.workflow.request_slot(coordinator, request, slot)["id"]
 
     _, maya = student("Maya Torres", ["BLS", "TB", "FLU", "N95_FIT"], day)
-    app.accept_placement(employer, maya)
+    app.workflow.accept_placement(employer, maya)
     sam_id, sam = student("Sam Whitfield", ["BLS", "TB"], night)
-    app.grant_waiver(employer, sam_id, "FLU", site, "medical exemption; masks on the unit "
-                     "through flu season", TERM[1])
-    app.accept_placement(employer, sam)
+    app.onboarding.grant_waiver(employer, sam_id, "FLU", site,
+                                "medical exemption; masks on the unit "
+                                "through flu season", TERM[1])
+    app.workflow.accept_placement(employer, sam)
     rosa_id, rosa = student("Rosa Delgado", ["BLS", "FLU", "N95_FIT"], day)
-    app.record_credential(coordinator, rosa_id, "TB", "2026-03-15", "2027-03-15")
+    app.onboarding.record_credential(coordinator, rosa_id, "TB", "2026-03-15", "2027-03-15")
     return Onboarding(site, rosa, icu)
 
 
@@ -73,11 +76,12 @@ def find(app: PlacementsApp) -> Onboarding | None:
     """The story's site and waiting placement in a database the demo loaded earlier."""
     with app.engine.connect() as conn:
         site = conn.execute(select(sites.c.id).where(sites.c.name == SITE)).scalar()
-        waiting = conn.execute(select(placements.c.id).where(
-            placements.c.site == site, placements.c.status == "requested")
-            .order_by(placements.c.seq)).scalar()
+        waiting = conn.execute(select(placement_rows.c.id).where(
+            placement_rows.c.site == site, placement_rows.c.status == "requested")
+            .order_by(placement_rows.c.seq)).scalar()
     if site is None or waiting is None:
         return None
-    unit = next((u["id"] for u in app.units(OPERATOR, limit=50, cursor=None, site=site).items),
+    unit = next((u["id"] for u in app.units.units(OPERATOR, limit=50, cursor=None,
+                                                  site=site).items),
                 None)
     return Onboarding(site, waiting, unit)

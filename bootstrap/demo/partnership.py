@@ -147,27 +147,29 @@ def commit_in_batches(app: PlacementsApp, aggregates: Iterator[Aggregate],
 
 
 def register_partners(app: PlacementsApp) -> list[str]:
-    return [app.register_organization(OPERATOR, name, kind)["id"] for name, kind in PARTNERS]
+    return [app.organizations.register_organization(OPERATOR, name, kind)["id"] for name,
+            kind in PARTNERS]
 
 
 def load(app: PlacementsApp, participants: int = 640, today: date | None = None) -> Partnership:
     """The Marin partnership beside whatever consortium is loaded (its employers hire)."""
     today = today or date(2026, 11, 30)
-    employers = [o["id"] for o in app.organizations(OPERATOR, limit=500, cursor=None,
-                                                    kind="employer").items]
+    employers = [o["id"] for o in app.organizations.organizations(OPERATOR, limit=500, cursor=None,
+                                                                  kind="employer").items]
     if not employers:
-        employers = [app.register_organization(OPERATOR, "Marin Health", "employer")["id"]]
+        employers = [app.organizations.register_organization(OPERATOR, "Marin Health",
+                                                             "employer")["id"]]
     demo = Partnership(register_partners(app), employers)
     _, demo.events = commit_in_batches(app, cohort(participants, demo.partners,
                                                          employers, today))
     demo.participants = participants
     _services(app, demo)
     _apprentices(app, demo, employers[0])
-    app.define_pathway(OPERATOR, "Medical assisting to nursing", [
+    app.initiatives.define_pathway(OPERATOR, "Medical assisting to nursing", [
         {"occupation": "MA", "credential": "CCMA", "typical_wage": 24},
         {"occupation": "LVN", "credential": "LVN", "typical_wage": 36},
         {"occupation": "RN", "credential": "RN", "typical_wage": 68}])
-    demo.initiative = app.launch_initiative(
+    demo.initiative = app.initiatives.launch_initiative(
         OPERATOR, "Marin health careers: well-paying jobs for Novato, Marin City, West Marin "
                   "and the Canal", TARGETS, communities=list(COMMUNITIES))["id"]
     return demo
@@ -185,22 +187,25 @@ def _services(app: PlacementsApp, demo: Partnership) -> None:
              {"incumbent_worker": True}),
             (union, "wage_replacement", "Paid release time for clinical hours",
              {"incumbent_worker": True})):
-        demo.services.append(app.publish_service(Principal("partner", org), kind, text,
-                                                 rules)["id"])
+        demo.services.append(app.services.publish_service(Principal("partner", org), kind, text,
+                                                          rules)["id"])
 
 
 def _apprentices(app: PlacementsApp, demo: Partnership, employer: str) -> None:
     """Eight CHW apprentices registered with DAS, each the record of a participant."""
     from bootstrap.demo.apprenticeship import STANDARDS
 
-    program = app.create_program(OPERATOR, {**STANDARDS, "name": "Marin CHW apprenticeship"})
+    program = app.apprenticeship.create_program(OPERATOR, {**STANDARDS,
+                                                           "name": "Marin CHW apprenticeship"})
     partner = Principal("partner", demo.partners[REGISTRAR["Marin City"]])
     boss = Principal("employer", employer)
     for i in range(8):
-        p = app.register_participant(partner, f"CHW apprentice {i}", "Marin City", 1985 + i,
-                                     zip=ZIPS["Marin City"], flags={"low_income": True})
-        app.give_consent(partner, p["id"], employer, "2025-08-01")
-        a = app.sign_apprentice(boss, program["id"], p["name"], "2025-08-04",
-                                participant=p["id"])
-        app.register_apprentice(boss, a["id"], f"CA-CHW-2025-{i:03}", "2025-08-20")
+        p = app.participants.register_participant(partner, f"CHW apprentice {i}", "Marin City",
+                                                  1985 + i,
+                                                  zip=ZIPS["Marin City"],
+                                                  flags={"low_income": True})
+        app.participants.give_consent(partner, p["id"], employer, "2025-08-01")
+        a = app.apprenticeship.sign_apprentice(boss, program["id"], p["name"], "2025-08-04",
+                                               participant=p["id"])
+        app.apprenticeship.register_apprentice(boss, a["id"], f"CA-CHW-2025-{i:03}", "2025-08-20")
     demo.participants += 8

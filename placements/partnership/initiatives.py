@@ -8,57 +8,29 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import JSON, Column, Integer, String, Table, select
+from sqlalchemy import select
 
 from domain.errors import InvalidInput, NotFound
 from domain.partnership.initiatives import BREAKDOWNS, METRICS, Initiative, Pathway, standing
-from placements.base import command
-from placements.organizations import common
+from placements.base import AreaService, UnitOfWork, command
 from placements.paging import Page, page
-from placements.partnership.outcomes import Outcomes, employments, enrollments
-from placements.partnership.participants import sees_all, visible_ids
+from placements.partnership.participants import Participants, sees_all, visible_ids
 from placements.partnership.progress import Scope, Target, target_progress
 from placements.principals import Principal
-from placements.readmodel import metadata, projects
-
-initiatives = Table(
-    "initiatives", metadata,
-    Column("id", String(36), primary_key=True),
-    Column("seq", String(40), nullable=False, index=True),
-    Column("version", Integer, nullable=False),
-    Column("name", String, nullable=False),
-    Column("targets", JSON, nullable=False),
-    Column("communities", JSON),
-    Column("start_date", String(10)),
-)
-
-pathways = Table(
-    "pathways", metadata,
-    Column("id", String(36), primary_key=True),
-    Column("seq", String(40), nullable=False, index=True),
-    Column("version", Integer, nullable=False),
-    Column("name", String, nullable=False),
-    Column("steps", JSON, nullable=False),
-)
-
-
-@projects(Initiative)
-def _initiative_row(i: Initiative):
-    yield initiatives, {**common(i), "name": i.name, "targets": i.targets,
-                        "communities": i.communities, "start_date": i.start_date}
-
-
-@projects(Pathway)
-def _pathway_row(p: Pathway):
-    yield pathways, {**common(p), "name": p.name, "steps": p.steps}
+from placements.read.initiatives import initiatives, pathways
+from placements.read.outcomes import employments, enrollments
 
 
 def view(row: dict) -> dict:
     return {k: v for k, v in row.items() if k != "seq"}
 
 
-class Initiatives(Outcomes):
+class Initiatives(AreaService):
     """Targets, progress against them, and occupation ladders."""
+
+    def __init__(self, uow: UnitOfWork, participants: Participants) -> None:
+        super().__init__(uow)
+        self.participants = participants
 
     @command
     def launch_initiative(self, principal: Principal, name: str, targets: list[dict],
@@ -66,21 +38,21 @@ class Initiatives(Outcomes):
                           start_date: str | None = None) -> dict:
         principal.require("admin")
         initiative = Initiative.launch(principal.actor, name, targets, communities, start_date)
-        self.commit(initiative)
+        self.uow.commit(initiative)
         return self.initiative(principal, str(initiative.id))
 
     def initiative(self, principal: Principal, initiative_id: str) -> dict:
-        return view(self.read_row(initiatives, initiative_id, "initiative"))
+        return view(self.uow.read_row(initiatives, initiative_id, "initiative"))
 
     def initiatives(self, principal: Principal, limit: int, cursor: str | None) -> Page:
-        p = page(self.engine, initiatives, select(initiatives), limit, cursor)
+        p = page(self.uow.engine, initiatives, select(initiatives), limit, cursor)
         return Page([view(r) for r in p.items], p.next_cursor)
 
     def progress(self, principal: Principal, initiative_id: str, as_of: date | None = None,
                  by: str | None = None, ids: bool = True) -> dict:
         """Per target (and per SPEC metric without one): target, actual, the people counted,
         their ids for who may see them, and the breakdown `by` with small cells suppressed."""
-        row = self.read_row(initiatives, initiative_id, "initiative")
+        row = self.uow.read_row(initiatives, initiative_id, "initiative")
         if by is not None and by not in BREAKDOWNS:
             raise InvalidInput("by", f"must be one of {', '.join(BREAKDOWNS)}")
         day = (as_of or datetime.now(UTC).date()).isoformat()
@@ -93,7 +65,7 @@ class Initiatives(Outcomes):
         scope = Scope(day, row["start_date"], communities)
         wanted = [Target(t["metric"], tuple(t["program_types"] or ()) or None,
                          tuple(t["occupations"] or ()) or None) for t in targets]
-        with self.engine.connect() as conn:
+        with self.uow.engine.connect() as conn:
             if conn.dialect.name == "postgresql":
                 # Its JIT compiles these short aggregates for longer than they run (the
                 # correlated EXISTS of placement_rate inflates the cost estimate past the
@@ -117,26 +89,26 @@ class Initiatives(Outcomes):
     def define_pathway(self, principal: Principal, name: str, steps: list[dict]) -> dict:
         principal.require("admin")
         pathway = Pathway.define(principal.actor, name, steps)
-        self.commit(pathway)
+        self.uow.commit(pathway)
         return self.pathway(principal, str(pathway.id))
 
     def pathway(self, principal: Principal, pathway_id: str) -> dict:
-        return view(self.read_row(pathways, pathway_id, "pathway"))
+        return view(self.uow.read_row(pathways, pathway_id, "pathway"))
 
     def pathways(self, principal: Principal, limit: int, cursor: str | None) -> Page:
-        p = page(self.engine, pathways, select(pathways), limit, cursor)
+        p = page(self.uow.engine, pathways, select(pathways), limit, cursor)
         return Page([view(r) for r in p.items], p.next_cursor)
 
     def pathway_standing(self, principal: Principal, participant_id: str,
                          pathway_id: str) -> dict:
         """The steps done (credentials earned, or jobs held where a step has no credential),
         the next step and what it requires."""
-        self.participant_row(principal, participant_id)
+        self.participants.participant_row(principal, participant_id)
         try:
-            pathway = self.read_row(pathways, pathway_id, "pathway")
+            pathway = self.uow.read_row(pathways, pathway_id, "pathway")
         except NotFound as e:  # an unknown id in the query is bad input in that field
             raise InvalidInput("pathway", str(e)) from None
-        with self.engine.connect() as conn:
+        with self.uow.engine.connect() as conn:
             credentials = {r[0] for r in conn.execute(select(enrollments.c.credential).where(
                 enrollments.c.participant == participant_id,
                 enrollments.c.credential.is_not(None)))}

@@ -12,61 +12,18 @@ import functools
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, Boolean, Column, Integer, String, Table, Text, select
+from sqlalchemy import select
 
 from domain.errors import Conflict, NotFound
 from domain.organizations import Organization
 from domain.partnership.participants import Participant, check_self_identification
-from placements.base import Base, command
-from placements.organizations import common
+from placements.base import AreaService, UnitOfWork, command
 from placements.paging import Page, page
 from placements.partnership.sealing import Sealer
 from placements.principals import Principal
-from placements.readmodel import metadata, projects
+from placements.read.participants import participant_access, participants
 
 WRITERS = ("coordinator", "employer", "partner")
-
-participants = Table(
-    "participants", metadata,
-    Column("id", String(36), primary_key=True),
-    Column("seq", String(40), nullable=False, index=True),
-    Column("version", Integer, nullable=False),
-    Column("organization", String(36), nullable=False, index=True),
-    Column("name", String, nullable=False),
-    Column("community", String(200), nullable=False, index=True),
-    Column("zip", String(5)),
-    Column("birth_year", Integer, nullable=False),
-    Column("incumbent_worker", Boolean, nullable=False),
-    Column("flags", JSON, nullable=False),
-    Column("self_identification", Text),  # sealed; opened for compliance only
-    Column("consents", JSON, nullable=False),
-    Column("guardian_consent", JSON),
-    Column("prior_learning", JSON, nullable=False),
-)
-
-# Who may see a participant now: its registering organisation and every standing consent.
-participant_access = Table(
-    "participant_access", metadata,
-    Column("participant", String(36), primary_key=True),
-    Column("organization", String(36), primary_key=True, index=True),
-    Column("granted", String(10), nullable=False),
-    Column("revoked", String(10)),
-)
-
-
-@projects(Participant)
-def _participant_rows(p: Participant):
-    yield participants, {
-        **common(p), "organization": p.organization, "name": p.name, "community": p.community,
-        "zip": p.zip, "birth_year": p.birth_year, "incumbent_worker": p.incumbent_worker,
-        "flags": p.flags, "self_identification": p.self_identification,
-        "consents": p.consents, "guardian_consent": p.guardian_consent,
-        "prior_learning": p.prior_learning}
-    yield participant_access, {"participant": str(p.id), "organization": p.organization,
-                               "granted": p.created_on.date().isoformat(), "revoked": None}
-    for org, consent in p.consents.items():
-        yield participant_access, {"participant": str(p.id), "organization": org,
-                                   "granted": consent["date"], "revoked": consent["revoked"]}
 
 
 def visible_ids(org: str | None):
@@ -79,7 +36,7 @@ def sees_all(principal: Principal) -> bool:
     return principal.role in ("admin", "compliance")
 
 
-def writable(app: Base, principal: Principal, participant_id: str,
+def writable(app: UnitOfWork, principal: Principal, participant_id: str,
              field: str | None = None) -> Participant:
     """The participant, for a write by the caller's organisation: 409 `consent_missing` when
     it has no standing consent. `field` names the body field that referenced it (an unknown id
@@ -95,14 +52,14 @@ def writable(app: Base, principal: Principal, participant_id: str,
     return participant
 
 
-def link(app: Base, principal: Principal, participant_id: str | None) -> str | None:
+def link(app: UnitOfWork, principal: Principal, participant_id: str | None) -> str | None:
     """A student's or apprentice's `participant`: one the caller's organisation may write to."""
     if participant_id is None:
         return None
     return str(writable(app, principal, participant_id, "participant").id)
 
 
-def require_guardian_consent(app: Base, start_date: str,
+def require_guardian_consent(app: UnitOfWork, start_date: str,
                              student_participant: str | None) -> None:
     """A placement of a student naming a participant who may be under 18 in the year the
     placement starts is accepted only once a guardian's consent is on record."""
@@ -115,7 +72,7 @@ def require_guardian_consent(app: Base, start_date: str,
                        code="guardian_consent_missing")
 
 
-def prior_learning_credit(app: Base, participant_id: str, occupation: str,
+def prior_learning_credit(app: UnitOfWork, participant_id: str, occupation: str,
                           known_at: datetime | None = None) -> dict:
     """Hours of prior learning credited to the participant for an occupation (as recorded at
     `known_at`), with the events they rest on."""
@@ -131,12 +88,12 @@ def prior_learning_credit(app: Base, participant_id: str, occupation: str,
     return {"hours": hours, "events": refs}
 
 
-class Participants(Base):
+class Participants(AreaService):
     """Registering participants, their consents, guardian consent and prior learning."""
 
     @functools.cached_property
     def sealer(self) -> Sealer:
-        return Sealer(self.settings.cipher_key)
+        return Sealer(self.uow.settings.cipher_key)
 
     @command
     def register_participant(self, principal: Principal, name: str, community: str,
@@ -149,11 +106,11 @@ class Participants(Base):
         participant = Participant.register(principal.actor, principal.org, name, community, zip,
                                            birth_year, incumbent_worker, flags or {}, sealed,
                                            datetime.now(UTC).year)
-        self.commit(participant)
+        self.uow.commit(participant)
         return self.participant(principal, str(participant.id))
 
     def _owned(self, principal: Principal, participant_id: str) -> Participant:
-        participant = writable(self, principal, participant_id)
+        participant = writable(self.uow, principal, participant_id)
         if participant.organization != principal.org:
             raise NotFound(f"no such participant of your organisation: {participant_id}")
         return participant
@@ -165,7 +122,7 @@ class Participants(Base):
         participant = self._owned(principal, participant_id)
         self.referenced_organization(organization)
         participant.give_consent(principal.actor, organization, date)
-        self.commit(participant)
+        self.uow.commit(participant)
         return self.participant(principal, participant_id)
 
     @command
@@ -173,35 +130,35 @@ class Participants(Base):
                        date: str) -> dict:
         participant = self._owned(principal, participant_id)
         participant.revoke_consent(principal.actor, organization, date)
-        self.commit(participant)
+        self.uow.commit(participant)
         return self.participant(principal, participant_id)
 
     def referenced_organization(self, org_id: str, field: str = "organization") -> None:
-        self.referenced(Organization, org_id, field, "organization")
+        self.uow.referenced(Organization, org_id, field, "organization")
 
     @command
     def record_guardian_consent(self, principal: Principal, participant_id: str,
                                 guardian_name: str, date: str) -> dict:
-        participant = writable(self, principal, participant_id)
+        participant = writable(self.uow, principal, participant_id)
         participant.record_guardian_consent(principal.actor, guardian_name, date)
-        self.commit(participant)
+        self.uow.commit(participant)
         return self.participant(principal, participant_id)
 
     @command
     def credit_prior_learning(self, principal: Principal, participant_id: str,
                               occupation: str, hours: float, basis: str) -> dict:
-        participant = writable(self, principal, participant_id)
+        participant = writable(self.uow, principal, participant_id)
         credit = participant.credit_prior_learning(principal.actor, str(uuid.uuid4()),
                                                    occupation, hours, basis)
-        self.commit(participant)
+        self.uow.commit(participant)
         return {"participant": participant_id, **credit}
 
     # Reads -------------------------------------------------------------------------------
 
     def participant_row(self, principal: Principal, participant_id: str) -> dict:
-        row = self.read_row(participants, participant_id, "participant")
+        row = self.uow.read_row(participants, participant_id, "participant")
         if not sees_all(principal):
-            with self.connection() as conn:
+            with self.uow.connection() as conn:
                 ok = conn.execute(visible_ids(principal.org).where(
                     participant_access.c.participant == row["id"])).first()
             if ok is None:
@@ -224,6 +181,6 @@ class Participants(Base):
             q = q.where(participants.c.id.in_(visible_ids(principal.org)))
         if community:
             q = q.where(participants.c.community == community)
-        p = page(self.engine, participants, q, limit, cursor)
+        p = page(self.uow.engine, participants, q, limit, cursor)
         return Page([self.participant_view(principal, r) for r in p.items], p.next_cursor)
 

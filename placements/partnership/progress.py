@@ -20,9 +20,9 @@ from sqlalchemy import ColumnElement, Select, Table, and_, func, literal, or_, s
 from sqlalchemy.engine import Connection
 
 from domain.partnership.initiatives import PERCENT_METRICS, suppress
-from placements.apprenticeship import apprentices, programs
-from placements.partnership.outcomes import employments, enrollments, wage_history
-from placements.partnership.participants import participants
+from placements.read.apprenticeship import apprentices, programs
+from placements.read.outcomes import employments, enrollments, wage_history
+from placements.read.participants import participants
 
 P, E, J, W = participants, enrollments, employments, wage_history
 ENROLLMENT = ("trainees", "completions", "credentials_earned", "preceptorships",

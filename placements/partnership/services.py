@@ -11,68 +11,30 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, Boolean, Column, Integer, String, Table, select
+from sqlalchemy import select
 
 from domain.errors import Conflict, Forbidden, NotFound
 from domain.partnership.services import KINDS, Referral, Service, unmet
-from placements.base import check_version, command
-from placements.organizations import common, organizations
+from placements.base import AreaService, UnitOfWork, check_version, command
 from placements.paging import Page, page
 from placements.partnership.participants import Participants, sees_all, writable
 from placements.principals import Principal
-from placements.readmodel import metadata, projects
+from placements.read.organizations import organizations
+from placements.read.services import referrals, services
 
 PUBLISHERS = ("partner", "employer", "coordinator")
-
-services = Table(
-    "services", metadata,
-    Column("id", String(36), primary_key=True),
-    Column("seq", String(40), nullable=False, index=True),
-    Column("version", Integer, nullable=False),
-    Column("organization", String(36), nullable=False, index=True),
-    Column("kind", String(30), nullable=False),
-    Column("description", String, nullable=False),
-    Column("eligibility", JSON, nullable=False),
-    Column("withdrawn", Boolean, nullable=False),
-)
-
-referrals = Table(
-    "referrals", metadata,
-    Column("id", String(36), primary_key=True),
-    Column("seq", String(40), nullable=False, index=True),
-    Column("version", Integer, nullable=False),
-    Column("participant", String(36), nullable=False, index=True),
-    Column("service", String(36), nullable=False, index=True),
-    Column("service_organization", String(36), nullable=False, index=True),
-    Column("organization", String(36), nullable=False, index=True),
-    Column("note", String),
-    Column("date", String(10), nullable=False),
-    Column("status", String(12), nullable=False),
-    Column("outcome_date", String(10)),
-)
-
-
-@projects(Service)
-def _service_row(s: Service):
-    yield services, {**common(s), "organization": s.organization, "kind": s.kind,
-                     "description": s.description, "eligibility": s.eligibility,
-                     "withdrawn": s.withdrawn}
-
-
-@projects(Referral)
-def _referral_row(r: Referral):
-    yield referrals, {**common(r), "participant": r.participant, "service": r.service,
-                      "service_organization": r.service_organization,
-                      "organization": r.organization, "note": r.note, "date": r.date,
-                      "status": r.status, "outcome_date": r.outcome_date}
 
 
 def view(row: dict) -> dict:
     return {k: v for k, v in row.items() if k != "seq"}
 
 
-class Services(Participants):
+class Services(AreaService):
     """The services every organisation offers, and referrals of participants to them."""
+
+    def __init__(self, uow: UnitOfWork, participants: Participants) -> None:
+        super().__init__(uow)
+        self.participants = participants
 
     @command
     def publish_service(self, principal: Principal, kind: str, description: str,
@@ -84,24 +46,24 @@ class Services(Participants):
                             fields={"organization": ["must be your own organisation"]})
         service = Service.publish(principal.actor, principal.org, kind, description,
                                   eligibility or {})
-        self.commit(service)
+        self.uow.commit(service)
         return self.service(principal, str(service.id))
 
     @command
     def withdraw_service(self, principal: Principal, service_id: str,
                          if_match: int | None = None) -> dict:
         principal.require(*PUBLISHERS)
-        service = self.load(Service, service_id, "service")
+        service = self.uow.load(Service, service_id, "service")
         if service.organization != principal.org:
             raise Forbidden("an organisation withdraws its own services only")
         check_version(service, if_match)
         service.withdraw(principal.actor)
-        self.commit(service)
+        self.uow.commit(service)
         return self.service(principal, service_id)
 
     def service(self, principal: Principal, service_id: str) -> dict:
         # The matrix is shared: every member of the partnership may read every service.
-        return view(self.read_row(services, service_id, "service"))
+        return view(self.uow.read_row(services, service_id, "service"))
 
     def services(self, principal: Principal, limit: int, cursor: str | None,
                  kind: str | None = None, organization: str | None = None) -> Page:
@@ -110,12 +72,12 @@ class Services(Participants):
             q = q.where(services.c.kind == kind)
         if organization:
             q = q.where(services.c.organization == organization)
-        p = page(self.engine, services, q, limit, cursor)
+        p = page(self.uow.engine, services, q, limit, cursor)
         return Page([view(r) for r in p.items], p.next_cursor)
 
     def service_matrix(self, principal: Principal) -> dict:
         """Organisations × kinds: which organisation can give what, with the services' ids."""
-        with self.engine.connect() as conn:
+        with self.uow.engine.connect() as conn:
             rows = conn.execute(select(services.c.id, services.c.organization, services.c.kind,
                                        organizations.c.name).join(
                 organizations, organizations.c.id == services.c.organization).where(
@@ -133,11 +95,11 @@ class Services(Participants):
         """Every open service, split into those the participant is eligible for (each with its
         organisation, and whether a referral there needs a consent first) and the rest with
         the rules they miss."""
-        row = self.participant_row(principal, participant_id)
+        row = self.participants.participant_row(principal, participant_id)
         facts = {**row["flags"], "incumbent_worker": row["incumbent_worker"]}
         sharing = {row["organization"]} | {o for o, c in row["consents"].items()
                                            if c["revoked"] is None}
-        with self.engine.connect() as conn:
+        with self.uow.engine.connect() as conn:
             rows = conn.execute(select(services).where(services.c.withdrawn.is_(False))
                                 .order_by(services.c.seq)).all()
         eligible, not_eligible = [], []
@@ -155,38 +117,38 @@ class Services(Participants):
     @command
     def refer(self, principal: Principal, participant_id: str, service: str,
               note: str | None = None, date: str | None = None) -> dict:
-        participant = writable(self, principal, participant_id)
-        target = self.referenced(Service, service, "service", "service")
+        participant = writable(self.uow, principal, participant_id)
+        target = self.uow.referenced(Service, service, "service", "service")
         if not participant.shares_with(target.organization):
             raise Conflict("the participant has not consented to share their record with the "
                            "service's organisation", code="consent_missing")
         referral = Referral.refer(principal.actor, str(participant.id), target,
                                   participant.facts(), principal.org, note,
                                   date or datetime.now(UTC).date().isoformat())
-        self.commit(referral)
+        self.uow.commit(referral)
         return self.referral(principal, str(referral.id))
 
     @command
     def record_referral_outcome(self, principal: Principal, referral_id: str, status: str,
                                 date: str) -> dict:
         principal.require(*PUBLISHERS)
-        referral = self.load(Referral, referral_id, "referral")
+        referral = self.uow.load(Referral, referral_id, "referral")
         if principal.org not in (referral.organization, referral.service_organization):
             raise NotFound(f"no such referral: {referral_id}")
         referral.record_outcome(principal.actor, status, date)
-        self.commit(referral)
+        self.uow.commit(referral)
         return self.referral(principal, referral_id)
 
     def referral(self, principal: Principal, referral_id: str) -> dict:
-        row = self.read_row(referrals, referral_id, "referral")
+        row = self.uow.read_row(referrals, referral_id, "referral")
         if not sees_all(principal) and principal.org not in (row["organization"],
                                                              row["service_organization"]):
             raise NotFound(f"no such referral: {referral_id}")
         return view(row)
 
     def participant_referrals(self, principal: Principal, participant_id: str) -> list[dict]:
-        self.participant_row(principal, participant_id)
-        with self.engine.connect() as conn:
+        self.participants.participant_row(principal, participant_id)
+        with self.uow.engine.connect() as conn:
             rows = conn.execute(select(referrals).where(
                 referrals.c.participant == participant_id).order_by(referrals.c.seq)).all()
         return [view(dict(r._mapping)) for r in rows]

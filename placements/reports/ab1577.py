@@ -15,14 +15,14 @@ from sqlalchemy import select
 from domain.ab1577 import ab1577_rows
 from domain.errors import InvalidInput
 from domain.organizations import AB1577_DISCIPLINES, AB1577_SEGMENTS
-from placements.base import Base
-from placements.capacity import sites, slots
-from placements.organizations import organizations
+from placements.base import AreaService
 from placements.principals import Principal
-from placements.workflow import placements
+from placements.read.capacity import sites, slots
+from placements.read.organizations import organizations
+from placements.read.placements import placement_rows
 
 
-class AB1577Report(Base):
+class AB1577Report(AreaService):
     def ab1577_report(self, principal: Principal, year: int, employer: str | None = None,
                       known_at: datetime | None = None) -> dict:
         """The year's rows for one employer (an employer: its own; admin and compliance name
@@ -34,11 +34,11 @@ class AB1577Report(Base):
             employer = principal.org
         if employer is None:
             raise InvalidInput("employer", "name the employer (its organisation id)")
-        org = self.read_row(organizations, employer, "organization")
+        org = self.uow.read_row(organizations, employer, "organization")
         if org["kind"] != "employer":
             raise InvalidInput("employer", f"not an employer: {employer}")
-        p, s, o = placements, slots, organizations
-        with self.engine.connect() as conn:
+        p, s, o = placement_rows, slots, organizations
+        with self.uow.engine.connect() as conn:
             asked = conn.execute(
                 select(p.c.id, s.c.site, s.c.discipline)
                 .join(s, s.c.id == p.c.slot).join(o, o.c.id == p.c.college)
@@ -50,7 +50,7 @@ class AB1577Report(Base):
                        s.c.start_date.like(f"{year:04d}-%"))).all()
             names = dict(conn.execute(select(sites.c.id, sites.c.name).where(
                 sites.c.employer == employer)).all())
-        events = self.recorded([r.id for r in asked] + [r.id for r in offered])
+        events = self.uow.recorded([r.id for r in asked] + [r.id for r in offered])
         rows = ab1577_rows(
             year, [({"site": r.site, "discipline": r.discipline}, events[r.id]) for r in asked],
             [({"site": r.site, "discipline": r.discipline, "start_date": r.start_date},

@@ -19,20 +19,20 @@ from uuid import UUID
 from sqlalchemy import func, select
 
 from domain.base import Aggregate
-from placements.base import Base, fold
+from placements.base import AreaService, fold
 from placements.readmodel import rows_for
 
 
-class KnownAt(Base):
+class KnownAt(AreaService):
     def position_at(self, known_at: datetime) -> int:
         """The last log position whose event was recorded at or before `known_at` (0: none)."""
-        table = self.recorder.events_record_cls.__table__
-        with self.engine.connect() as conn:
+        table = self.uow.recorder.events_record_cls.__table__
+        with self.uow.engine.connect() as conn:
             high = conn.execute(select(func.max(table.c.id))).scalar() or 0
         low = 0
         while low < high:  # invariant: positions <= low are known, > high are not
             middle = (low + high + 1) // 2
-            entry = self.log(after=middle - 1, limit=1)
+            entry = self.uow.log(after=middle - 1, limit=1)
             if entry and entry[0].event.timestamp <= known_at:
                 low = entry[0].position
             else:
@@ -41,20 +41,20 @@ class KnownAt(Base):
 
     def changed_after(self, position: int) -> set[str]:
         """Ids of the aggregates with events after that position."""
-        table = self.recorder.events_record_cls.__table__
-        with self.engine.connect() as conn:
+        table = self.uow.recorder.events_record_cls.__table__
+        with self.uow.engine.connect() as conn:
             return {str(r[0]) for r in conn.execute(
                 select(table.c.originator_id).where(table.c.id > position).distinct())}
 
     def rows_at(self, aggregate_id: str, position: int) -> list[tuple]:
         """The read-model rows of an aggregate as they stood at that position."""
-        table = self.recorder.events_record_cls.__table__
-        with self.engine.connect() as conn:
+        table = self.uow.recorder.events_record_cls.__table__
+        with self.uow.engine.connect() as conn:
             version = conn.execute(select(func.max(table.c.originator_version)).where(
                 table.c.originator_id == UUID(aggregate_id),
                 table.c.id <= position)).scalar()
         if version is None:
             return []
-        aggregate: Aggregate = self.unsnapshotted.get(UUID(aggregate_id), version=version,
-                                                      projector_func=fold)
+        aggregate: Aggregate = self.uow.unsnapshotted.get(UUID(aggregate_id), version=version,
+                                                          projector_func=fold)
         return rows_for(aggregate)

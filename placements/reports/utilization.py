@@ -20,9 +20,10 @@ from sqlalchemy.engine import Connection
 
 from domain.clinical_hours import ClinicalHours
 from domain.errors import InvalidInput
-from placements.capacity import sites, slots
-from placements.clinical_hours import clinical_hours
+from placements.base import AreaService, UnitOfWork
 from placements.principals import Principal
+from placements.read.capacity import sites, slots
+from placements.read.clinical_hours import clinical_hours
 from placements.reports.known_at import KnownAt
 
 MAX_DAYS = 400  # a report covers at most about a year (a term is about 16 weeks)
@@ -35,7 +36,11 @@ def iso_week(day: date) -> str:
     return f"{year}-W{week:02d}"
 
 
-class UtilizationReport(KnownAt):
+class UtilizationReport(AreaService):
+    def __init__(self, uow: UnitOfWork, known_at: KnownAt) -> None:
+        super().__init__(uow)
+        self.known_at = known_at
+
     def utilization_report(self, principal: Principal, start: date, end: date,
                            known_at: datetime | None = None) -> dict:
         """Rows for the caller's sites (an employer), or every site (admin, compliance), as the
@@ -57,7 +62,7 @@ class UtilizationReport(KnownAt):
             hq = hq.where(h.c.site.in_(select(sites.c.id).where(
                 sites.c.employer == principal.org)))
             nq = nq.where(sites.c.employer == principal.org)
-        with self.engine.connect() as conn:
+        with self.uow.engine.connect() as conn:
             names = dict(conn.execute(nq).all())
             if known_at is None:
                 found = [dict(r._mapping) for r in conn.execute(q)]
@@ -78,14 +83,14 @@ class UtilizationReport(KnownAt):
                   own_sites: dict | None) -> tuple[list[dict], list[tuple]]:
         """The slots and signed hours the queries would have found at `known_at`: the rows of
         aggregates changed since put back as they were (placements/reports/known_at.py)."""
-        position = self.position_at(known_at)
-        changed = self.changed_after(position)
+        position = self.known_at.position_at(known_at)
+        changed = self.known_at.changed_after(position)
         found = []
         for row in (dict(r._mapping) for r in conn.execute(q)):
             if row["id"] not in changed:
                 found.append(row)
                 continue
-            found += [then for table, then in self.rows_at(row["id"], position)
+            found += [then for table, then in self.known_at.rows_at(row["id"], position)
                       if table is slots]
         h = clinical_hours
         students = conn.execute(select(h.c.student).where(
@@ -95,7 +100,7 @@ class UtilizationReport(KnownAt):
         signed = [tuple(r) for r in conn.execute(
             hq.where(h.c.student.not_in([logs[log] for log in redo])))]
         for log in redo:
-            for table, then in self.rows_at(log, position):
+            for table, then in self.known_at.rows_at(log, position):
                 if table is h and then["status"] == "signed" and first <= then["date"] <= last \
                         and (own_sites is None or then["site"] in own_sites):
                     signed.append((then["slot"], then["date"], then["hours"]))

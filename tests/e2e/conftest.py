@@ -138,9 +138,9 @@ def wait_for(predicate, timeout: float = JOB_WAIT, every: float = 0.2):
 def loaded(rq_app):
     """The demo consortium, an HTTP client, and an admin's and a coordinator's token."""
     data = demo.load(rq_app)
-    admin = rq_app.issue_token(OPERATOR, "admin", None)[0]
+    admin = rq_app.tokens.issue_token(OPERATOR, "admin", None)[0]
     college = next(iter(data.colleges.values()))
-    coordinator = rq_app.issue_token(OPERATOR, "coordinator", college)[0]
+    coordinator = rq_app.tokens.issue_token(OPERATOR, "coordinator", college)[0]
     flask_app = create_app(rq_app)
     return flask_app.test_client(), {"admin": admin, "coordinator": coordinator}, data
 

@@ -51,7 +51,7 @@ def page(sqlite_app, tmp_path) -> str:
 
     c = make_consortium(sqlite_app)
     populate(sqlite_app, c)
-    init = sqlite_app.launch_initiative(OPERATOR, "Marin health careers", [
+    init = sqlite_app.initiatives.launch_initiative(OPERATOR, "Marin health careers", [
         {"metric": "hires", "value": 30}, {"metric": "trainees", "value": 40}])
     client = create_app(sqlite_app).test_client()
     r = client.get(f"/v1/initiatives/{init['id']}/progress?as_of=2026-12-31&by=community",

@@ -52,7 +52,7 @@ def test_resolve_keeps_confirmed_and_moves_nobody_needlessly(rq_app, workers, lo
                            headers=bearer(tokens["admin"])).get_json()["items"]
     confirmed = proposals[:5]
     for p in confirmed:
-        rq_app.confirm_placement(Principal("coordinator", p["college"]), p["id"])
+        rq_app.workflow.confirm_placement(Principal("coordinator", p["college"]), p["id"])
     second = client.post("/v1/solves", json={}, headers=bearer(tokens["admin"])).get_json()
     done = wait_for(lambda: solve_done(client, tokens["admin"], second["id"]))
     assert done["status"] == "done"
@@ -74,17 +74,17 @@ def test_withdrawn_slot_reopens_and_resolve_places_elsewhere(rq_app, workers, lo
                           headers=bearer(tokens["admin"])).get_json()["items"][0]
     coordinator = Principal("coordinator", proposal["college"])
     employer = Principal("employer", proposal["employer"])
-    rq_app.confirm_placement(coordinator, proposal["id"])
-    rq_app.withdraw_slot(employer, proposal["slot"], "ward closed for renovation")
-    reopened = rq_app.placement(OPERATOR, proposal["id"])
+    rq_app.workflow.confirm_placement(coordinator, proposal["id"])
+    rq_app.capacity.withdraw_slot(employer, proposal["slot"], "ward closed for renovation")
+    reopened = rq_app.workflow.placement(OPERATOR, proposal["id"])
     assert reopened["status"] == "reopened"
     assert "ward closed" in reopened["reason"]
     second = client.post("/v1/solves", json={}, headers=bearer(tokens["admin"])).get_json()
     done = wait_for(lambda: solve_done(client, tokens["admin"], second["id"]))
     assert done["status"] == "done"
-    request = rq_app.placement_request(OPERATOR, proposal["request"])
-    new = rq_app.placements(OPERATOR, limit=10, cursor=None, request=proposal["request"],
-                            status="proposed").items
+    request = rq_app.students.placement_request(OPERATOR, proposal["request"])
+    new = rq_app.workflow.placements(OPERATOR, limit=10, cursor=None, request=proposal["request"],
+                                     status="proposed").items
     assert (new and new[0]["slot"] != proposal["slot"]) or request["unplaced"]
 
 

@@ -13,7 +13,7 @@ import pytest
 from rq.job import Job
 from sqlalchemy import select
 
-from placements.pieces import solve_pieces
+from placements.read.pieces import solve_pieces
 from tests.e2e.conftest import PLACEMENTS, bearer, events, solve_done, wait_for
 from workers.job_queue import piece_job_id
 
@@ -41,7 +41,7 @@ def assert_joined_once(app, client, token, done: dict) -> list:
     rows = pieces(app, done["id"])
     assert len(rows) == done["pieces"]["total"] == done["pieces"]["done"] > 1
     assert all(r.result is not None for r in rows)
-    problem = app.solve_input(done["id"])
+    problem = app.solves.solve_input(done["id"])
     share = [r for row in rows for r in row.requests]
     assert sorted(share) == sorted(r["id"] for r in problem["requests"])  # a partition
     assigned = {r: s for row in rows for r, s in row.result["assignments"].items()}

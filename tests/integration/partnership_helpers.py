@@ -39,17 +39,18 @@ def populate(app, c) -> dict:
     for community, n, who in (("Novato", 12, union), ("Marin City", 11, alliance),
                               ("West Marin", 3, union)):
         for i in range(n):
-            p = app.register_participant(who, f"{community} {i}", community, 1990)["id"]
+            p = app.participants.register_participant(who, f"{community} {i}", community,
+                                                      1990)["id"]
             ids[community].append(p)
             if community == "Marin City":
-                app.enroll(who, p, "continuing_education", "RN", "2026-02-01")
-                job = app.hire(who, p, c.other_employer, "RN", 30, "2025-01-01")
+                app.outcomes.enroll(who, p, "continuing_education", "RN", "2026-02-01")
+                job = app.outcomes.hire(who, p, c.other_employer, "RN", 30, "2025-01-01")
                 if i < 5:
-                    app.separate(who, job["id"], "2025-06-01", "moved")
+                    app.outcomes.separate(who, job["id"], "2025-06-01", "moved")
                 continue
-            e = app.enroll(who, p, "credential", "MA", "2026-01-10", employer=c.employer)
-            app.complete_enrollment(who, e["id"], "2026-06-01", "CCMA")
+            e = app.outcomes.enroll(who, p, "credential", "MA", "2026-01-10", employer=c.employer)
+            app.outcomes.complete_enrollment(who, e["id"], "2026-06-01", "CCMA")
             if community == "Novato":
-                job = app.hire(who, p, c.employer, "MA", 20, "2026-07-01")
-                app.change_wage(who, job["id"], "2027-01-01", 24)
+                job = app.outcomes.hire(who, p, c.employer, "MA", 20, "2026-07-01")
+                app.outcomes.change_wage(who, job["id"], "2027-01-01", 24)
     return ids

@@ -118,7 +118,7 @@ def world(app, client, consortium):
             "student_id": st["id"], "request_id": rq["id"], "preceptor_id": pr["id"],
             "placement_id": str(placement.id), "aggregate_id": sl["id"],
             "solve_id": "00000000-0000-0000-0000-000000000000",
-            "token_id": app.principal_for(consortium.tokens["compliance"]).token,
+            "token_id": app.tokens.principal_for(consortium.tokens["compliance"]).token,
             "entry_id": "00000000-0000-0000-0000-000000000000"}
 
 

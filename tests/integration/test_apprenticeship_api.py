@@ -241,9 +241,9 @@ def test_the_demo_apprenticeship_has_its_planted_violations(sqlite_app):
 
     demo.load(sqlite_app)
     officer = Principal("compliance")
-    [program] = sqlite_app.programs(officer, limit=10, cursor=None).items
+    [program] = sqlite_app.apprenticeship.programs(officer, limit=10, cursor=None).items
     assert program["ojt_hours"] == 2000 and program["rsi_hours_per_year"] == 144
-    report = sqlite_app.program_compliance(officer, program["id"], date(2026, 6, 1))
+    report = sqlite_app.apprenticeship.program_compliance(officer, program["id"], date(2026, 6, 1))
     found = {v["code"] for v in report["violations"]}
     found |= {v["code"] for r in report["apprentices"] for v in r["violations"]}
     assert found >= set(demo_apprenticeship.PLANTED)

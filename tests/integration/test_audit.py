@@ -131,7 +131,7 @@ def test_realistic_scenario_verifies_and_replays_to_equal_tables(app, monkeypatc
     live = snapshot(app)
     assert sum(len(rows) for rows in live.values()) > 200
     assert len(live["placements"]) >= 5
-    result = app.verify_log(OPERATOR)
+    result = app.audit.verify_log(OPERATOR)
     assert result.ok and result.events == len(positions(app)) and len(result.head) == 64
     replay(app)
     assert snapshot(app) == live
@@ -173,7 +173,7 @@ def test_a_deleted_event_is_found_at_its_position(app, client, consortium, monke
     assert result["problem"] == "missing_event" and "deleted" in result["detail"]
     out = cli_verify(app, monkeypatch, "--json")
     assert out.exit_code == 1 and json.loads(out.output)["failed_position"] == victim
-    assert app.verify_log(OPERATOR).failed_position == victim
+    assert app.audit.verify_log(OPERATOR).failed_position == victim
 
 
 def rewrite_chain(app, start: int, with_checkpoints: bool) -> None:
@@ -199,8 +199,8 @@ def test_checkpoints_and_an_offsite_copy_catch_a_rewritten_chain(app, consortium
     monkeypatch.setattr(ledger, "CHECKPOINT_EVERY", 5)
     coordinator = Principal("coordinator", consortium.college)
     for i in range(14):
-        app.register_student(coordinator, f"S{i}", {"lat": 37.9, "lon": -122.5})
-    ok = app.verify_log(OPERATOR)
+        app.students.register_student(coordinator, f"S{i}", {"lat": 37.9, "lon": -122.5})
+    ok = app.audit.verify_log(OPERATOR)
     latest = ledger.latest_checkpoint(app.engine)
     assert ok.ok and ok.checkpoints >= 2 and ok.last_good_checkpoint.position == latest.position
     offsite = ledger.Checkpoint(latest.position, latest.digest)  # the operator's copy
@@ -210,13 +210,13 @@ def test_checkpoints_and_an_offsite_copy_catch_a_rewritten_chain(app, consortium
         conn.execute(text("UPDATE placements_events SET topic = topic || ' ' WHERE id = :p"),
                      {"p": target})
     rewrite_chain(app, target, with_checkpoints=False)
-    caught = app.verify_log(OPERATOR)
+    caught = app.audit.verify_log(OPERATOR)
     assert caught.problem == "checkpoint_mismatch" and caught.failed_position > target
     assert caught.last_good_checkpoint.position < target
     # Rewrite the checkpoints too: only the off-site copy still disagrees.
     rewrite_chain(app, target, with_checkpoints=True)
-    assert app.verify_log(OPERATOR).ok
-    against = app.verify_log(OPERATOR, offsite)
+    assert app.audit.verify_log(OPERATOR).ok
+    against = app.audit.verify_log(OPERATOR, offsite)
     assert not against.ok and against.problem == "offsite_mismatch"
     assert against.failed_position == offsite.position
     out = cli_verify(app, monkeypatch, "--checkpoint", f"{offsite.position}:{offsite.digest}")
@@ -230,7 +230,7 @@ def test_an_event_added_behind_the_ledgers_back_is_found(sqlite_app):
         conn.execute(table.insert().values(originator_id=uuid4(), originator_version=1,
                                            topic="domain.students:Student.Registered",
                                            state=b"{}"))
-    result = sqlite_app.verify_log(OPERATOR)
+    result = sqlite_app.audit.verify_log(OPERATOR)
     assert result.problem == "unsealed_event" and result.failed_position == positions(
         sqlite_app)[-1]
 

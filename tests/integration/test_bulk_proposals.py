@@ -17,8 +17,8 @@ from domain.solves import Solve
 from placements import ledger
 from placements.principals import OPERATOR, Principal
 from placements.proposals import Proposals
+from placements.read.placements import placement_rows
 from placements.replay import replay
-from placements.workflow import placements as placements_table
 from tests.conftest import application_on
 from tests.integration.test_replay import snapshot
 
@@ -35,9 +35,9 @@ def any_app(request):
 def solve_and_record(app, c: recording.Consortium, shift: int) -> str:
     solve = Solve("test", None, 60.0)
     app.commit(solve)
-    begun = app.begin_solve(str(solve.id), "w1")
-    assert app.record_solution(str(solve.id), "w1", begun.problem,
-                               recording.solution(c, shift))
+    begun = app.solves.begin_solve(str(solve.id), "w1")
+    assert app.solves.record_solution(str(solve.id), "w1", begun.problem,
+                                      recording.solution(c, shift))
     return str(solve.id)
 
 
@@ -67,7 +67,7 @@ def test_bulk_proposals_are_the_events_and_rows_of_the_aggregate_path(any_app):
 
     # Each placement, rebuilt from its events, is what its read-model row says.
     with app.engine.connect() as conn:
-        rows = {r.id: dict(r._mapping) for r in conn.execute(select(placements_table))}
+        rows = {r.id: dict(r._mapping) for r in conn.execute(select(placement_rows))}
     assert len(rows) == 2 * REQUESTS
     for ident, row in rows.items():
         p = app.load(Placement, ident)
@@ -86,7 +86,7 @@ def test_bulk_proposals_are_the_events_and_rows_of_the_aggregate_path(any_app):
 
     # A new proposal is a placement like any other: the college confirms it.
     row = next(r for r in rows.values() if r["status"] == "proposed")
-    confirmed = app.confirm_placement(Principal("coordinator", row["college"]), row["id"])
+    confirmed = app.workflow.confirm_placement(Principal("coordinator", row["college"]), row["id"])
     assert confirmed["status"] == "confirmed" and confirmed["version"] == 2
 
 
@@ -94,9 +94,9 @@ def test_a_supersession_from_a_stale_row_is_refused_and_writes_nothing(app):
     c = recording.consortium(app, REQUESTS)
     solve_and_record(app, c, 0)
     with app.engine.connect() as conn:
-        stale = dict(conn.execute(select(placements_table).limit(1)).first()._mapping)
+        stale = dict(conn.execute(select(placement_rows).limit(1)).first()._mapping)
     # The college confirms it after the row was read (the placement is now at version 2).
-    app.confirm_placement(Principal("coordinator", stale["college"]), stale["id"])
+    app.workflow.confirm_placement(Principal("coordinator", stale["college"]), stale["id"])
 
     def counted() -> tuple[int, int]:
         with app.engine.connect() as conn:
@@ -110,5 +110,5 @@ def test_a_supersession_from_a_stale_row_is_refused_and_writes_nothing(app):
     with pytest.raises(IntegrityError):
         app.commit(batch=built.batch)
     assert counted() == before
-    assert app.placement(OPERATOR, stale["id"])["status"] == "confirmed"
+    assert app.workflow.placement(OPERATOR, stale["id"])["status"] == "confirmed"
     assert ledger.verify(app.engine).ok

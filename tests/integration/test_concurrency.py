@@ -91,17 +91,18 @@ def test_fifty_clients_never_overfill(app, consortium, server):
     for sl in slots:
         aggregate = app.load(Slot, sl["id"])
         assert len(aggregate.held) <= aggregate.capacity
-        assert app.slot(OPERATOR, sl["id"])["held"] == len(aggregate.held)
-        held_here = {pid for pid in confirmed if app.placement(OPERATOR, pid)["slot"] == sl["id"]}
+        assert app.capacity.slot(OPERATOR, sl["id"])["held"] == len(aggregate.held)
+        held_here = {pid for pid in confirmed if app.workflow.placement(OPERATOR,
+                                                                        pid)["slot"] == sl["id"]}
         assert set(aggregate.held) == held_here
     from domain.schedule import Schedule, peak_overlap
 
     supervised = [Schedule.parse(**{k: s[k] for k in ("start_date", "end_date", "weekdays",
                                                       "shift_start", "shift_end")})
                   for pid in confirmed for s in slots
-                  if s["preceptor"] and app.placement(OPERATOR, pid)["slot"] == s["id"]]
+                  if s["preceptor"] and app.workflow.placement(OPERATOR, pid)["slot"] == s["id"]]
     assert peak_overlap(supervised) <= 3
-    per_student = Counter(app.placement(OPERATOR, pid)["student"] for pid in confirmed)
+    per_student = Counter(app.workflow.placement(OPERATOR, pid)["student"] for pid in confirmed)
     assert max(per_student.values()) == 1  # all slots meet on Mondays: one each at most
     assert ledger.verify(app.engine).ok
 

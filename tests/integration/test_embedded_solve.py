@@ -8,8 +8,8 @@ from sqlalchemy import select
 from bootstrap import demo
 from bootstrap.app import create_wsgi_app
 from placements.principals import OPERATOR
+from placements.read.solves import solve_progress
 from placements.settings import Settings
-from placements.solves import solve_progress
 from tests.e2e.conftest import wait_for
 
 pytestmark = pytest.mark.slow
@@ -21,7 +21,7 @@ def solved_in_the_thread(settings: Settings):
     flask_app = create_wsgi_app(settings)
     app = flask_app.extensions["placements"]
     data = demo.load(app)
-    token = app.issue_token(OPERATOR, "admin", None)[0]
+    token = app.tokens.issue_token(OPERATOR, "admin", None)[0]
     client = flask_app.test_client()
     headers = {"Authorization": f"Bearer {token}"}
     r = client.post("/v1/solves", json={}, headers=headers)
@@ -39,7 +39,7 @@ def test_solve_runs_in_a_thread_without_redis(tmp_path):
     assert done["metrics"]["requests"] == len(data.requests)
     assert done["problem_hash"] and done["log_position"] > 0
     # The recorded input is exactly what can be re-run.
-    problem = app.solve_input(done["id"])
+    problem = app.solves.solve_input(done["id"])
     assert len(problem["requests"]) == len(data.requests)
     # Each stage as it settled (shown while running), then the solution's own.
     assert [s["name"] for s in done["stages"]] == ["L1", "L2", "L3"]
@@ -58,7 +58,7 @@ def test_split_solve_runs_its_pieces_then_the_join_in_the_thread(tmp_path):
     assert done["pieces"] == {"done": 3, "total": 3}
     assert [s["name"] for s in done["stages"]] == ["L1", "L2", "L3"]
     assert done["metrics"]["requests"] == len(data.requests)
-    proposed = app.placements(OPERATOR, limit=500, cursor=None, status="proposed").items
+    proposed = app.workflow.placements(OPERATOR, limit=500, cursor=None, status="proposed").items
     assert len(proposed) == done["metrics"]["placed"]
     kinds = [e.topic.rsplit(":", 1)[-1] for e in app.log([done["id"]])]
     assert kinds == ["Solve.Requested", "Solve.Started", "Solve.InputRecorded", "Solve.Split",

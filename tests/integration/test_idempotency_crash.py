@@ -22,7 +22,7 @@ def test_a_claim_left_by_a_crash_is_released_and_the_retry_runs_once(app, client
     """A claim without an answer (what a crash between the old design's two transactions
     left) no longer answers 409 "still running" forever."""
     s = site(client, consortium)
-    principal = app.principal_for(consortium.tokens["employer"]).actor
+    principal = app.tokens.principal_for(consortium.tokens["employer"]).actor
     raw = json.dumps({**SLOT, "site": s["id"]}).encode()
     with app.engine.begin() as conn:
         conn.execute(idempotency.idempotency_keys.insert().values(
@@ -47,11 +47,11 @@ class Crash(Exception):
 def test_a_crash_before_the_commit_leaves_neither_the_write_nor_the_claim(app, client,
                                                                            consortium):
     s = site(client, consortium)
-    principal = app.principal_for(consortium.tokens["employer"])
+    principal = app.tokens.principal_for(consortium.tokens["employer"])
     before = events(app)
 
     def publish():
-        app.publish_slot(principal, **{**SLOT, "site": s["id"], "preceptor": None})
+        app.capacity.publish_slot(principal, **{**SLOT, "site": s["id"], "preceptor": None})
         raise Crash()
 
     with pytest.raises(Crash):
@@ -69,8 +69,8 @@ def test_a_crash_before_the_commit_leaves_neither_the_write_nor_the_claim(app, c
 
     answer = idempotency.run_once(
         app, principal.actor, "k", "f" * 64,
-        lambda: Answer(app.publish_slot(principal, **{**SLOT, "site": s["id"],
-                                                      "preceptor": None})))
+        lambda: Answer(app.capacity.publish_slot(principal, **{**SLOT, "site": s["id"],
+                                                               "preceptor": None})))
     assert events(app) == before + 1
     again = idempotency.run_once(app, principal.actor, "k", "f" * 64,
                                  lambda: pytest.fail("ran twice"))

@@ -56,7 +56,7 @@ def test_students_with_bom_and_crlf_are_registered_as_the_single_post_registers_
     # The same event the single-item POST records, naming the caller; one per row.
     log = app.log(after=0)[before:]
     assert [type(e.event).__qualname__ for e in log] == ["Student.Registered"] * 2
-    token = app.principal_for(consortium.tokens["coordinator"]).token
+    token = app.tokens.principal_for(consortium.tokens["coordinator"]).token
     assert all(token in e.event.actor for e in log)
     verify = ok(client.get("/v1/audit/verify", headers=consortium.headers("compliance")), 200)
     assert verify["ok"] is True

@@ -82,6 +82,6 @@ def test_a_database_made_by_create_all_is_stamped_and_kept(empty_url):
     assert schema.current(empty_url) == head()
     assert pending(empty_url) == []
     after = PlacementsApp(Settings(database_url=empty_url))
-    kept = after.organizations(OPERATOR, limit=10, cursor=None).items
+    kept = after.organizations.organizations(OPERATOR, limit=10, cursor=None).items
     assert [(o["id"], o["name"]) for o in kept] == [("c1", "College of Marin")]
     after.engine.dispose()

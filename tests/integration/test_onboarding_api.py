@@ -300,11 +300,11 @@ def test_the_demo_shows_a_refusal_and_a_roster(sqlite_app):
     story = onboarding.load(sqlite_app, employer, next(iter(data.colleges.values())))
     assert onboarding.find(sqlite_app) == story
     with pytest.raises(Conflict) as refused:
-        sqlite_app.accept_placement(Principal("employer", employer), story.waiting)
+        sqlite_app.workflow.accept_placement(Principal("employer", employer), story.waiting)
     assert refused.value.code == "onboarding_incomplete"
     assert refused.value.fields == {"credentials.TB": ["expires_before_end"]}
-    roster = sqlite_app.roster(Principal("employer", employer), story.site,
-                               date(2027, 1, 18), date(2027, 4, 30))
+    roster = sqlite_app.rosters.roster(Principal("employer", employer), story.site,
+                                       date(2027, 1, 18), date(2027, 4, 30))
     assert [(r["student_name"], r["compliant"]) for r in roster["rows"]] == [
         ("Maya Torres", True), ("Sam Whitfield", True)]
 

@@ -22,8 +22,8 @@ def test_a_refuted_rewrite_leaves_no_checkpoint_trusted(app, consortium, monkeyp
     monkeypatch.setattr(ledger, "CHECKPOINT_EVERY", 5)
     coordinator = Principal("coordinator", consortium.college)
     for i in range(14):
-        app.register_student(coordinator, f"S{i}", {"lat": 37.9, "lon": -122.5})
-    ok = app.verify_log(OPERATOR)
+        app.students.register_student(coordinator, f"S{i}", {"lat": 37.9, "lon": -122.5})
+    ok = app.audit.verify_log(OPERATOR)
     assert ok.head_position == positions(app)[-1]
     out = cli_verify(app, monkeypatch)
     assert out.exit_code == 0
@@ -35,7 +35,7 @@ def test_a_refuted_rewrite_leaves_no_checkpoint_trusted(app, consortium, monkeyp
         conn.execute(text("UPDATE placements_events SET topic = topic || ' ' WHERE id = :p"),
                      {"p": target})
     rewrite_chain(app, target, with_checkpoints=True)
-    against = app.verify_log(OPERATOR, offsite)
+    against = app.audit.verify_log(OPERATOR, offsite)
     assert against.problem == "offsite_mismatch"
     assert against.last_good_checkpoint is None  # the rewritten ones agreed with the rewrite
     out = cli_verify(app, monkeypatch, "--checkpoint", f"{offsite.position}:{offsite.digest}")
@@ -49,7 +49,7 @@ def test_a_missing_cipher_key_stops_each_process_at_start(sqlite_url, monkeypatc
     url = sqlite_url
     key = AESCipher.create_key(32)
     app = PlacementsApp(Settings(database_url=url, cipher_key=key))
-    app.register_organization(OPERATOR, "College of Marin", "college")
+    app.organizations.register_organization(OPERATOR, "College of Marin", "college")
     with pytest.raises(StoreUnreadable):
         PlacementsApp(Settings(database_url=url)).check_readable()
     PlacementsApp(Settings(database_url=url, cipher_key=key)).check_readable()

@@ -114,13 +114,15 @@ def test_bad_participants_name_the_field_and_write_nothing(client, consortium, a
 
 
 def test_partner_role_is_bound_to_a_union_community_or_workforce_board(sqlite_app):
-    college = sqlite_app.register_organization(OPERATOR, "College of Marin", "college")["id"]
-    board = sqlite_app.register_organization(OPERATOR, "Marin WIB", "workforce_board")["id"]
-    assert sqlite_app.issue_token(OPERATOR, "partner", board)[1]["role"] == "partner"
+    college = sqlite_app.organizations.register_organization(OPERATOR, "College of Marin",
+                                                             "college")["id"]
+    board = sqlite_app.organizations.register_organization(OPERATOR, "Marin WIB",
+                                                           "workforce_board")["id"]
+    assert sqlite_app.tokens.issue_token(OPERATOR, "partner", board)[1]["role"] == "partner"
     from domain.errors import InvalidInput
 
     with pytest.raises(InvalidInput) as e:
-        sqlite_app.issue_token(OPERATOR, "partner", college)
+        sqlite_app.tokens.issue_token(OPERATOR, "partner", college)
     assert e.value.field == "organization"
     with pytest.raises(InvalidInput):
-        sqlite_app.issue_token(OPERATOR, "partner", None)
+        sqlite_app.tokens.issue_token(OPERATOR, "partner", None)

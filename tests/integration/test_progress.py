@@ -20,7 +20,7 @@ TARGETS = [{"metric": "trainees", "value": 40, "by": "2027-12-31"},
 @pytest.fixture
 def initiative(app, consortium) -> tuple[dict, dict]:
     ids = populate(app, consortium)
-    return app.launch_initiative(OPERATOR, "Marin health careers", TARGETS), ids
+    return app.initiatives.launch_initiative(OPERATOR, "Marin health careers", TARGETS), ids
 
 
 def metrics(progress: dict) -> dict:
@@ -29,7 +29,7 @@ def metrics(progress: dict) -> dict:
 
 def test_every_metric_as_of_a_date(app, initiative):
     init, ids = initiative
-    got = metrics(app.progress(OPERATOR, init["id"], as_of=_day("2026-12-31")))
+    got = metrics(app.initiatives.progress(OPERATOR, init["id"], as_of=_day("2026-12-31")))
     assert {m for m, _ in got} == {
         "credentials_earned", "trainees", "completions", "hires", "placement_rate",
         "median_wage_gain", "retention_12m", "preceptorships", "tuition_reimbursements",
@@ -49,9 +49,9 @@ def test_every_metric_as_of_a_date(app, initiative):
     assert got["preceptorships", None]["actual"] == 0
     assert got["preceptorships", None]["target"] is None
 
-    later = metrics(app.progress(OPERATOR, init["id"], as_of=_day("2027-01-31")))
+    later = metrics(app.initiatives.progress(OPERATOR, init["id"], as_of=_day("2027-01-31")))
     assert later["median_wage_gain", None]["actual"] == 20.0  # 12 of 23 got 20 %
-    earlier = metrics(app.progress(OPERATOR, init["id"], as_of=_day("2026-03-01")))
+    earlier = metrics(app.initiatives.progress(OPERATOR, init["id"], as_of=_day("2026-03-01")))
     assert earlier["completions", None]["actual"] == 0
     assert earlier["hires", None]["actual"] == 11
     assert earlier["placement_rate", None]["actual"] is None
@@ -59,8 +59,8 @@ def test_every_metric_as_of_a_date(app, initiative):
 
 def test_breakdowns_suppress_small_cells_and_their_complement(app, initiative):
     init, _ = initiative
-    got = metrics(app.progress(OPERATOR, init["id"], as_of=_day("2026-12-31"),
-                               by="community"))
+    got = metrics(app.initiatives.progress(OPERATOR, init["id"], as_of=_day("2026-12-31"),
+                                           by="community"))
     cells = {c["key"]: c for c in got["trainees", None]["breakdown"]}
     assert cells["Novato"] == {"key": "Novato", "actual": 12, "people": 12,
                                "suppressed": False}
@@ -69,33 +69,34 @@ def test_breakdowns_suppress_small_cells_and_their_complement(app, initiative):
     assert cells["Marin City"] == {"key": "Marin City", "suppressed": True}
     hires = {c["key"]: c for c in got["hires", None]["breakdown"]}
     assert hires["Novato"]["actual"] == 12 and hires["Marin City"]["actual"] == 11
-    by_employer = metrics(app.progress(OPERATOR, init["id"], as_of=_day("2026-12-31"),
-                                       by="employer"))
+    by_employer = metrics(app.initiatives.progress(OPERATOR, init["id"], as_of=_day("2026-12-31"),
+                                                   by="employer"))
     assert all(c["suppressed"] is False and c["people"] >= 11
                for c in by_employer["hires", None]["breakdown"])
-    rates = metrics(app.progress(OPERATOR, init["id"], as_of=_day("2026-12-31"),
-                                 by="occupation"))["placement_rate", None]["breakdown"]
+    rates = metrics(app.initiatives.progress(OPERATOR, init["id"], as_of=_day("2026-12-31"),
+                                             by="occupation"))["placement_rate", None]["breakdown"]
     assert rates == [{"key": "MA", "actual": 80.0, "people": 15, "suppressed": False}]
 
 
 def test_ids_are_listed_only_for_participants_the_caller_may_see(app, consortium, initiative):
     init, ids = initiative
     union = Principal("partner", consortium.union, "t-union")
-    got = metrics(app.progress(union, init["id"], as_of=_day("2026-12-31")))
+    got = metrics(app.initiatives.progress(union, init["id"], as_of=_day("2026-12-31")))
     assert got["trainees", None]["actual"] == 26
     assert sorted(got["trainees", None]["participants"]) == sorted(ids["Novato"]
                                                                   + ids["West Marin"])
     coordinator = Principal("coordinator", consortium.college, "t-college")
-    assert metrics(app.progress(coordinator, init["id"], as_of=_day("2026-12-31")))[
+    assert metrics(app.initiatives.progress(coordinator, init["id"], as_of=_day("2026-12-31")))[
         "trainees", None]["participants"] == []
 
 
 def test_replay_rebuilds_the_same_progress(app, initiative):
     init, _ = initiative
-    before = app.progress(OPERATOR, init["id"], as_of=_day("2027-01-31"), by="community")
+    before = app.initiatives.progress(OPERATOR, init["id"], as_of=_day("2027-01-31"),
+                                      by="community")
     replay(app)
-    assert app.progress(OPERATOR, init["id"], as_of=_day("2027-01-31"),
-                        by="community") == before
+    assert app.initiatives.progress(OPERATOR, init["id"], as_of=_day("2027-01-31"),
+                                    by="community") == before
 
 
 def test_progress_over_http_json_and_html(app, client, consortium, initiative):

@@ -28,24 +28,25 @@ def test_replay_rebuilds_tables_equal_to_the_live_ones(app):
     # Move a placement through its life so the tables have history behind them.
     asked = None
     for request_id in data.requests:
-        request = app.placement_request(OPERATOR, request_id)
+        request = app.students.placement_request(OPERATOR, request_id)
         coordinator = Principal("coordinator", request["college"])
-        for slot in app.slots(OPERATOR, limit=500, cursor=None,
-                              discipline=request["discipline"]).items:
-            if not app.onboarding_compliance(OPERATOR, request["student"], slot["id"])["compliant"]:
+        for slot in app.capacity.slots(OPERATOR, limit=500, cursor=None,
+                                       discipline=request["discipline"]).items:
+            if not app.onboarding.onboarding_compliance(OPERATOR, request["student"],
+                                                        slot["id"])["compliant"]:
                 continue  # a direct ask is not refused for onboarding, the acceptance is
             try:
-                asked = app.request_slot(coordinator, request_id, slot["id"])
+                asked = app.workflow.request_slot(coordinator, request_id, slot["id"])
                 break
             except InvalidInput:  # not eligible for this one: try the next
                 continue
         if asked:
             break
     assert asked is not None
-    app.accept_placement(Principal("employer", asked["employer"]), asked["id"])
-    app.cancel_placement(coordinator, asked["id"], "student moved away")
-    last = app.slots(OPERATOR, limit=500, cursor=None).items[-1]
-    app.withdraw_slot(Principal("employer", last["employer"]), last["id"], "unit closed")
+    app.workflow.accept_placement(Principal("employer", asked["employer"]), asked["id"])
+    app.workflow.cancel_placement(coordinator, asked["id"], "student moved away")
+    last = app.capacity.slots(OPERATOR, limit=500, cursor=None).items[-1]
+    app.capacity.withdraw_slot(Principal("employer", last["employer"]), last["id"], "unit closed")
     live = snapshot(app)
     assert sum(len(rows) for rows in live.values()) > 100
     replay(app)

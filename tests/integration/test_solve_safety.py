@@ -29,9 +29,9 @@ class Jobs:
 
 def solved(app, principal=OPERATOR, college: str | None = None) -> dict:
     app.jobs = Jobs()
-    solve = app.request_solve(principal, college, time_limit=5)
+    solve = app.solves.request_solve(principal, college, time_limit=5)
     run_solve(app, "test", solve["id"])
-    return app.solve(principal, solve["id"])
+    return app.solves.solve(principal, solve["id"])
 
 
 def test_a_slot_reserved_for_an_unknown_college_is_refused(app, client, consortium):
@@ -82,7 +82,7 @@ def test_groups_are_scoped_by_college(app, client, consortium):
                       group="cohort-1")
     done = solved(app)
     assert done["status"] == "done", done
-    placed = {p["request"] for p in app.placements(OPERATOR, 500, None).items}
+    placed = {p["request"] for p in app.workflow.placements(OPERATOR, 500, None).items}
     assert set(cohort) <= placed
     # The intruder's own reason counts its own college's group only: A's cohort is invisible.
     [reason] = [u for u in done["unplaced"]]
@@ -114,9 +114,10 @@ def test_a_solve_leaves_out_and_reports_records_that_would_make_it_invalid(app, 
     done = solved(app)
     assert done["status"] == "done", done
     assert {e["id"] for e in done["excluded"]} == {str(bad_slot.id), str(ancient.id)}
-    assert rq["id"] in {p["request"] for p in app.placements(OPERATOR, 500, None).items}
+    assert rq["id"] in {p["request"] for p in app.workflow.placements(OPERATOR, 500, None).items}
     # A coordinator sees only its own college's exclusions.
-    mine = app.solve(app.principal_for(consortium.tokens["other_coordinator"]), done["id"])
+    mine = app.solves.solve(app.tokens.principal_for(consortium.tokens["other_coordinator"]),
+                            done["id"])
     assert mine["excluded"] == []
 
 

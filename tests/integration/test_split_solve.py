@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from domain.errors import Unavailable
 from placements.app import PlacementsApp
-from placements.pieces import solve_pieces
 from placements.principals import OPERATOR
+from placements.read.pieces import solve_pieces
 from placements.settings import Settings
 from tests.conftest import empty_database
 from workers.job_queue import RQJobs, piece_job_id
@@ -32,8 +32,8 @@ def begun(pg_url, redis_url):
     app = PlacementsApp(Settings(database_url=pg_url, redis_url=redis_url))
     app.jobs = RQJobs(app.settings)
     empty_database(app)
-    solve_id = app.request_solve(OPERATOR)["id"]
-    yield app, solve_id, app.begin_solve(solve_id, "w1")
+    solve_id = app.solves.request_solve(OPERATOR)["id"]
+    yield app, solve_id, app.solves.begin_solve(solve_id, "w1")
     empty_database(app)
     app.engine.dispose()
 
@@ -53,46 +53,46 @@ def test_split_commits_with_its_pieces_and_jobs_or_not_at_all(begun):
     real = app.jobs
     app.jobs = RQJobs(Settings(redis_url="redis://127.0.0.1:1/0"))  # nothing listens there
     with pytest.raises(Unavailable):
-        app.split_solve(solve_id, "w1", work.problem_hash, PLAN)
+        app.pieces.split_solve(solve_id, "w1", work.problem_hash, PLAN)
     assert "Split" not in kinds(app, solve_id)
     assert rows(app, solve_id) == []
-    assert app.missing_pieces(solve_id) is None
+    assert app.pieces.missing_pieces(solve_id) is None
 
     app.jobs = real
-    assert app.split_solve(solve_id, "w1", work.problem_hash, PLAN)
+    assert app.pieces.split_solve(solve_id, "w1", work.problem_hash, PLAN)
     assert [(r.piece, r.requests, r.attempts) for r in rows(app, solve_id)] == [
         (0, ["r1", "r3"], 0), (1, ["r2"], 0)]
     for n in range(2):
         assert Job.fetch(piece_job_id(solve_id, n), connection=real.connection).args == (
             solve_id, n)
-    assert app.solve(OPERATOR, solve_id)["pieces"] == {"done": 0, "total": 2}
+    assert app.solves.solve(OPERATOR, solve_id)["pieces"] == {"done": 0, "total": 2}
 
 
 def test_a_solve_is_split_once_and_never_started_again(begun):
     app, solve_id, work = begun
-    assert not app.split_solve(solve_id, "w1", "another input", PLAN)  # a newer input won
-    assert app.split_solve(solve_id, "w1", work.problem_hash, PLAN)
-    assert not app.split_solve(solve_id, "w2", work.problem_hash, PLAN)
-    assert app.begin_solve(solve_id, "w2") is None
+    assert not app.pieces.split_solve(solve_id, "w1", "another input", PLAN)  # a newer input won
+    assert app.pieces.split_solve(solve_id, "w1", work.problem_hash, PLAN)
+    assert not app.pieces.split_solve(solve_id, "w2", work.problem_hash, PLAN)
+    assert app.solves.begin_solve(solve_id, "w2") is None
     assert kinds(app, solve_id).count("Split") == 1
     assert kinds(app, solve_id).count("Started") == 1
 
 
 def test_the_first_stored_result_of_a_piece_is_kept(begun):
     app, solve_id, work = begun
-    app.split_solve(solve_id, "w1", work.problem_hash, PLAN)
-    assert app.begin_piece(solve_id, 0, "w1").requests == ["r1", "r3"]
-    assert app.begin_piece(solve_id, 0, "w2").time_limit == app.settings.solve_time_limit
-    assert not app.store_piece(solve_id, 0, result("first"))
-    assert not app.store_piece(solve_id, 0, result("second"))  # a retry's: ignored
-    assert app.begin_piece(solve_id, 0, "w3") is None  # stored: nothing to do
-    assert app.pieces_to_join(solve_id) is None  # piece 1 is still to come
-    assert app.missing_pieces(solve_id) == [1]
-    app.begin_piece(solve_id, 1, "w1")
-    assert app.store_piece(solve_id, 1, result("other"))
+    app.pieces.split_solve(solve_id, "w1", work.problem_hash, PLAN)
+    assert app.pieces.begin_piece(solve_id, 0, "w1").requests == ["r1", "r3"]
+    assert app.pieces.begin_piece(solve_id, 0, "w2").time_limit == app.settings.solve_time_limit
+    assert not app.pieces.store_piece(solve_id, 0, result("first"))
+    assert not app.pieces.store_piece(solve_id, 0, result("second"))  # a retry's: ignored
+    assert app.pieces.begin_piece(solve_id, 0, "w3") is None  # stored: nothing to do
+    assert app.pieces.pieces_to_join(solve_id) is None  # piece 1 is still to come
+    assert app.pieces.missing_pieces(solve_id) == [1]
+    app.pieces.begin_piece(solve_id, 1, "w1")
+    assert app.pieces.store_piece(solve_id, 1, result("other"))
     first, second = rows(app, solve_id)
     assert (first.attempts, first.worker, first.result["assignments"]) == (2, "w2", {"r1": "first"})
-    joined = app.pieces_to_join(solve_id)
+    joined = app.pieces.pieces_to_join(solve_id)
     assert [r["assignments"]["r1"] for r in joined.results] == ["first", "other"]
     assert joined.started <= first.started
-    assert app.solve(OPERATOR, solve_id)["pieces"] == {"done": 2, "total": 2}
+    assert app.solves.solve(OPERATOR, solve_id)["pieces"] == {"done": 2, "total": 2}

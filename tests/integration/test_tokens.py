@@ -50,13 +50,13 @@ def test_token_commands(sqlite_app, monkeypatch):
                                    "--label", "auditor bot"])
     assert created.exit_code == 0, created.output
     secret = created.output.strip()
-    principal = sqlite_app.principal_for(secret)
+    principal = sqlite_app.tokens.principal_for(secret)
     assert principal is not None and principal.label == "auditor bot"
     listed = runner.invoke(main, ["token", "list"])
     assert listed.exit_code == 0 and principal.token in listed.output
     assert "auditor bot" in listed.output and secret not in listed.output
     revoked = runner.invoke(main, ["token", "revoke", principal.token])
     assert revoked.exit_code == 0, revoked.output
-    assert sqlite_app.principal_for(secret) is None
+    assert sqlite_app.tokens.principal_for(secret) is None
     unknown = runner.invoke(main, ["token", "revoke", "nope"])
     assert unknown.exit_code == 1 and "no such token" in unknown.output

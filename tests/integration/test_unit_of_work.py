@@ -13,9 +13,9 @@ from domain.apprenticeship import Apprentice
 from domain.errors import Unavailable
 from domain.organizations import Organization
 from placements import ledger, readmodel
-from placements.capacity import slots
 from placements.principals import OPERATOR, Principal
-from placements.solves import solves
+from placements.read.capacity import slots
+from placements.read.solves import solves
 
 WEEKLY = ("RN", 2, None, "2027-01-11", "2027-03-05", [0, 1], "07:00", "15:30", 128)
 
@@ -29,19 +29,19 @@ def counts(app) -> dict[str, int]:
 @pytest.fixture
 def employer(app, consortium) -> tuple[Principal, str]:
     who = Principal("employer", consortium.employer)
-    site = app.register_site(who, "Greenbrae", {"lat": 37.9, "lon": -122.5}, [])["id"]
+    site = app.capacity.register_site(who, "Greenbrae", {"lat": 37.9, "lon": -122.5}, [])["id"]
     return who, site
 
 
 def test_a_command_writes_its_event_row_and_digest_together(app, employer):
     who, site = employer
     before = counts(app)
-    answer = app.publish_slot(who, site, *WEEKLY)
+    answer = app.capacity.publish_slot(who, site, *WEEKLY)
     after = counts(app)
     assert {k: after[k] - before[k] for k in after} == {
         "placements_events": 1, "ledger": 1, "slots": 1, "solves": 0}
     # The answer, built from the row the command wrote, is the row as committed.
-    assert answer == app.slot(who, answer["id"])
+    assert answer == app.capacity.slot(who, answer["id"])
     assert ledger.verify(app.engine).ok
 
 
@@ -54,10 +54,10 @@ def test_a_command_failing_after_its_append_writes_nothing(app, employer, monkey
 
     monkeypatch.setattr(readmodel, "upsert", broken)  # fails after the event was appended
     with pytest.raises(RuntimeError):
-        app.publish_slot(who, site, *WEEKLY)
+        app.capacity.publish_slot(who, site, *WEEKLY)
     assert counts(app) == before
     monkeypatch.undo()
-    app.publish_slot(who, site, *WEEKLY)  # the next command continues the chain
+    app.capacity.publish_slot(who, site, *WEEKLY)  # the next command continues the chain
     assert ledger.verify(app.engine).ok
 
 
@@ -75,7 +75,7 @@ def test_a_failing_before_commit_writes_nothing(app, consortium):
     app.jobs = QueueDown()
     before = counts(app)
     with pytest.raises(Unavailable):
-        app.request_solve(OPERATOR)
+        app.solves.request_solve(OPERATOR)
     assert counts(app) == before
     with app.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(solves)).scalar() == 0
@@ -102,11 +102,11 @@ def test_only_apprentice_loads_look_for_a_snapshot(app, employer, consortium):
     statements: list[str] = []
     event.listen(app.engine, "before_cursor_execute",
                  lambda conn, cursor, sql, *args: statements.append(sql))
-    slot = app.publish_slot(who, site, *WEEKLY)
-    app.change_slot_capacity(who, slot["id"], 3, "a second preceptor")
+    slot = app.capacity.publish_slot(who, site, *WEEKLY)
+    app.capacity.change_slot_capacity(who, slot["id"], 3, "a second preceptor")
     assert statements and not any("placements_snapshots" in s for s in statements)
 
-    program = app.create_program(who, {
+    program = app.apprenticeship.create_program(who, {
         "name": "CHW", "occupation": "CHW", "term_type": "time", "ojt_hours": 2000,
         "work_processes": [{"code": "OUT", "name": "Outreach", "hours": 2000}],
         "rsi_hours_per_year": 144, "journeyworker_rate": 30,
@@ -114,24 +114,26 @@ def test_only_apprentice_loads_look_for_a_snapshot(app, employer, consortium):
         "ratio": {"apprentices": 1, "journeyworkers": 1, "basis": "journeyworker"},
         "probationary_hours": 500, "probationary_rsi_hours": 40,
         "effective_date": "2025-01-01"})["id"]
-    apprentice = app.sign_apprentice(who, program, "Ana Garcia", "2025-01-06")["id"]
+    apprentice = app.apprenticeship.sign_apprentice(who, program, "Ana Garcia", "2025-01-06")["id"]
     for day in range(100):
-        app.log_rsi_hours(who, apprentice, {"date": f"2025-{2 + day // 28:02d}-{1 + day % 28:02d}",
-                                            "course": "CHW 101",
-                                            "provider": consortium.college, "hours": 1})
+        app.apprenticeship.log_rsi_hours(who, apprentice,
+                                         {"date": f"2025-{2 + day // 28:02d}-{1 + day % 28:02d}",
+                                          "course": "CHW 101",
+                                          "provider": consortium.college, "hours": 1})
     with app.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM placements_snapshots")).scalar() == 1
     statements.clear()
     loaded = app.load(Apprentice, apprentice)
     assert any("placements_snapshots" in s for s in statements)
-    assert loaded.version == 101 and app.apprentice(who, apprentice)["rsi_hours"] == 100
+    assert loaded.version == 101 and app.apprenticeship.apprentice(who,
+                                                                   apprentice)["rsi_hours"] == 100
 
 
 @pytest.mark.postgres
 def test_a_command_is_four_statements_in_one_transaction_and_notifies(pg_app):
-    who = Principal("employer", pg_app.register_organization(OPERATOR, "Marin Health",
-                                                             "employer")["id"])
-    site = pg_app.register_site(who, "Greenbrae", {"lat": 37.9, "lon": -122.5}, [])["id"]
+    who = Principal("employer", pg_app.organizations.register_organization(OPERATOR, "Marin Health",
+                                                                           "employer")["id"])
+    site = pg_app.capacity.register_site(who, "Greenbrae", {"lat": 37.9, "lon": -122.5}, [])["id"]
     statements: list[str] = []
     transactions: list[str] = []
     event.listen(pg_app.engine, "before_cursor_execute",
@@ -140,7 +142,7 @@ def test_a_command_is_four_statements_in_one_transaction_and_notifies(pg_app):
     dsn = pg_app.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
     with psycopg.connect(dsn, autocommit=True) as listener:
         listener.execute("LISTEN placements_events")
-        answer = pg_app.publish_slot(who, site, *WEEKLY)
+        answer = pg_app.capacity.publish_slot(who, site, *WEEKLY)
         notified = list(listener.notifies(timeout=5, stop_after=1))
     # The read-model row first, so the event table is locked only for the append and the commit.
     assert [s.split()[0] for s in statements] == ["SELECT", "INSERT", "LOCK", "WITH"]
