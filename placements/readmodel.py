@@ -12,7 +12,19 @@ import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from sqlalchemy import JSON, ColumnElement, MetaData, Table, TextClause, bindparam, select, text
+from sqlalchemy import (
+    JSON,
+    Column,
+    ColumnElement,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    TextClause,
+    bindparam,
+    select,
+    text,
+)
 from sqlalchemy.engine import Connection
 
 metadata = MetaData()
@@ -29,6 +41,14 @@ def projects(aggregate_cls: type) -> Callable[[Projection], Projection]:
         return fn
 
     return register
+
+
+def identity(indexed: bool = True) -> tuple[Column, ...]:
+    """The columns every read-model table starts with, which `identity_columns` fills: id,
+    creation order (indexed for paging, placements/paging.py) and version."""
+    return (Column("id", String(36), primary_key=True),
+            Column("seq", String(40), nullable=False, index=indexed),
+            Column("version", Integer, nullable=False))
 
 
 def identity_columns(aggregate: Any) -> dict:

@@ -7,13 +7,11 @@ from __future__ import annotations
 from sqlalchemy import JSON, Column, Float, Integer, String, Table
 
 from domain.apprenticeship import Apprentice, ApprenticeshipProgram
-from placements.readmodel import identity_columns, metadata, projects
+from placements.readmodel import identity, identity_columns, metadata, projects
 
 programs = Table(
     "apprenticeship_programs", metadata,
-    Column("id", String(36), primary_key=True),
-    Column("seq", String(40), nullable=False, index=True),
-    Column("version", Integer, nullable=False),
+    *identity(),
     Column("sponsor", String(36), index=True),
     Column("name", String, nullable=False),
     Column("occupation", String(40), nullable=False),
@@ -25,9 +23,7 @@ programs = Table(
 
 apprentices = Table(
     "apprentices", metadata,
-    Column("id", String(36), primary_key=True),
-    Column("seq", String(40), nullable=False, index=True),
-    Column("version", Integer, nullable=False),
+    *identity(),
     Column("program", String(36), nullable=False, index=True),
     Column("employer", String(36), nullable=False, index=True),
     Column("name", String, nullable=False),

@@ -7,13 +7,11 @@ from __future__ import annotations
 from sqlalchemy import JSON, Boolean, Column, Float, Integer, String, Table
 
 from domain.capacity import Preceptor, Site, Slot
-from placements.readmodel import identity_columns, metadata, projects
+from placements.readmodel import identity, identity_columns, metadata, projects
 
 sites = Table(
     "sites", metadata,
-    Column("id", String(36), primary_key=True),
-    Column("seq", String(40), nullable=False, index=True),
-    Column("version", Integer, nullable=False),
+    *identity(),
     Column("employer", String(36), nullable=False, index=True),
     Column("name", String, nullable=False),
     Column("lat", Float, nullable=False),
@@ -25,9 +23,7 @@ sites = Table(
 
 preceptors = Table(
     "preceptors", metadata,
-    Column("id", String(36), primary_key=True),
-    Column("seq", String(40), nullable=False, index=True),
-    Column("version", Integer, nullable=False),
+    *identity(),
     Column("employer", String(36), nullable=False, index=True),
     Column("site", String(36), nullable=False, index=True),
     Column("name", String, nullable=False),
@@ -39,9 +35,7 @@ preceptors = Table(
 
 slots = Table(
     "slots", metadata,
-    Column("id", String(36), primary_key=True),
-    Column("seq", String(40), nullable=False, index=True),
-    Column("version", Integer, nullable=False),
+    *identity(),
     Column("employer", String(36), nullable=False, index=True),
     Column("site", String(36), nullable=False, index=True),
     Column("discipline", String(20), nullable=False),

@@ -4,13 +4,13 @@ placements/clinical_hours.py."""
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, Float, Integer, String, Table
+from sqlalchemy import JSON, Column, Float, String, Table
 
 from domain.clinical_hours import (
     ClinicalHours,
 )
 from domain.evaluations import Evaluation
-from placements.readmodel import identity_columns, metadata, projects
+from placements.readmodel import identity, identity_columns, metadata, projects
 
 clinical_hours = Table(
     "clinical_hours", metadata,
@@ -29,9 +29,7 @@ clinical_hours = Table(
 
 evaluations = Table(
     "evaluations", metadata,
-    Column("id", String(36), primary_key=True),
-    Column("seq", String(40), nullable=False, index=True),
-    Column("version", Integer, nullable=False),
+    *identity(),
     Column("placement", String(36), nullable=False, index=True),
     Column("of", String(10), nullable=False),
     Column("scores", JSON, nullable=False),

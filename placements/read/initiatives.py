@@ -4,16 +4,14 @@ placements/partnership/initiatives.py."""
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, Integer, String, Table
+from sqlalchemy import JSON, Column, String, Table
 
 from domain.partnership.initiatives import Initiative, Pathway
-from placements.readmodel import identity_columns, metadata, projects
+from placements.readmodel import identity, identity_columns, metadata, projects
 
 initiatives = Table(
     "initiatives", metadata,
-    Column("id", String(36), primary_key=True),
-    Column("seq", String(40), nullable=False, index=True),
-    Column("version", Integer, nullable=False),
+    *identity(),
     Column("name", String, nullable=False),
     Column("targets", JSON, nullable=False),
     Column("communities", JSON),
@@ -23,9 +21,7 @@ initiatives = Table(
 
 pathways = Table(
     "pathways", metadata,
-    Column("id", String(36), primary_key=True),
-    Column("seq", String(40), nullable=False, index=True),
-    Column("version", Integer, nullable=False),
+    *identity(),
     Column("name", String, nullable=False),
     Column("steps", JSON, nullable=False),
 )

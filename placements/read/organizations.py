@@ -4,17 +4,15 @@ placements/organizations.py."""
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Integer, String, Table
+from sqlalchemy import Column, String, Table
 
 from domain.organizations import Organization
-from placements.readmodel import identity_columns, metadata, projects
+from placements.readmodel import identity, identity_columns, metadata, projects
 
 organizations = Table(
     "organizations",
     metadata,
-    Column("id", String(36), primary_key=True),
-    Column("seq", String(40), nullable=False, index=True),
-    Column("version", Integer, nullable=False),
+    *identity(),
     Column("name", String, nullable=False),
     Column("kind", String(20), nullable=False),
     Column("segment", String(20)),

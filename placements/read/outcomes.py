@@ -7,13 +7,11 @@ from __future__ import annotations
 from sqlalchemy import Column, Float, Integer, String, Table
 
 from domain.partnership.outcomes import Employment, Enrollment
-from placements.readmodel import identity_columns, metadata, projects
+from placements.readmodel import identity, identity_columns, metadata, projects
 
 enrollments = Table(
     "enrollments", metadata,
-    Column("id", String(36), primary_key=True),
-    Column("seq", String(40), nullable=False, index=True),
-    Column("version", Integer, nullable=False),
+    *identity(),
     Column("participant", String(36), nullable=False, index=True),
     Column("community", String(200), nullable=False),
     Column("organization", String(36), nullable=False),
@@ -30,9 +28,7 @@ enrollments = Table(
 
 employments = Table(
     "employments", metadata,
-    Column("id", String(36), primary_key=True),
-    Column("seq", String(40), nullable=False, index=True),
-    Column("version", Integer, nullable=False),
+    *identity(),
     Column("participant", String(36), nullable=False, index=True),
     Column("community", String(200), nullable=False),
     Column("organization", String(36), nullable=False),

@@ -7,13 +7,11 @@ from __future__ import annotations
 from sqlalchemy import JSON, Boolean, Column, Integer, String, Table, Text
 
 from domain.partnership.participants import Participant
-from placements.readmodel import identity_columns, metadata, projects
+from placements.readmodel import identity, identity_columns, metadata, projects
 
 participants = Table(
     "participants", metadata,
-    Column("id", String(36), primary_key=True),
-    Column("seq", String(40), nullable=False, index=True),
-    Column("version", Integer, nullable=False),
+    *identity(),
     Column("organization", String(36), nullable=False, index=True),
     Column("name", String, nullable=False),
     Column("community", String(200), nullable=False, index=True),

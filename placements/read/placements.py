@@ -4,16 +4,14 @@ placements/workflow.py."""
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Integer, String, Table
+from sqlalchemy import Column, String, Table
 
 from domain.placements import Placement
-from placements.readmodel import identity_columns, metadata, projects
+from placements.readmodel import identity, identity_columns, metadata, projects
 
 placement_rows = Table(
     "placements", metadata,
-    Column("id", String(36), primary_key=True),
-    Column("seq", String(40), nullable=False, index=True),
-    Column("version", Integer, nullable=False),
+    *identity(),
     Column("request", String(36), nullable=False, index=True),
     Column("student", String(36), nullable=False, index=True),
     Column("college", String(36), nullable=False, index=True),

@@ -4,16 +4,14 @@ placements/partnership/services.py."""
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, Column, Integer, String, Table
+from sqlalchemy import JSON, Boolean, Column, String, Table
 
 from domain.partnership.services import Referral, Service
-from placements.readmodel import identity_columns, metadata, projects
+from placements.readmodel import identity, identity_columns, metadata, projects
 
 services = Table(
     "services", metadata,
-    Column("id", String(36), primary_key=True),
-    Column("seq", String(40), nullable=False, index=True),
-    Column("version", Integer, nullable=False),
+    *identity(),
     Column("organization", String(36), nullable=False, index=True),
     Column("kind", String(30), nullable=False),
     Column("description", String, nullable=False),
@@ -24,9 +22,7 @@ services = Table(
 
 referrals = Table(
     "referrals", metadata,
-    Column("id", String(36), primary_key=True),
-    Column("seq", String(40), nullable=False, index=True),
-    Column("version", Integer, nullable=False),
+    *identity(),
     Column("participant", String(36), nullable=False, index=True),
     Column("service", String(36), nullable=False, index=True),
     Column("service_organization", String(36), nullable=False, index=True),

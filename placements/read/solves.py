@@ -7,13 +7,11 @@ from __future__ import annotations
 from sqlalchemy import JSON, Column, Float, Integer, String, Table, Text
 
 from domain.solves import Solve
-from placements.readmodel import identity_columns, metadata, projects
+from placements.readmodel import identity, identity_columns, metadata, projects
 
 solves = Table(
     "solves", metadata,
-    Column("id", String(36), primary_key=True),
-    Column("seq", String(40), nullable=False, index=True),
-    Column("version", Integer, nullable=False),
+    *identity(),
     Column("college", String(36)),
     Column("status", String(10), nullable=False, index=True),
     Column("attempts", Integer, nullable=False),

@@ -7,13 +7,11 @@ from __future__ import annotations
 from sqlalchemy import JSON, Column, Float, Integer, String, Table
 
 from domain.students import PlacementRequest, Student
-from placements.readmodel import identity_columns, metadata, projects
+from placements.readmodel import identity, identity_columns, metadata, projects
 
 students = Table(
     "students", metadata,
-    Column("id", String(36), primary_key=True),
-    Column("seq", String(40), nullable=False, index=True),
-    Column("version", Integer, nullable=False),
+    *identity(),
     Column("college", String(36), nullable=False, index=True),
     Column("name", String, nullable=False),
     Column("lat", Float, nullable=False),
@@ -31,9 +29,7 @@ students = Table(
 
 placement_requests = Table(
     "placement_requests", metadata,
-    Column("id", String(36), primary_key=True),
-    Column("seq", String(40), nullable=False, index=True),
-    Column("version", Integer, nullable=False),
+    *identity(),
     Column("college", String(36), nullable=False, index=True),
     Column("student", String(36), nullable=False, index=True),
     Column("discipline", String(20), nullable=False),

@@ -3,17 +3,15 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Integer, String, Table
+from sqlalchemy import Boolean, Column, String, Table
 
 from domain.organizations import ApiToken
-from placements.readmodel import identity_columns, metadata, projects
+from placements.readmodel import identity, identity_columns, metadata, projects
 
 api_tokens = Table(
     "api_tokens",
     metadata,
-    Column("id", String(36), primary_key=True),
-    Column("seq", String(40), nullable=False),
-    Column("version", Integer, nullable=False),
+    *identity(indexed=False),
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("role", String(20), nullable=False),
     Column("organization", String(36)),

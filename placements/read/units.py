@@ -3,16 +3,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, Integer, String, Table
+from sqlalchemy import JSON, Column, String, Table
 
 from domain.onboarding import Unit
-from placements.readmodel import identity_columns, metadata, projects
+from placements.readmodel import identity, identity_columns, metadata, projects
 
 units = Table(
     "units", metadata,
-    Column("id", String(36), primary_key=True),
-    Column("seq", String(40), nullable=False, index=True),
-    Column("version", Integer, nullable=False),
+    *identity(),
     Column("employer", String(36), nullable=False, index=True),
     Column("site", String(36), nullable=False, index=True),
     Column("name", String, nullable=False),
