@@ -19,13 +19,15 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+from solver import fairness
 from solver.components import bundled, components
+from solver.exchange import raise_lowest_across
 from solver.formulation import Formulation, build
 from solver.greedy import fill, placed_requests
 from solver.instance import Problem
 from solver.objectives import value
 from solver.reasons import explain
-from solver.report import NAMES, Progress, StageRecord, combine
+from solver.report import NAMES, Progress, StageRecord, combine, record
 from solver.restrict import PAIR_LIMIT, completed, generate, restricted
 from solver.rules import distance_km, eligibility
 from solver.solution import FORMAT, lowest_rate, metrics, min_college_rate
@@ -41,6 +43,8 @@ L1_SHARE = 0.6  # of the time limit for L1; L2 and L3 share what is left
 L2_SHARE = 0.35
 # Of a restricted part's L1 time, at most this much for column generation (solver/restrict.py).
 GENERATION_SHARE = 0.75
+# Of L2's time over several parts (solver/fairness.py), at most this much for its bound.
+BOUND_SHARE = 0.3
 # Of the time limit, kept for what follows the stages (repair, reasons, metrics): a solve
 # returns within its time limit.
 FINISH_SHARE = 0.1
@@ -138,7 +142,13 @@ def solve_piece(problem: Problem, requests: list[str], time_limit: float, worker
         settled(stages.records[-1])
         finals = [(f, values)]
     else:
-        finals = empty + _part_by_part(sub, solved, deadline, parallel, settled)
+        halfway = time.perf_counter() + max(0.0, deadline - time.perf_counter()) * L2_SHARE
+        if len(solved) > 1:
+            solved = _fair_across(sub, solved, halfway, restricted_parts, settled)
+        else:
+            solved = _each_part("fairness", solved, halfway, parallel, settled)
+        finals = empty + [(f, values) for f, _, values in
+                          _each_part("preferences", solved, deadline, parallel, settled)]
     log.debug("stages done %.1f s after the start (deadline %.1f s)",
               time.perf_counter() - started, deadline - started)
     assignment: dict[str, str] = {}
@@ -229,32 +239,47 @@ def _over_the_piece(sub: Problem, eligible: dict[str, list[str]], solved: list, 
     return f, stages, values
 
 
-def _part_by_part(sub: Problem, solved: list, deadline: float, parallel: int, settled
-                  ) -> list:
-    """L2 then L3 part by part, side by side: L2 in the first half of the time left."""
+def _fair_across(sub: Problem, solved: list, deadline: float, restricted_parts: set[int],
+                 settled) -> list:
+    """L2 over several parts that share colleges (solver/fairness.py): the lowest rate over the
+    piece raised by exchanges within each part, its bound from the network relaxation (none
+    when a part is formulated over some of its pairs only); then each part keeps the counts
+    that make up the rate settled, for its L3."""
     began = time.perf_counter()
-    halfway = began + max(0.0, deadline - began) * L2_SHARE
-    requests = sum(len(f.problem.requests) for f, _, _ in solved)
+    requested = fairness.requests_of_colleges(sub)
+    parts = [(f, values) for f, _, values in solved]
+    reached = lowest_rate(sub, _assignment(parts))
+    bound = None
+    if not any(id(f) in restricted_parts for f, _ in parts):
+        bound = fairness.rate_bound([f for f, _ in parts], requested, reached,
+                                    began + (deadline - began) * BOUND_SHARE)
+    parts = list(zip([f for f, _ in parts],
+                     raise_lowest_across(parts, requested, deadline), strict=True))
+    rate = lowest_rate(sub, _assignment(parts))
+    for (_, stages, _), keep in zip(solved, fairness.required(parts, requested, rate),
+                                    strict=True):
+        stages.keep_counts(keep)
+    settled(record("fairness", time.perf_counter() - began, rate, bound))
+    return [(f, stages, values) for (f, stages, _), (_, values) in zip(solved, parts,
+                                                                        strict=True)]
 
-    def stage(name: str, until: float, items: list) -> list:
-        shares = _Shares(until, parallel, requests)
 
-        def one(item):
-            f, stages, values = item
-            return f, stages, getattr(stages, name)(values, shares.until(
-                len(f.problem.requests)))
+def _assignment(parts: list[tuple[Formulation, list[int]]]) -> dict[str, str]:
+    return {r: f.slot_of[v] for f, values in parts for v, x in enumerate(values) if x
+            for r in f.members[v]}
 
-        started = time.perf_counter()
-        with ThreadPoolExecutor(max_workers=parallel) as pool:
-            done = list(pool.map(one, items))
-        rate = None
-        if name == "fairness" and len(done) > 1:
-            # Over the piece (every college's requests, in every part), not one part's.
-            rate = lowest_rate(sub, {r: f.slot_of[v] for f, _, values in done
-                                     for v, x in enumerate(values) if x for r in f.members[v]})
-        settled(combine(NAMES[name], [s.records[-1] for _, s, _ in done],
-                        time.perf_counter() - started, rate))
-        return done
 
-    done = stage("preferences", deadline, stage("fairness", halfway, solved))
-    return [(f, values) for f, _, values in done]
+def _each_part(name: str, solved: list, until: float, parallel: int, settled) -> list:
+    """One stage ("fairness" or "preferences") part by part, side by side, until `until`."""
+    shares = _Shares(until, parallel, sum(len(f.problem.requests) for f, _, _ in solved))
+
+    def one(item):
+        f, stages, values = item
+        return f, stages, getattr(stages, name)(values, shares.until(len(f.problem.requests)))
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=parallel) as pool:
+        done = list(pool.map(one, solved))
+    settled(combine(NAMES[name], [s.records[-1] for _, s, _ in done],
+                    time.perf_counter() - started))
+    return done

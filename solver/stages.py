@@ -100,6 +100,15 @@ class Stages:
         self.colleges = objectives.Colleges(requested, self.colleges.placed_by)
         self.goals = objectives.Goals(self.weights, self.colleges, self.goals.scores)
 
+    def keep_counts(self, placed: dict[str, int]) -> None:
+        """L2 settled across parts (solver/fairness.py): later stages keep at least
+        `placed[c]` requests of each college c placed here (a rate of one against those
+        counts)."""
+        self.colleges = objectives.Colleges(
+            placed, {c: self.colleges.placed_by.get(c, {}) for c in placed})
+        self.goals = objectives.Goals(self.weights, self.colleges, self.goals.scores)
+        self.settle_level(l2=objectives.FAIRNESS_SCALE)
+
     def settle_level(self, l1: int | None = None, l2: int | None = None) -> None:
         """Keep a settled level in later stages (CP-SAT models and the LP alike)."""
         built = "lp" in self.__dict__
