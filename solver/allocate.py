@@ -43,8 +43,8 @@ L1_SHARE = 0.6  # of the time limit for L1; L2 and L3 share what is left
 L2_SHARE = 0.35
 # Of a restricted part's L1 time, at most this much for column generation (solver/restrict.py).
 GENERATION_SHARE = 0.75
-# Of L2's time over several parts (solver/fairness.py), at most this much for its bound.
-BOUND_SHARE = 0.3
+# Of L2's time over several parts (solver/fairness.py), at least this much for its bound.
+BOUND_SHARE = 0.4
 # Of the time limit, kept for what follows the stages (repair, reasons, metrics): a solve
 # returns within its time limit.
 FINISH_SHARE = 0.1
@@ -247,15 +247,15 @@ def _fair_across(sub: Problem, solved: list, deadline: float, restricted_parts: 
     that make up the rate settled, for its L3."""
     began = time.perf_counter()
     requested = fairness.requests_of_colleges(sub)
-    parts = [(f, values) for f, _, values in solved]
-    reached = lowest_rate(sub, _assignment(parts))
+    start = [(f, values) for f, _, values in solved]
+    parts = list(zip([f for f, _ in start], raise_lowest_across(
+        start, requested, began + (deadline - began) * (1 - BOUND_SHARE)), strict=True))
+    rate = lowest_rate(sub, _assignment(parts))
     bound = None
     if not any(id(f) in restricted_parts for f, _ in parts):
-        bound = fairness.rate_bound([f for f, _ in parts], requested, reached,
-                                    began + (deadline - began) * BOUND_SHARE)
-    parts = list(zip([f for f, _ in parts],
-                     raise_lowest_across(parts, requested, deadline), strict=True))
-    rate = lowest_rate(sub, _assignment(parts))
+        bound = fairness.rate_bound([f for f, _ in parts],
+                                    sum(stages.keep.l1 for _, stages, _ in solved), requested,
+                                    rate, deadline)
     for (_, stages, _), keep in zip(solved, fairness.required(parts, requested, rate),
                                     strict=True):
         stages.keep_counts(keep)
