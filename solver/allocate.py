@@ -8,7 +8,10 @@ separate workers, workers/) and joined. `solve` is one piece joined.
 L1 is settled part by part (it is a sum, so the parts' optima add up to the whole's, and their
 bounds to a proven bound). L2 (max-min college rate) couples the parts through the colleges: up
 to GLOBAL_LIMIT requests, L2 and L3 are settled over the whole piece with each part's L1 kept;
-above it, part by part (the lowest rate is then maximised within each part, not across them).
+above it, L2 is raised over the whole piece by exchanges within the parts and bounded by a
+network relaxation (solver/fairness.py), and L3 is settled part by part, each part keeping its
+share of the lowest rate. A piece with one part with choices settles L2 in that part, over every
+request of the piece. Across pieces (a solve split into jobs), L2 is each piece's.
 """
 
 from __future__ import annotations
@@ -249,7 +252,8 @@ def _fair_across(sub: Problem, solved: list, deadline: float, restricted_parts: 
     requested = fairness.requests_of_colleges(sub)
     start = [(f, values) for f, _, values in solved]
     parts = list(zip([f for f, _ in start], raise_lowest_across(
-        start, requested, began + (deadline - began) * (1 - BOUND_SHARE)), strict=True))
+        start, requested, began + (deadline - began) * (1 - BOUND_SHARE), deepen=True),
+        strict=True))
     rate = lowest_rate(sub, _assignment(parts))
     bound = None
     if not any(id(f) in restricted_parts for f, _ in parts):

@@ -70,11 +70,13 @@ def raise_lowest(f: Formulation, goals: Goals, values: list[int], deadline: floa
 
 
 def raise_lowest_across(parts: list[tuple[Formulation, list[int]]], requested: dict[str, int],
-                        deadline: float) -> list[list[int]]:
+                        deadline: float, deepen: bool = False) -> list[list[int]]:
     """`raise_lowest` over several parts (a formulation and its assignment each) whose
     colleges' rates count the placements of all of them: `requested` counts every request of
     each college, in these parts or elsewhere. A chain stays within one part, so each part's
-    L1 is kept, and the lowest rate over all of them does not go down."""
+    L1 is kept, and the lowest rate over all of them does not go down. `deepen`: when no chain
+    of CHAIN_DEPTH moves is found, look for chains twice as long, and so on (a chain never
+    visits a request twice, so one longer than the requests placed is as long as any)."""
     states = [_State(f, values) for f, values in parts]
     placed = dict.fromkeys(requested, 0)
     for s in states:
@@ -87,11 +89,11 @@ def raise_lowest_across(parts: list[tuple[Formulation, list[int]]], requested: d
     def rate(college: str, change: int = 0) -> float:
         return (placed[college] + change) / requested[college]
 
-    def raise_one(college: str, lowest: float) -> bool:
+    def raise_one(college: str, lowest: float, depth: int) -> bool:
         for s, q in unplaced:
             if s.college[q] != college or q in s.holds:
                 continue
-            left = _seat(s, q, q, lowest, rate, CHAIN_DEPTH, set(), deadline)
+            left = _seat(s, q, q, lowest, rate, depth, set(), deadline)
             if left is not False:
                 placed[college] += 1
                 if left is not None:
@@ -99,11 +101,15 @@ def raise_lowest_across(parts: list[tuple[Formulation, list[int]]], requested: d
                 return True
         return False
 
+    depth = CHAIN_DEPTH
     while time.perf_counter() < deadline:
         lowest = min(rate(c) for c in requested)
         # Every college at the lowest rate must rise for the lowest rate to rise.
-        if not all(raise_one(c, lowest) for c in sorted(requested) if rate(c) == lowest):
-            break
+        if not all(raise_one(c, lowest, depth) for c in sorted(requested)
+                   if rate(c) == lowest):
+            if not deepen or depth > sum(len(s.holds) for s in states):
+                break
+            depth *= 2
     return [s.loads.values for s in states]
 
 
