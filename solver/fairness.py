@@ -76,6 +76,7 @@ class _Network:
                 tails.append(requests[r])
                 heads.append(slots[slot])
             caps += [1] * (len(tails) - len(caps))
+            costs += [0] * (len(tails) - len(costs))
             limited: dict[str, int] = {}  # slot -> the node of its preceptor row
             for coefs, ub, kind in f.at_most:
                 if kind == "preceptor":
@@ -89,7 +90,7 @@ class _Network:
                 tails.append(node)
                 heads.append(limited.get(slot, SINK))
                 caps.append(f.problem.slots[slot].capacity)
-        costs += [0] * (len(tails) - len(costs))
+            costs += [0] * (len(tails) - len(costs))
         self.arcs = [np.array(a, dtype=np.int64) for a in (tails, heads, caps, costs)]
         self.first = len(tails)  # the arcs each check adds come after these
 

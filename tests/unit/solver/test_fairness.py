@@ -5,13 +5,16 @@ its bound proven."""
 from __future__ import annotations
 
 import itertools
+import math
 import random
 from collections import defaultdict
 
 import pytest
 
-from solver import allocate, parse_problem, solve
+from solver import allocate, fairness, parse_problem, solve
 from solver.components import components
+from solver.formulation import build
+from solver.objectives import FAIRNESS_SCALE
 from solver.rules import eligibility
 from tests.unit.solver.checker import eligible, l1, min_rate, violations
 from tests.unit.solver.instances import problem, request, slot, student
@@ -84,6 +87,33 @@ def brute_force(p: dict) -> tuple[int, float, float]:
     tops = [max(own[i] for _, own in best) for i in range(len(parts))]
     part_by_part = max(rate for rate, own in best if own == tops)
     return best_l1, max(rate for rate, _ in best), part_by_part
+
+
+def test_the_bound_holds_for_every_assignment_as_heavy():
+    """No assignment of the parts whose priorities placed sum to w has a lowest rate above the
+    bound of weight w: checked on every feasible assignment, each at its own weight."""
+    checked = 0
+    for seed in range(12):
+        rng = random.Random(seed)
+        p = random_parts(rng)
+        parsed = parse_problem(p)
+        eligible_slots = eligibility(parsed)
+        parts = [build(parsed.subproblem(set(part.requests), set(part.slots)),
+                       {r: eligible_slots[r] for r in part.requests})
+                 for part in components(parsed, eligible_slots) if part.slots]
+        requested = fairness.requests_of_colleges(parsed)
+        slots = {s["id"]: s for s in p["slots"]}
+        options = [[None] + [s for s in slots if eligible(p, r, slots[s])]
+                   for r in p["requests"]]
+        for choice in itertools.product(*options):
+            solution = {"assignments": [{"request": r["id"], "slot": s} for r, s
+                                        in zip(p["requests"], choice, strict=True) if s]}
+            if not violations(p, solution):
+                rate = min_rate(p, {a["request"] for a in solution["assignments"]})
+                bound = fairness.rate_bound(parts, l1(p, solution), requested, 0, math.inf)
+                assert math.floor(rate * FAIRNESS_SCALE + 1e-9) <= bound, (seed, choice)
+                checked += 1
+    assert checked > 100
 
 
 def test_l2_across_parts_against_brute_force_and_part_by_part():
