@@ -16,7 +16,7 @@ from api.common import (
     principal,
 )
 from api.limits import Blueprint
-from domain.partnership.services import KINDS, OUTCOMES
+from domain.partnership.services import KINDS, OUTCOMES, ReferralStatus
 
 blp = Blueprint("services", __name__, url_prefix="/v1",
                 description="Support services, eligibility and referrals")
@@ -72,7 +72,8 @@ class ReferralSchema(Schema):
 
 
 class OutcomeSchema(Schema):
-    status = fields.String(required=True, validate=validate.OneOf(OUTCOMES))
+    status = fields.Enum(ReferralStatus, by_value=True, required=True,
+                         validate=validate.OneOf(OUTCOMES))
     date = IsoDate(required=True)
 
 

@@ -7,6 +7,8 @@ concurrent bookings of the last seat race on the aggregate's version and one of 
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from eventsourcing.domain import event
 
 from domain.base import Aggregate, parse_date, require
@@ -16,6 +18,11 @@ from domain.schedule import Schedule, peak_overlap
 
 DEFAULT_DISCIPLINES = ("RN", "LVN", "MA", "DA", "CHW", "BH", "SW", "PHARM_TECH", "K12_SHADOW")
 REQUIREMENTS = ("BLS", "TB", "FLU", "BACKGROUND")
+
+
+class SlotStatus(StrEnum):
+    OPEN = "open"
+    WITHDRAWN = "withdrawn"
 
 
 def check_location(location: dict, field: str) -> None:
@@ -215,6 +222,10 @@ class Slot(Aggregate):
     @property
     def open(self) -> bool:
         return not self.withdrawn
+
+    @property
+    def status(self) -> SlotStatus:
+        return SlotStatus.WITHDRAWN if self.withdrawn else SlotStatus.OPEN
 
     def hold(self, actor: str, placement: str) -> None:
         if self.withdrawn:

@@ -7,6 +7,8 @@ same request race on its version.
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from eventsourcing.domain import event
 
 from domain.base import Aggregate, parse_date, require
@@ -144,6 +146,11 @@ class Student(Aggregate):
         del self.bookings[placement]
 
 
+class RequestStatus(StrEnum):
+    OPEN = "open"
+    WITHDRAWN = "withdrawn"  # by the college: no later solve places it
+
+
 class PlacementRequest(Aggregate):
     @event("Filed")
     def __init__(
@@ -195,6 +202,10 @@ class PlacementRequest(Aggregate):
             actor, college, student, discipline, required_hours,
             start.isoformat(), end.isoformat(), priority, group, list(preferred_sites or []),
         )
+
+    @property
+    def status(self) -> RequestStatus:
+        return RequestStatus.WITHDRAWN if self.withdrawn else RequestStatus.OPEN
 
     def attach(self, actor: str, placement: str) -> None:
         if self.withdrawn:

@@ -19,6 +19,7 @@ from sqlalchemy import and_, select
 from domain.capacity import Preceptor, Slot
 from domain.clinical_hours import (
     ClinicalHours,
+    EntryStatus,
     PlacementFacts,
     hours_summary,
     recorded_hours,
@@ -26,7 +27,7 @@ from domain.clinical_hours import (
 )
 from domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from domain.evaluations import OWED_BY, Evaluation
-from domain.placements import Placement
+from domain.placements import Placement, PlacementStatus
 from domain.schedule import Schedule
 from placements.apprenticeship import new_event_id, today
 from placements.base import AreaService, UnitOfWork, command
@@ -86,7 +87,7 @@ class ClinicalRecord(AreaService):
     def log_hours(self, principal: Principal, placement_id: str, entry: dict) -> dict:
         """An entry of hours worked on one day of the placement (coordinator or employer)."""
         placement = self._placement_of(principal, placement_id)
-        if placement.status != "accepted":
+        if placement.status != PlacementStatus.ACCEPTED:
             raise Conflict(f"hours are logged on accepted placements; this one is "
                            f"{placement.status}", code="placement_not_accepted")
         hours = self._hours_of(placement, True, principal.actor)
@@ -94,7 +95,7 @@ class ClinicalRecord(AreaService):
         logged = hours.log(principal.actor, event_id, self._facts(placement), entry, today())
         return self._answer(self.uow.commit(hours), event_id,
                             {"id": event_id, "placement": placement_id, **logged,
-                             "status": "unsigned"})
+                             "status": EntryStatus.UNSIGNED})
 
     @command
     def sign_off_hours(self, principal: Principal, placement_id: str, entry_id: str,
@@ -166,7 +167,7 @@ class ClinicalRecord(AreaService):
         if of in OWED_BY and OWED_BY[of] != principal.role:
             raise Forbidden(f"the evaluation of the {of} is submitted by the "
                             f"{OWED_BY[of]}")
-        if placement.status != "accepted":
+        if placement.status != PlacementStatus.ACCEPTED:
             raise Conflict(f"only an accepted placement is evaluated; this one is "
                            f"{placement.status}", code="placement_not_accepted")
         slot = self.uow.read_row(slots, placement.slot, "slot")
@@ -217,7 +218,7 @@ class ClinicalRecord(AreaService):
                 q = (select(p.c.id, p.c.student, p.c.college, p.c.site, p.c.employer,
                             p.c.preceptor, s.c.end_date)
                      .join(s, s.c.id == p.c.slot)
-                     .where(and_(p.c.status == "accepted", s.c.end_date <= day,
+                     .where(and_(p.c.status == PlacementStatus.ACCEPTED, s.c.end_date <= day,
                                  p.c.id.not_in(done), *scope))
                      .order_by(s.c.end_date, p.c.id))
                 out += [{"placement": r.id, "of": of, "owed_by": OWED_BY[of],

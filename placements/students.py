@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import select
 
 from domain.errors import InvalidInput
-from domain.placements import Placement
+from domain.placements import HOLDING, LIVE, Placement
 from domain.students import PlacementRequest, Student
 from placements.base import AreaService, check_version, command
 from placements.paging import Page, page
@@ -124,7 +124,7 @@ class Students(AreaService):
         with self.uow.connection() as conn:
             ids = [r.id for r in conn.execute(select(placement_rows.c.id).where(
                 placement_rows.c.request == request_id,
-                placement_rows.c.status.in_(("proposed", "requested"))))]
+                placement_rows.c.status.in_(LIVE - HOLDING)))]
         declined = []
         for pid in ids:
             placement = self.uow.load(Placement, pid, "placement")

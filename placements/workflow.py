@@ -15,7 +15,7 @@ from domain.capacity import Site, Slot
 from domain.errors import Conflict, InvalidInput
 from domain.onboarding import Unit, effective_requirements
 from domain.organizations import AB1577_DISCIPLINES, AB1577_SEGMENTS, Organization
-from domain.placements import Placement
+from domain.placements import Placement, PlacementStatus
 from domain.schedule import Schedule, Window
 from domain.students import PlacementRequest, Student
 from placements import seats
@@ -108,7 +108,7 @@ class Workflow(AreaService):
         self.uow.load(Student, req.student, "student").check_free(target.schedule)
         placement = Placement(principal.actor, str(req.id), req.student, req.college,
                               str(target.id), target.site, target.employer, target.preceptor,
-                              "requested", None)
+                              PlacementStatus.REQUESTED, None)
         req.ask(principal.actor, str(placement.id))
         self.uow.commit(placement, req)
         return self.placement(principal, str(placement.id))
@@ -118,8 +118,8 @@ class Workflow(AreaService):
         time: the request holds at most one placement)."""
         with self.uow.connection() as conn:
             return conn.execute(select(placement_rows.c.id).where(
-                placement_rows.c.request == request_id, placement_rows.c.status == "requested")
-            ).first() is not None
+                placement_rows.c.request == request_id,
+                placement_rows.c.status == PlacementStatus.REQUESTED)).first() is not None
 
     def _own(self, principal: Principal, placement_id: str, if_match: int | None) -> Placement:
         placement = self.uow.load(Placement, placement_id, "placement")

@@ -51,7 +51,7 @@ def consortium(app, clients: int, proposals: int) -> list[Client]:
     """Colleges and employers, each employer with a site and a CHW program; per client an
     apprentice, students and proposed placements (as a solve would leave them) in a slot."""
     from bootstrap.demo.apprenticeship import STANDARDS
-    from domain.placements import Placement
+    from domain.placements import Placement, PlacementStatus
     from domain.students import PlacementRequest, Student
     from placements.principals import OPERATOR, Principal
 
@@ -85,7 +85,7 @@ def consortium(app, clients: int, proposals: int) -> list[Client]:
                                           "2027-05-28")
                     for s in students]
         placed = [Placement("bench", str(r.id), str(s.id), college, slot["id"], site,
-                            employer.org, None, "proposed", None)
+                            employer.org, None, PlacementStatus.PROPOSED, None)
                   for s, r in zip(students, requests, strict=True)]
         app.commit(*students, *requests, *placed)
         out.append(Client(tokens[college], tokens[employer.org], site,

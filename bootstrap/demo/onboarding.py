@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from domain.placements import PlacementStatus
 from placements.app import PlacementsApp
 from placements.principals import OPERATOR, Principal
 from placements.read.capacity import sites
@@ -77,7 +78,7 @@ def find(app: PlacementsApp) -> Onboarding | None:
     with app.engine.connect() as conn:
         site = conn.execute(select(sites.c.id).where(sites.c.name == SITE)).scalar()
         waiting = conn.execute(select(placement_rows.c.id).where(
-            placement_rows.c.site == site, placement_rows.c.status == "requested")
+            placement_rows.c.site == site, placement_rows.c.status == PlacementStatus.REQUESTED)
             .order_by(placement_rows.c.seq)).scalar()
     if site is None or waiting is None:
         return None

@@ -7,6 +7,8 @@ is refused when a rule is unmet, naming the rule; its outcome is recorded later.
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from eventsourcing.domain import event
 
 from domain.base import Aggregate, parse_date, require
@@ -15,7 +17,16 @@ from domain.partnership.participants import FLAG_NAME
 
 KINDS = ("child_care", "books", "tuition", "housing", "transportation", "wage_replacement",
          "other")
-OUTCOMES = ("received", "declined", "ineligible")
+
+
+class ReferralStatus(StrEnum):
+    OPEN = "open"  # no outcome recorded yet
+    RECEIVED = "received"
+    DECLINED = "declined"
+    INELIGIBLE = "ineligible"
+
+
+OUTCOMES = (ReferralStatus.RECEIVED, ReferralStatus.DECLINED, ReferralStatus.INELIGIBLE)
 
 
 def check_eligibility(rules: dict) -> dict[str, bool]:
@@ -70,7 +81,7 @@ class Referral(Aggregate):
         self.organization = organization  # who referred
         self.note = note
         self.date = date
-        self.status = "open"
+        self.status = ReferralStatus.OPEN
         self.outcome_date: str | None = None
 
     @classmethod
@@ -88,16 +99,16 @@ class Referral(Aggregate):
         return cls(actor, participant, str(service.id), service.organization, organization,
                    note, parse_date(day, "date").isoformat())
 
-    def record_outcome(self, actor: str, status: str, day: str) -> None:
+    def record_outcome(self, actor: str, status: ReferralStatus, day: str) -> None:
         require(status in OUTCOMES, "status", f"must be one of {', '.join(OUTCOMES)}")
         day = parse_date(day, "date").isoformat()
         require(day >= self.date, "date", f"must not be before the referral ({self.date})")
-        if self.status != "open":
+        if self.status != ReferralStatus.OPEN:
             raise Conflict(f"the referral's outcome is already recorded ({self.status})",
                            code="outcome_recorded")
-        self._outcome(actor, status, day)
+        self._outcome(actor, status.value, day)
 
     @event("OutcomeRecorded")
     def _outcome(self, actor: str, status: str, date: str) -> None:
-        self.status = status
+        self.status = ReferralStatus(status)
         self.outcome_date = date

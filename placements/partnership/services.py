@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from domain.errors import Conflict, Forbidden, NotFound
-from domain.partnership.services import KINDS, Referral, Service, unmet
+from domain.partnership.services import KINDS, Referral, ReferralStatus, Service, unmet
 from placements.base import AreaService, UnitOfWork, check_version, command
 from placements.paging import Page, page
 from placements.partnership.participants import Participants, sees_all, writable
@@ -129,7 +129,8 @@ class Services(AreaService):
         return self.referral(principal, str(referral.id))
 
     @command
-    def record_referral_outcome(self, principal: Principal, referral_id: str, status: str,
+    def record_referral_outcome(self, principal: Principal, referral_id: str,
+                                status: ReferralStatus,
                                 date: str) -> dict:
         principal.require(*PUBLISHERS)
         referral = self.uow.load(Referral, referral_id, "referral")

@@ -76,5 +76,5 @@ def _slot_row(s: Slot):
                   "discipline": s.discipline, "capacity": s.capacity, "preceptor": s.preceptor,
                   **s.schedule, "hours": s.hours, "colleges": s.colleges,
                   "open_to": ",".join(["", *s.colleges, ""]) if s.colleges else "*",
-                  "status": "withdrawn" if s.withdrawn else "open", "held": len(s.held),
+                  "status": s.status, "held": len(s.held),
                   "unit": s.unit}

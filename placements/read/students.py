@@ -41,7 +41,7 @@ placement_requests = Table(
     Column("preferred_sites", JSON, nullable=False),
     Column("placement", String(36)),
     Column("unplaced", JSON),
-    Column("status", String(10), nullable=False),  # open or withdrawn
+    Column("status", String(10), nullable=False),  # a RequestStatus
 )
 
 
@@ -64,5 +64,5 @@ def _request_row(r: PlacementRequest):
         "required_hours": r.required_hours, "earliest_start": r.earliest_start,
         "latest_end": r.latest_end, "priority": r.priority, "group": r.group,
         "preferred_sites": r.preferred_sites, "placement": r.placement, "unplaced": r.unplaced,
-        "status": "withdrawn" if r.withdrawn else "open",
+        "status": r.status,
     }
