@@ -34,5 +34,10 @@ def parse_date(value: str | date, field: str) -> date:
             value = date.fromisoformat(value)
         except (TypeError, ValueError):
             raise InvalidInput(field, f"not an ISO date: {value!r}") from None
-    require(DATE_MIN <= value <= DATE_MAX, field, f"must be between {DATE_MIN} and {DATE_MAX}")
-    return value
+    return check_date(value, field)
+
+
+def check_date(day: date, field: str) -> date:
+    """A date in DATE_MIN..DATE_MAX, or InvalidInput naming the field."""
+    require(DATE_MIN <= day <= DATE_MAX, field, f"must be between {DATE_MIN} and {DATE_MAX}")
+    return day

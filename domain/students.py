@@ -44,7 +44,7 @@ class Student(Aggregate):
         self.waivers: list[dict] = []
         self.unavailable = unavailable  # [{"weekdays", "start", "end"}]
         self.participant = participant  # the partnership's record of the same person
-        self.bookings: dict[str, dict] = {}  # placement id -> schedule fields of its slot
+        self.bookings: dict[str, Schedule] = {}  # placement id -> its slot's schedule
 
     @classmethod
     def register(
@@ -118,24 +118,23 @@ class Student(Aggregate):
                                                         "expires": r["expires"]}
                 for r in sorted(self.credential_records.values(), key=lambda r: r["code"])]
 
-    def check_free(self, schedule: dict, placement: str | None = None) -> None:
+    def check_free(self, schedule: Schedule, placement: str | None = None) -> None:
         """Refuse (409) a slot in session at the same time as another of the student's."""
-        new = Schedule.parse(**schedule)
-        for other, fields in self.bookings.items():
-            if other != placement and simultaneous(new, Schedule.parse(**fields)):
+        for other, booked in self.bookings.items():
+            if other != placement and simultaneous(schedule, booked):
                 raise Conflict(
                     "the student is already booked into a slot in session at the same time",
                     code="student_double_booked",
                 )
 
-    def book(self, actor: str, placement: str, schedule: dict) -> None:
+    def book(self, actor: str, placement: str, schedule: Schedule) -> None:
         self.check_free(schedule, placement)
         if placement not in self.bookings:
-            self._booked(actor, placement, schedule)
+            self._booked(actor, placement, schedule.as_dict())
 
     @event("Booked")
     def _booked(self, actor: str, placement: str, schedule: dict) -> None:
-        self.bookings[placement] = schedule
+        self.bookings[placement] = Schedule.parse(**schedule)
 
     def release(self, actor: str, placement: str) -> None:
         if placement in self.bookings:

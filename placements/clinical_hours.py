@@ -28,7 +28,6 @@ from domain.clinical_hours import (
 from domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from domain.evaluations import OWED_BY, Evaluation
 from domain.placements import Placement, PlacementStatus
-from domain.schedule import Schedule
 from placements.apprenticeship import new_event_id, today
 from placements.base import AreaService, UnitOfWork, command
 from placements.partnership import participants as partnership
@@ -57,14 +56,14 @@ class ClinicalRecord(AreaService):
 
     def _facts(self, placement: Placement) -> PlacementFacts:
         slot = self.uow.load(Slot, placement.slot, "slot")
-        schedule = Schedule.parse(**slot.schedule)
+        schedule = slot.schedule
         journeyworker_of = None
         if slot.preceptor:
             preceptor = self.uow.load(Preceptor, slot.preceptor, "preceptor")
             journeyworker_of = preceptor.employer if preceptor.journeyworker else None
         return PlacementFacts(str(placement.id), str(slot.id), slot.site, slot.employer,
-                              slot.discipline, slot.schedule["start_date"],
-                              slot.schedule["end_date"], sorted(schedule.weekdays),
+                              slot.discipline, schedule.start_date.isoformat(),
+                              schedule.end_date.isoformat(), sorted(schedule.weekdays),
                               schedule.minutes / 60, float(slot.hours), slot.preceptor,
                               journeyworker_of)
 

@@ -148,8 +148,7 @@ class Imports(AreaService):
             body = {k: s[k] for k in COPIED if k in s}
             try:
                 for name in ("start_date", "end_date"):
-                    body[name] = (date.fromisoformat(s[name])
-                                  + timedelta(days=shift_days)).isoformat()
+                    body[name] = date.fromisoformat(s[name]) + timedelta(days=shift_days)
             except OverflowError:
                 raise InvalidInput("shift_days", "moves the dates out of range") from None
             bodies.append(body)

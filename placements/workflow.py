@@ -16,7 +16,7 @@ from domain.errors import Conflict, InvalidInput
 from domain.onboarding import Unit, effective_requirements
 from domain.organizations import AB1577_DISCIPLINES, AB1577_SEGMENTS, Organization
 from domain.placements import Placement, PlacementStatus
-from domain.schedule import Schedule, Window
+from domain.schedule import Window
 from domain.students import PlacementRequest, Student
 from placements import seats
 from placements.base import AreaService, UnitOfWork, check_version, command
@@ -54,7 +54,7 @@ def ineligibility(request: PlacementRequest, slot: Slot, student: Student, site:
                         date.fromisoformat(request.latest_end), request.priority, request.group,
                         tuple(request.preferred_sites)),
         problem.Slot(str(slot.id), slot.site, slot.discipline, slot.capacity, slot.preceptor,
-                     Schedule.parse(**slot.schedule), slot.hours,
+                     slot.schedule, slot.hours,
                      frozenset(slot.colleges) if slot.colleges is not None else None,
                      frozenset(unit.requirements) if unit is not None else frozenset()),
         solver_student(student),
@@ -74,11 +74,11 @@ def require_onboarded(app: UnitOfWork, student: Student, slot: Slot) -> None:
     site = app.load(Site, slot.site, "site")
     unit = app.load(Unit, slot.unit, "unit") if slot.unit is not None else None
     required = effective_requirements(site.requirements, unit.requirements if unit else None)
-    gaps = student.onboarding_gaps(slot.site, required, slot.schedule["end_date"])
+    gaps = student.onboarding_gaps(slot.site, required, slot.schedule.end_date)
     if gaps:
         raise Conflict(
             f"the student is not compliant through the slot's end "
-            f"({slot.schedule['end_date']}): {describe(gaps)}",
+            f"({slot.schedule.end_date}): {describe(gaps)}",
             code="onboarding_incomplete",
             fields={f"credentials.{g['code']}": [g["reason"]] for g in gaps})
 
@@ -144,7 +144,7 @@ class Workflow(AreaService):
         placement = self._own(principal, placement_id, if_match)
         slot = self.uow.load(Slot, placement.slot, "slot")
         student = self.uow.load(Student, placement.student, "student")
-        partnership.require_guardian_consent(self.uow, slot.schedule["start_date"],
+        partnership.require_guardian_consent(self.uow, slot.schedule.start_date,
                                              student.participant)
         require_onboarded(self.uow, student, slot)
         held = placement.holds_seat

@@ -26,8 +26,6 @@ from sqlalchemy import Index, Table, event, text
 
 SEATS = 50  # per slot
 CHUNK = 5_000  # aggregates per transaction while building the consortium
-SCHEDULE = {"start_date": "2027-01-18", "end_date": "2027-04-30", "weekdays": [0, 1],
-            "shift_start": "07:00", "shift_end": "15:30"}
 
 
 @dataclass
@@ -40,6 +38,7 @@ def consortium(app, requests: int) -> Consortium:
     """N requests (and students) and enough 50-seat slots, written in large transactions."""
     from domain.capacity import Site, Slot
     from domain.organizations import Organization
+    from domain.schedule import Schedule
     from domain.students import PlacementRequest, Student
 
     actor = "bench"
@@ -47,7 +46,8 @@ def consortium(app, requests: int) -> Consortium:
     employer = Organization.register(actor, "Bench Health", "employer")
     site = Site.register(actor, str(employer.id), "Bench campus", {"lat": 37.8, "lon": -122.3},
                          [])
-    slots = [Slot.publish(actor, site, "RN", SEATS, None, SCHEDULE, 120, None)
+    schedule = Schedule.parse("2027-01-18", "2027-04-30", [0, 1], "07:00", "15:30")
+    slots = [Slot.publish(actor, site, "RN", SEATS, None, schedule, 120, None)
              for _ in range(-(-requests // SEATS) + 1)]  # one to spare, to move requests into
     app.commit(college, employer, site, *slots)
     filed = []

@@ -105,7 +105,6 @@ def log_hours(app, first: str, last: str) -> tuple[int, int]:
     from domain.clinical_hours import ClinicalHours
     from domain.errors import InvalidInput
     from domain.placements import Placement, PlacementStatus
-    from domain.schedule import Schedule
     from placements.apprenticeship import new_event_id
     from placements.read.capacity import preceptors, slots
     from placements.read.clinical_hours import clinical_hours
@@ -137,7 +136,7 @@ def log_hours(app, first: str, last: str) -> tuple[int, int]:
                     log = ClinicalHours("employer:bench", student, placement.college)
                 facts = app.clinical_hours._facts(placement)
                 slot = app.load(Slot, placement.slot)
-                schedule = Schedule.parse(**slot.schedule)
+                schedule = slot.schedule
                 signer = slot.preceptor or site_preceptor.get(slot.site)
                 for n, day in enumerate(schedule.session_days(schedule.start_date,
                                                               schedule.end_date)):

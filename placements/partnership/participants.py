@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
@@ -59,14 +59,14 @@ def link(app: UnitOfWork, principal: Principal, participant_id: str | None) -> s
     return str(writable(app, principal, participant_id, "participant").id)
 
 
-def require_guardian_consent(app: UnitOfWork, start_date: str,
+def require_guardian_consent(app: UnitOfWork, start_date: date,
                              student_participant: str | None) -> None:
     """A placement of a student naming a participant who may be under 18 in the year the
     placement starts is accepted only once a guardian's consent is on record."""
     if student_participant is None:
         return
     participant = app.load(Participant, student_participant, "participant")
-    if participant.may_be_minor(int(start_date[:4])) and participant.guardian_consent is None:
+    if participant.may_be_minor(start_date.year) and participant.guardian_consent is None:
         raise Conflict("the student is a participant under 18 with no guardian consent on "
                        "record (POST /v1/participants/{id}/guardian-consent)",
                        code="guardian_consent_missing")

@@ -7,11 +7,11 @@ import pytest
 from domain.capacity import Site, Slot
 from domain.errors import InvalidInput
 from domain.onboarding import Unit, covered_through, effective_requirements, missing
+from domain.schedule import Schedule
 from domain.students import Student
 
 ACTOR = "test"
-SCHEDULE = {"start_date": "2027-01-11", "end_date": "2027-03-05", "weekdays": [0],
-            "shift_start": "07:00", "shift_end": "15:00"}
+SCHEDULE = Schedule.parse("2027-01-11", "2027-03-05", [0], "07:00", "15:00")
 
 
 def a_student(credentials=("BLS",)) -> Student:
