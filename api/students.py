@@ -149,8 +149,6 @@ class PlacementRequests(MethodView):
     @blp.response(201, PlacementRequestSchema)
     def post(self, body):
         """File a placement request for one of the college's students."""
-        body["earliest_start"] = body["earliest_start"].isoformat()
-        body["latest_end"] = body["latest_end"].isoformat()
         return app().students.request_placement(principal(), **body)
 
 

@@ -7,11 +7,12 @@ same request race on its version.
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 
 from eventsourcing.domain import event
 
-from domain.base import Aggregate, parse_date, require
+from domain.base import Aggregate, check_date, parse_date, require, stored_date, typed_date
 from domain.capacity import check_location
 from domain.errors import Conflict
 from domain.onboarding import check_code, check_dated, held_at, missing
@@ -169,8 +170,8 @@ class PlacementRequest(Aggregate):
         self.student = student
         self.discipline = discipline
         self.required_hours = required_hours
-        self.earliest_start = earliest_start
-        self.latest_end = latest_end
+        self.earliest_start: date = typed_date(earliest_start)
+        self.latest_end: date = typed_date(latest_end)
         self.priority = priority
         self.group = group
         self.preferred_sites = preferred_sites
@@ -186,20 +187,20 @@ class PlacementRequest(Aggregate):
         student: str,
         discipline: str,
         required_hours: int,
-        earliest_start: str,
-        latest_end: str,
+        earliest_start: date,
+        latest_end: date,
         priority: int = 1,
         group: str | None = None,
         preferred_sites: list[str] | None = None,
     ) -> PlacementRequest:
         require(required_hours >= 1, "required_hours", "must be at least 1")
         require(priority >= 1, "priority", "must be at least 1")
-        start = parse_date(earliest_start, "earliest_start")
-        end = parse_date(latest_end, "latest_end")
-        require(end >= start, "latest_end", "must not be before earliest_start")
+        check_date(earliest_start, "earliest_start")
+        check_date(latest_end, "latest_end")
+        require(latest_end >= earliest_start, "latest_end", "must not be before earliest_start")
         return cls(
-            actor, college, student, discipline, required_hours,
-            start.isoformat(), end.isoformat(), priority, group, list(preferred_sites or []),
+            actor, college, student, discipline, required_hours, stored_date(earliest_start),
+            stored_date(latest_end), priority, group, list(preferred_sites or []),
         )
 
     @property

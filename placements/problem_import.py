@@ -92,5 +92,6 @@ def _steps(app: PlacementsApp, problem: dict, ids: dict[str, str]
     for r in problem["requests"]:
         yield r["id"], lambda r=r: app.students.request_placement(
             coordinator_of(r["student"]), ids[r["student"]], r["discipline"],
-            r["required_hours"], r["earliest_start"], r["latest_end"], r["priority"],
+            r["required_hours"], date.fromisoformat(r["earliest_start"]),
+            date.fromisoformat(r["latest_end"]), r["priority"],
             r["group"], [ids[s] for s in r["preferred_sites"]])

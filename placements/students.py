@@ -68,7 +68,7 @@ class Students(AreaService):
 
     @command
     def request_placement(self, principal: Principal, student: str, discipline: str,
-                          required_hours: int, earliest_start: str, latest_end: str,
+                          required_hours: int, earliest_start: date, latest_end: date,
                           priority: int = 1, group: str | None = None,
                           preferred_sites: list[str] | None = None) -> dict:
         principal.require("coordinator")
@@ -90,8 +90,8 @@ class Students(AreaService):
         return References(own, known_sites)
 
     def new_request(self, principal: Principal, refs: References, student: str,
-                    discipline: str, required_hours: int, earliest_start: str | date,
-                    latest_end: str | date, priority: int = 1, group: str | None = None,
+                    discipline: str, required_hours: int, earliest_start: date,
+                    latest_end: date, priority: int = 1, group: str | None = None,
                     preferred_sites: list[str] | None = None) -> PlacementRequest:
         """A placement request for one of the caller's students, checked as every path that
         files one checks it; not yet saved."""
@@ -103,7 +103,7 @@ class Students(AreaService):
             if site not in refs.sites:
                 raise InvalidInput(f"preferred_sites.{i}", f"no such site: {site}")
         return PlacementRequest.file(principal.actor, principal.org, student, discipline,
-                                     required_hours, str(earliest_start), str(latest_end),
+                                     required_hours, earliest_start, latest_end,
                                      priority, group, preferred_sites)
 
     @command

@@ -50,8 +50,8 @@ def ineligibility(request: PlacementRequest, slot: Slot, student: Student, site:
     (credentials judged on the site's requirements, plus the unit's when it is given)."""
     return rules.failures(
         problem.Request(str(request.id), request.student, request.discipline,
-                        request.required_hours, date.fromisoformat(request.earliest_start),
-                        date.fromisoformat(request.latest_end), request.priority, request.group,
+                        request.required_hours, request.earliest_start, request.latest_end,
+                        request.priority, request.group,
                         tuple(request.preferred_sites)),
         problem.Slot(str(slot.id), slot.site, slot.discipline, slot.capacity, slot.preceptor,
                      slot.schedule, slot.hours,

@@ -81,8 +81,8 @@ def consortium(app, clients: int, proposals: int) -> list[Client]:
         students = [Student.register("bench", college, f"Student {k}.{i}",
                                      {"lat": 37.9, "lon": -122.5}, None, [], [])
                     for i in range(proposals)]
-        requests = [PlacementRequest.file("bench", college, str(s.id), "RN", 120, "2027-01-04",
-                                          "2027-05-28")
+        requests = [PlacementRequest.file("bench", college, str(s.id), "RN", 120,
+                                          date(2027, 1, 4), date(2027, 5, 28))
                     for s in students]
         placed = [Placement("bench", str(r.id), str(s.id), college, slot["id"], site,
                             employer.org, None, PlacementStatus.PROPOSED, None)

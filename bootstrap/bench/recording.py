@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from datetime import date
 from uuid import uuid4
 
 from sqlalchemy import Index, Table, event, text
@@ -57,7 +58,7 @@ def consortium(app, requests: int) -> Consortium:
             student = Student.register(actor, str(college.id), f"Student {i}",
                                        {"lat": 37.9, "lon": -122.5}, None, [], [])
             request = PlacementRequest.file(actor, student.college, str(student.id), "RN",
-                                            120, "2027-01-04", "2027-05-28")
+                                            120, date(2027, 1, 4), date(2027, 5, 28))
             batch += [student, request]
             filed.append(str(request.id))
         app.commit(*batch)

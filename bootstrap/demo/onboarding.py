@@ -14,6 +14,7 @@ Oakland, which requires BLS, TB, FLU and BACKGROUND) and the first college (Coll
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import select
 
@@ -57,8 +58,8 @@ def load(app: PlacementsApp, employer_id: str, college_id: str) -> Onboarding:
         for code in codes:
             issued, expires = VALID[code]
             app.onboarding.record_credential(coordinator, sid, code, issued, expires)
-        request = app.students.request_placement(coordinator, sid, "RN", 96, "2027-01-11",
-                                                 "2027-05-28")["id"]
+        request = app.students.request_placement(coordinator, sid, "RN", 96, date(2027, 1, 11),
+                                                 date(2027, 5, 28))["id"]
         return sid, app.workflow.request_slot(coordinator, request, slot)["id"]
 
     _, maya = student("Maya Torres", ["BLS", "TB", "FLU", "N95_FIT"], day)

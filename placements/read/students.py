@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import JSON, Column, Float, Integer, String, Table
 
+from domain.base import stored_date
 from domain.students import PlacementRequest, Student
 from placements.readmodel import identity, identity_columns, metadata, projects
 
@@ -61,8 +62,8 @@ def _request_row(r: PlacementRequest):
     yield placement_requests, {
         **identity_columns(r), "college": r.college, "student": r.student,
                                "discipline": r.discipline,
-        "required_hours": r.required_hours, "earliest_start": r.earliest_start,
-        "latest_end": r.latest_end, "priority": r.priority, "group": r.group,
+        "required_hours": r.required_hours, "earliest_start": stored_date(r.earliest_start),
+        "latest_end": stored_date(r.latest_end), "priority": r.priority, "group": r.group,
         "preferred_sites": r.preferred_sites, "placement": r.placement, "unplaced": r.unplaced,
         "status": r.status,
     }

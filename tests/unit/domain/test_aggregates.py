@@ -5,7 +5,7 @@ tests in tests/integration cover the same rules as a caller sees them.)"""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import time
+from datetime import date, time
 
 import pytest
 
@@ -178,13 +178,13 @@ class TestStudent:
 class TestPlacementRequest:
     def test_filing_checks_the_dates(self):
         with pytest.raises(InvalidInput) as caught:
-            PlacementRequest.file(ACTOR, "college", "student", "RN", 120, "2027-03-01",
-                                  "2027-01-01")
+            PlacementRequest.file(ACTOR, "college", "student", "RN", 120, date(2027, 3, 1),
+                                  date(2027, 1, 1))
         assert "latest_end" in caught.value.fields
 
     def test_a_request_holds_one_placement_at_a_time(self):
-        r = PlacementRequest.file(ACTOR, "college", "student", "RN", 120, "2027-01-01",
-                                  "2027-06-30")
+        r = PlacementRequest.file(ACTOR, "college", "student", "RN", 120, date(2027, 1, 1),
+                                  date(2027, 6, 30))
         r.record_unplaced(ACTOR, "solve", "NO_CAPACITY", "")
         r.attach(ACTOR, "p1")
         assert (r.placement, r.unplaced) == ("p1", None)

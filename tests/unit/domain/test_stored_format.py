@@ -85,8 +85,8 @@ def test_a_published_slot_and_its_bookings_store_the_schedule_as_before():
 
 
 def test_a_request_stores_its_dates_as_iso_text():
-    request = PlacementRequest.file("coordinator:c1", "c1", "s1", "RN", 120, "2027-01-04",
-                                    "2027-05-28")
+    request = PlacementRequest.file("coordinator:c1", "c1", "s1", "RN", 120, date(2027, 1, 4),
+                                    date(2027, 5, 28))
     assert states(request) == [REQUEST_FILED]
 
 
