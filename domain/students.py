@@ -12,7 +12,7 @@ from enum import StrEnum
 
 from eventsourcing.domain import event
 
-from domain.base import Aggregate, check_date, parse_date, require, stored_date, typed_date
+from domain.base import Aggregate, check_date, require, stored_date, typed_date
 from domain.capacity import check_location
 from domain.errors import Conflict
 from domain.onboarding import check_code, check_dated, held_at, missing
@@ -72,42 +72,43 @@ class Student(Aggregate):
             sorted(set(credentials)), list(unavailable), participant,
         )
 
-    def record_credential(self, actor: str, code: str, issued: str | None,
-                          expires: str | None) -> dict:
+    def record_credential(self, actor: str, code: str, issued: date | None,
+                          expires: date | None) -> dict:
         """A credential with its dates (a renewal or a correction replaces the code's earlier
         record: the latest record of a code is the one in force)."""
         code = check_code(code)
         check_dated(issued, expires)
-        self._credential_recorded(actor, code, issued, expires)
+        self._credential_recorded(actor, code, stored_date(issued), stored_date(expires))
         return self.credential_records[code]
 
     @event("CredentialRecorded")
     def _credential_recorded(self, actor: str, code: str, issued: str | None,
                              expires: str | None) -> None:
-        self.credential_records[code] = {"code": code, "issued": issued, "expires": expires}
+        self.credential_records[code] = {"code": code, "issued": typed_date(issued),
+                                         "expires": typed_date(expires)}
         self.credentials = sorted(self.credential_records)
 
     def grant_waiver(self, actor: str, code: str, site: str, employer: str, reason: str,
-                     until: str | None) -> dict:
+                     until: date | None) -> dict:
         """An employer waives a requirement for this student at one of its sites."""
         code = check_code(code)
         require(bool(reason and reason.strip()), "reason", "must not be blank")
         if until is not None:
-            parse_date(until, "until")
-        self._waiver_granted(actor, code, site, employer, reason.strip(), until)
+            check_date(until, "until")
+        self._waiver_granted(actor, code, site, employer, reason.strip(), stored_date(until))
         return self.waivers[-1]
 
     @event("WaiverGranted")
     def _waiver_granted(self, actor: str, code: str, site: str, employer: str, reason: str,
                         until: str | None) -> None:
         self.waivers.append({"code": code, "site": site, "employer": employer,
-                             "reason": reason, "until": until})
+                             "reason": reason, "until": typed_date(until)})
 
-    def held_at(self, site: str) -> dict[str, str | None]:
+    def held_at(self, site: str) -> dict[str, date | None]:
         """Code -> the latest date it is valid until at `site` (None: no end)."""
         return held_at(self.credential_records.values(), self.waivers, site)
 
-    def onboarding_gaps(self, site: str, requirements: list[str], end_date: str) -> list[dict]:
+    def onboarding_gaps(self, site: str, requirements: list[str], end_date: date) -> list[dict]:
         """What the student lacks for a slot at `site` requiring `requirements` through
         `end_date`: [{"code", "reason": "absent" | "expires_before_end"}]."""
         return missing(requirements, self.held_at(site), end_date)
@@ -116,7 +117,7 @@ class Student(Aggregate):
         """The credentials as the solver's problem file lists them: a code held without expiry,
         or {"code", "expires"}."""
         return [r["code"] if r["expires"] is None else {"code": r["code"],
-                                                        "expires": r["expires"]}
+                                                        "expires": stored_date(r["expires"])}
                 for r in sorted(self.credential_records.values(), key=lambda r: r["code"])]
 
     def check_free(self, schedule: Schedule, placement: str | None = None) -> None:

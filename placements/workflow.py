@@ -7,8 +7,6 @@ invariant, and optimistic concurrency on each makes concurrent bookings of the l
 
 from __future__ import annotations
 
-from datetime import date
-
 from sqlalchemy import select
 
 from domain.capacity import Site, Slot
@@ -38,10 +36,9 @@ def solver_student(student: Student) -> problem.Student:
         str(student.id), student.college, student.home["lat"], student.home["lon"],
         student.max_travel_km, frozenset(student.credentials),
         tuple(Window.parse(**w) for w in student.unavailable),
-        frozenset((r["code"], date.fromisoformat(r["expires"]))
+        frozenset((r["code"], r["expires"])
                   for r in student.credential_records.values() if r["expires"] is not None),
-        frozenset((w["code"], w["site"], date.fromisoformat(w["until"]) if w["until"] else None)
-                  for w in student.waivers))
+        frozenset((w["code"], w["site"], w["until"]) for w in student.waivers))
 
 
 def ineligibility(request: PlacementRequest, slot: Slot, student: Student, site: Site,

@@ -52,9 +52,11 @@ def _student_row(s: Student):
                      "lat": s.home["lat"], "lon": s.home["lon"],
                      "max_travel_km": s.max_travel_km, "credentials": s.credentials,
                      "unavailable": s.unavailable, "participant": s.participant,
-                     "credential_records": sorted(s.credential_records.values(),
-                                                  key=lambda r: r["code"]),
-                     "waivers": s.waivers}
+                     "credential_records": [
+                         {**r, "issued": stored_date(r["issued"]),
+                          "expires": stored_date(r["expires"])}
+                         for r in sorted(s.credential_records.values(), key=lambda r: r["code"])],
+                     "waivers": [{**w, "until": stored_date(w["until"])} for w in s.waivers]}
 
 
 @projects(PlacementRequest)

@@ -101,8 +101,8 @@ def test_credentials_and_waivers_store_their_dates_as_iso_text():
     student = Student.register("coordinator:c1", "c1", "Ana Ruiz", {"lat": 37.8, "lon": -122.3},
                                40.0, ["BLS"], [])
     student.collect_events()
-    student.record_credential("coordinator:c1", "TB", "2026-01-01", "2027-01-31")
-    student.grant_waiver("employer:e1", "FLU", "site1", "e1", "exempt", "2027-06-30")
+    student.record_credential("coordinator:c1", "TB", date(2026, 1, 1), date(2027, 1, 31))
+    student.grant_waiver("employer:e1", "FLU", "site1", "e1", "exempt", date(2027, 6, 30))
     assert states(student) == [CREDENTIAL_RECORDED, WAIVER_GRANTED]
 
 
@@ -138,6 +138,19 @@ def test_events_stored_as_text_replay_into_typed_state():
                                        '"journeyworker":false}'),
                          (topic(Preceptor, "Booked"), BOOKED))
     assert preceptor.bookings == {"p1": SCHEDULE}
+    request = replayed(PlacementRequest, (topic(PlacementRequest, "Filed"), REQUEST_FILED))
+    assert (request.earliest_start, request.latest_end) == (date(2027, 1, 4), date(2027, 5, 28))
+    student = replayed(Student, (topic(Student, "Registered"), STAMP
+                                 + '"originator_topic":"domain.students:Student","actor":"c",'
+                                   '"college":"c1","name":"Ana","home":{"lat":1.0,"lon":2.0},'
+                                   '"max_travel_km":null,"credentials":[],"unavailable":[],'
+                                   '"participant":null}'),
+                       (topic(Student, "CredentialRecorded"), CREDENTIAL_RECORDED),
+                       (topic(Student, "WaiverGranted"), WAIVER_GRANTED),
+                       (topic(Student, "Booked"), BOOKED))
+    assert student.credential_records["TB"]["expires"] == date(2027, 1, 31)
+    assert student.held_at("site1") == {"TB": date(2027, 1, 31), "FLU": date(2027, 6, 30)}
+    assert student.bookings == {"p1": SCHEDULE}
     placement = replayed(Placement, (topic(Placement, "Created"), PLACEMENT_CREATED),
                          (topic(Placement, "Accepted"), PLACEMENT_ACCEPTED))
     assert type(placement.status) is PlacementStatus
