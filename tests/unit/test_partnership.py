@@ -3,6 +3,8 @@ who may be a minor, consents, and the checks on enrollments and jobs."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from domain.errors import Conflict, InvalidInput
@@ -55,7 +57,7 @@ def test_eligibility_names_each_unmet_rule():
                               {"incumbent_worker": True})
     with pytest.raises(Conflict) as e:
         Referral.refer("partner:t@u1", "p1", service, person().facts(), "u1", None,
-                       "2026-01-01")
+                       date(2026, 1, 1))
     assert e.value.code == "not_eligible"
     assert e.value.fields == {"service": ["incumbent_worker must be true"]}
 

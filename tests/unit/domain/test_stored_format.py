@@ -108,9 +108,9 @@ def test_credentials_and_waivers_store_their_dates_as_iso_text():
 
 def test_a_referral_outcome_stores_its_status_and_date_as_text():
     service = Service.publish("partner:o1", "o1", "books", "Books for term one", {})
-    referral = Referral.refer("partner:o1", "pt1", service, {}, "o1", None, "2026-09-01")
+    referral = Referral.refer("partner:o1", "pt1", service, {}, "o1", None, date(2026, 9, 1))
     referral.collect_events()
-    referral.record_outcome("partner:o1", ReferralStatus.RECEIVED, "2026-09-15")
+    referral.record_outcome("partner:o1", ReferralStatus.RECEIVED, date(2026, 9, 15))
     assert states(referral) == [OUTCOME_RECORDED]
 
 
