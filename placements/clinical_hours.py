@@ -181,7 +181,7 @@ class ClinicalRecord(AreaService):
             raise Conflict(f"the {of} of this placement is already evaluated",
                            code="already_evaluated")
         evaluation = Evaluation.submit(principal.actor, placement_id, of, scores, comments,
-                                       today().isoformat())
+                                       today())
         self.uow.commit(evaluation)
         return self.evaluation(principal, str(evaluation.id))
 

@@ -94,10 +94,10 @@ def person(rng: random.Random, i: int, partners: list[str], employers: list[str]
         start = FIRST_DAY + timedelta(days=rng.randrange(SPAN_DAYS))
         e = Enrollment.enroll(actor, p, org, kind, occupation, "College of Marin",
                               rng.choice(employers) if rng.random() < 0.4 else None,
-                              start.isoformat())
+                              start)
         done = start + timedelta(days=rng.randint(60, 300))
         if done <= today and rng.random() < 0.72:
-            e.complete(actor, done.isoformat(),
+            e.complete(actor, done,
                        CREDENTIALS[occupation] if kind in ("credential", "apprenticeship")
                        else None)
         out.append(e)
@@ -107,16 +107,14 @@ def person(rng: random.Random, i: int, partners: list[str], employers: list[str]
                 continue
             wage = round(rng.uniform(19, 34), 2)
             job = Employment.hire(actor, p, org, rng.choice(employers), occupation, wage,
-                                  hired.isoformat())
+                                  hired)
             raise_day = hired + timedelta(days=rng.randint(45, 270))
             if raise_day <= today and rng.random() < 0.9:
-                job.change_wage(actor, raise_day.isoformat(),
+                job.change_wage(actor, raise_day,
                                 round(wage * rng.uniform(1.05, 1.6), 2))
             left = hired + timedelta(days=rng.randint(90, 500))
-            if left <= today and rng.random() < 0.2 and left.isoformat() >= job.wages[-1][
-                    "effective_date"]:
-                job.separate(actor, left.isoformat(), rng.choice(("moved", "better offer",
-                                                                  "laid off")))
+            if left <= today and rng.random() < 0.2 and left >= job.wages[-1]["effective_date"]:
+                job.separate(actor, left, rng.choice(("moved", "better offer", "laid off")))
             out.append(job)
     return out
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import JSON, Column, Float, String, Table
 
+from domain.base import stored_date
 from domain.clinical_hours import ClinicalHours, EntryStatus
 from domain.evaluations import Evaluation
 from placements.readmodel import identity, identity_columns, metadata, projects
@@ -52,4 +53,4 @@ def _hours_rows(h: ClinicalHours):
 def _evaluation_row(e: Evaluation):
     yield evaluations, {**identity_columns(e), "placement": e.placement, "of": e.of,
                         "scores": e.scores,
-                        "comments": e.comments, "submitted_on": e.submitted_on}
+                        "comments": e.comments, "submitted_on": stored_date(e.submitted_on)}

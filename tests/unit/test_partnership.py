@@ -94,35 +94,35 @@ def test_flags_are_named_booleans(flags):
 def test_enrollment_dates():
     p = person()
     with pytest.raises(InvalidInput) as e:
-        Enrollment.enroll("a", p, "u1", "credential", "MA", None, None, "2026-03-01",
-                          "2026-02-01")
+        Enrollment.enroll("a", p, "u1", "credential", "MA", None, None, date(2026, 3, 1),
+                          date(2026, 2, 1))
     assert e.value.field == "end_date"
-    en = Enrollment.enroll("a", p, "u1", "credential", "MA", None, None, "2026-03-01")
+    en = Enrollment.enroll("a", p, "u1", "credential", "MA", None, None, date(2026, 3, 1))
     assert en.community == "Novato"
     with pytest.raises(InvalidInput) as e:
-        en.complete("a", "2026-02-28", "CCMA")
+        en.complete("a", date(2026, 2, 28), "CCMA")
     assert e.value.field == "date"
-    en.complete("a", "2026-06-01", "CCMA")
+    en.complete("a", date(2026, 6, 1), "CCMA")
     with pytest.raises(Conflict):
-        en.complete("a", "2026-06-02", None)
+        en.complete("a", date(2026, 6, 2), None)
 
 
 @pytest.mark.parametrize("wage", [-1, 0, 10_000, True, "22"])
 def test_wages_out_of_range_are_refused(wage):
     with pytest.raises(InvalidInput) as e:
-        Employment.hire("a", person(), "u1", "e1", "MA", wage, "2026-01-01")
+        Employment.hire("a", person(), "u1", "e1", "MA", wage, date(2026, 1, 1))
     assert e.value.field == "hourly_wage"
 
 
 def test_job_wage_history_and_separation():
-    job = Employment.hire("a", person(), "u1", "e1", "MA", 22.5, "2026-01-01")
-    assert job.anniversary == "2027-01-01"
-    job.change_wage("a", "2026-07-01", 25)
+    job = Employment.hire("a", person(), "u1", "e1", "MA", 22.5, date(2026, 1, 1))
+    assert job.anniversary == date(2027, 1, 1)
+    job.change_wage("a", date(2026, 7, 1), 25)
     with pytest.raises(InvalidInput):
-        job.separate("a", "2026-06-30", "moved")  # before the last raise
-    job.separate("a", "2026-08-01", "moved")
+        job.separate("a", date(2026, 6, 30), "moved")  # before the last raise
+    job.separate("a", date(2026, 8, 1), "moved")
     with pytest.raises(InvalidInput):
-        job.change_wage("a", "2026-09-01", 26)
+        job.change_wage("a", date(2026, 9, 1), 26)
     assert [w["hourly_wage"] for w in job.wages] == [22.5, 25.0]
 
 
