@@ -68,8 +68,8 @@ class Partnership:
     services: list[str] = field(default_factory=list)
 
 
-def _day(start: date, days: int) -> str:
-    return (start + timedelta(days=days)).isoformat()
+def _day(start: date, days: int) -> date:
+    return start + timedelta(days=days)
 
 
 def person(rng: random.Random, i: int, partners: list[str], employers: list[str],
@@ -202,7 +202,7 @@ def _apprentices(app: PlacementsApp, demo: Partnership, employer: str) -> None:
                                                   1985 + i,
                                                   zip=ZIPS["Marin City"],
                                                   flags={"low_income": True})
-        app.participants.give_consent(partner, p["id"], employer, "2025-08-01")
+        app.participants.give_consent(partner, p["id"], employer, date(2025, 8, 1))
         a = app.apprenticeship.sign_apprentice(boss, program["id"], p["name"], "2025-08-04",
                                                participant=p["id"])
         app.apprenticeship.register_apprentice(boss, a["id"], f"CA-CHW-2025-{i:03}", "2025-08-20")

@@ -117,7 +117,7 @@ class Participants(AreaService):
 
     @command
     def give_consent(self, principal: Principal, participant_id: str, organization: str,
-                     date: str) -> dict:
+                     date: date) -> dict:
         """Recorded by the registering organisation, as the participant agreed."""
         participant = self._owned(principal, participant_id)
         self.referenced_organization(organization)
@@ -127,7 +127,7 @@ class Participants(AreaService):
 
     @command
     def revoke_consent(self, principal: Principal, participant_id: str, organization: str,
-                       date: str) -> dict:
+                       date: date) -> dict:
         participant = self._owned(principal, participant_id)
         participant.revoke_consent(principal.actor, organization, date)
         self.uow.commit(participant)
@@ -138,7 +138,7 @@ class Participants(AreaService):
 
     @command
     def record_guardian_consent(self, principal: Principal, participant_id: str,
-                                guardian_name: str, date: str) -> dict:
+                                guardian_name: str, date: date) -> dict:
         participant = writable(self.uow, principal, participant_id)
         participant.record_guardian_consent(principal.actor, guardian_name, date)
         self.uow.commit(participant)

@@ -71,18 +71,18 @@ def test_who_may_be_a_minor():
 def test_consent_given_revoked_and_given_again():
     p = person()
     assert p.shares_with("u1") and not p.shares_with("c1")
-    p.give_consent("partner:t@u1", "c1", "2026-01-01")
+    p.give_consent("partner:t@u1", "c1", date(2026, 1, 1))
     assert p.shares_with("c1")
     with pytest.raises(InvalidInput):
-        p.revoke_consent("partner:t@u1", "c1", "2025-12-01")
-    p.revoke_consent("partner:t@u1", "c1", "2026-02-01")
+        p.revoke_consent("partner:t@u1", "c1", date(2025, 12, 1))
+    p.revoke_consent("partner:t@u1", "c1", date(2026, 2, 1))
     assert not p.shares_with("c1")
     with pytest.raises(Conflict):
-        p.revoke_consent("partner:t@u1", "c1", "2026-02-02")
-    p.give_consent("partner:t@u1", "c1", "2026-03-01")
+        p.revoke_consent("partner:t@u1", "c1", date(2026, 2, 2))
+    p.give_consent("partner:t@u1", "c1", date(2026, 3, 1))
     assert p.shares_with("c1")
     with pytest.raises(InvalidInput):
-        p.give_consent("partner:t@u1", "u1", "2026-03-01")
+        p.give_consent("partner:t@u1", "u1", date(2026, 3, 1))
 
 
 @pytest.mark.parametrize("flags", [{"Bad Name": True}, {"tanf": "yes"}, []])
