@@ -74,8 +74,8 @@ def consortium(app, clients: int, proposals: int) -> list[Client]:
     for k in range(clients):
         college = colleges[k % ORGANIZATIONS]
         employer, site, program = employers[k % ORGANIZATIONS]
-        slot = app.capacity.publish_slot(employer, site, "RN", proposals, None, "2027-01-18",
-                                         "2027-04-30", [0, 1], "07:00", "15:30", 120)
+        slot = app.capacity.publish_slot(employer, site, "RN", proposals, None, date(2027, 1, 18),
+                                         date(2027, 4, 30), [0, 1], "07:00", "15:30", 120)
         apprentice = app.apprenticeship.sign_apprentice(employer, program, f"Apprentice {k}",
                                                         "2025-01-06")
         students = [Student.register("bench", college, f"Student {k}.{i}",

@@ -102,8 +102,8 @@ def load(app: PlacementsApp, seed: int = 2027) -> Demo:
                         employer, site, f"{rng.choice(FIRST)} {rng.choice(LAST)}, preceptor",
                         [discipline], max_students, journeyworker=discipline == "CHW")["id"]
                 slot = app.capacity.publish_slot(employer, site, discipline, capacity, preceptor,
-                                                 "2027-01-18", "2027-04-30", days, start, end,
-                                                 hours)
+                                                 date(2027, 1, 18), date(2027, 4, 30), days,
+                                                 start, end, hours)
                 demo.slots.append(slot["id"])
     for college_name, (lat, lon) in COLLEGES:
         coordinator = Principal("coordinator", demo.colleges[college_name])
