@@ -150,6 +150,8 @@ def rate_bound(parts: list[Formulation], weight: int, requested: dict[str, int],
     every request of each college; `reached`: a rate such an assignment has. First over the
     counts alone (a maximum flow each, fast), then with the weight (a minimum-cost flow each)
     while time remains."""
+    if time.perf_counter() >= deadline:  # no time to build the network: a rate of one
+        return FAIRNESS_SCALE
     network = _Network(parts, sorted(requested))
     high = _largest(reached, FAIRNESS_SCALE, network.counts_fit(), requested, deadline)
     return _largest(reached, high, network.weight_fits(weight), requested, deadline)
