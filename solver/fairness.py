@@ -160,13 +160,17 @@ def rate_bound(parts: list[Formulation], weight: int, requested: dict[str, int],
 def _largest(low: int, high: int, fits: Callable[[dict[str, int]], bool],
              requested: dict[str, int], deadline: float) -> int:
     """The largest rate up to `high` whose counts fit, by bisection from `low` (known to fit);
-    when time is up, `high` as lowered so far (no rate above it fits)."""
-    while low < high and time.perf_counter() < deadline:
+    when time is up, `high` as lowered so far (no rate above it fits). A check is not started
+    when the last one would not have ended before the deadline (a flow cannot be stopped)."""
+    spent = 0.0
+    while low < high and time.perf_counter() + spent < deadline:
+        began = time.perf_counter()
         middle = (low + high + 1) // 2
         if fits(needed(requested, middle)):
             low = middle
         else:
             high = middle - 1
+        spent = time.perf_counter() - began
     return high
 
 
