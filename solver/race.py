@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable
 
 from solver.cpsat import Keep, Model, StageResult
+from solver.fairness import Proof
 from solver.formulation import Formulation
 from solver.mip import Mip
 from solver.objectives import Goals
@@ -34,17 +35,17 @@ GRACE = 0.25  # seconds past its deadline a race waits for a backend to heed its
 
 
 class Stop:
-    """Asks a neighbourhood search to end: checked between its rounds, and the CP-SAT model it
-    is solving (`model`) stopped at once."""
+    """Asks a search to end: checked between its rounds, and the model it is solving stopped
+    at once (`halt`: a CP-SAT model's `stop` or a HiGHS model's `cancel`)."""
 
     def __init__(self) -> None:
         self._event = threading.Event()
-        self.model: Model | None = None
+        self.halt: Callable[[], None] | None = None
 
     def set(self) -> None:
         self._event.set()
-        if self.model is not None:
-            self.model.stop()
+        if self.halt is not None:
+            self.halt()
 
     def is_set(self) -> bool:
         return self._event.is_set()
@@ -71,7 +72,7 @@ def race(stage: str, f: Formulation, goals: Goals, keep: Keep, hint: list[int],
     scores: list[int] = []  # of every result and improvement so far
     bounds: list[int] = []  # every bound proven so far
     lock = threading.Lock()
-    mip: list[Mip] = []
+    mip: list[Mip | Proof] = []
     model: list[Model] = []
     stop = Stop()
     done = threading.Event()
@@ -105,7 +106,9 @@ def race(stage: str, f: Formulation, goals: Goals, keep: Keep, hint: list[int],
     def run_highs(plain: bool = False) -> None:
         began = time.perf_counter(), time.thread_time()
         name = "plain highs" if plain else "highs"
-        m = Mip(f, goals, keep, stage, plain=plain)
+        # L2's tuned backend proves it by discrete targets (solver/fairness.py).
+        m = (Proof(f, goals, keep) if stage == "fairness" and not plain
+             else Mip(f, goals, keep, stage, plain=plain))
         with lock:
             mip.append(m)
             if found:
