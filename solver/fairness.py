@@ -55,10 +55,18 @@ class Proof:
         deadline = time.perf_counter() + time_limit
         values = hint
         colleges = self.goals.colleges
+        # Each college's requests that some variable places: no target above it can be met.
+        reachable = {c: len({r for v in vs for r in self.f.members[v]
+                             if self.f.problem.students[
+                                 self.f.problem.requests[r].student].college == c})
+                     for c, vs in colleges.placed_by.items()}
         while not self._cancelled.is_set() and time.perf_counter() < deadline:
             began = time.perf_counter()
+            targets = above(colleges, values)
+            if any(t > reachable.get(c, 0) for c, t in targets.items()):
+                return StageResult(values, "OPTIMAL", lowest_rate(colleges, values))
             self._mip = Mip(self.f, self.goals, Keep(l1=self.level), "targets",
-                            targets=above(colleges, values))
+                            targets=targets)
             if self._cancelled.is_set():
                 break
             reached = self._mip.reach(self.level, deadline - time.perf_counter())
