@@ -185,6 +185,9 @@ class Mip:
         self.found: int | None = None
         self._rel_gap = 0.0
         self.highs.cbMipInterrupt += self._watch
+        # An assignment found elsewhere while HiGHS runs, handed to it as its incumbent.
+        self.offered: list[int] | None = None
+        self.highs.cbMipUserSolution += self._take_offered
         self.lp = lp
 
     def _watch(self, event) -> None:
@@ -195,6 +198,18 @@ class Mip:
             if found is not None and self.live_bound - found <= self._rel_gap * max(
                     1, abs(self.live_bound)):
                 event.interrupt()
+
+    def offer(self, values: list[int]) -> None:
+        """Give HiGHS a feasible assignment (from another thread) as it runs."""
+        self.offered = values
+
+    def _take_offered(self, event) -> None:
+        values, self.offered = self.offered, None
+        if values is not None:
+            column = [float(x) for x in values]
+            if self.stage == "fairness":
+                column.append(float(lowest_rate(self.goals.colleges, values)))
+            event.data_in.setSolution(np.asarray(column))
 
     def cancel(self) -> None:
         self.highs.cancelSolve()

@@ -102,6 +102,8 @@ def race(stage: str, f: Formulation, goals: Goals, keep: Keep, hint: list[int],
             scores.append(value)
         for m in mip:
             m.found = value
+            if isinstance(m, Mip):
+                m.offer(values)
 
     def run_highs(plain: bool = False) -> None:
         began = time.perf_counter(), time.thread_time()
@@ -172,6 +174,10 @@ def race(stage: str, f: Formulation, goals: Goals, keep: Keep, hint: list[int],
             break
     with lock:
         candidates = [r.values for r in results.values() if r is not None] + found[-1:]
+        # A HiGHS model left running past the deadline has its dual bound as it went: proven
+        # all the same (its own full model of the stage).
+        bounds.extend(m.live_bound for m in mip
+                      if isinstance(m, Mip) and m.live_bound is not None)
     if not candidates:
         return None
     values = max(candidates, key=score)
