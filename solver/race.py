@@ -149,10 +149,12 @@ def race(stage: str, f: Formulation, goals: Goals, keep: Keep, hint: list[int],
             run_highs(plain=True)
     else:
         others = run_cpsat
-    # Daemon threads: a backend that does not heed its cancel (HiGHS in presolve, say) is left
-    # to end on its own GRACE seconds past the deadline, and never holds up the process's exit.
-    threads = [threading.Thread(target=run_highs, daemon=True),
-               threading.Thread(target=others, daemon=True)]
+    # A backend that does not heed its cancel (HiGHS in presolve, say) is left to end on its
+    # own GRACE seconds past the deadline. Not a daemon thread: the process's exit waits for it
+    # to end, as HiGHS still running in a daemon thread at exit aborts the process ("terminate
+    # called without an active exception": `placements solve metro-2k-a.json --time-limit 30`
+    # on a loaded machine, 2026-11-30, with daemon threads).
+    threads = [threading.Thread(target=run_highs), threading.Thread(target=others)]
     for t in threads:
         t.start()
     while any(t.is_alive() for t in threads):
