@@ -30,6 +30,7 @@ from solver.objectives import Goals, above, lowest_rate
 log = logging.getLogger(__name__)
 
 EXCHANGE_SECONDS = 0.5  # at most, after each higher assignment HiGHS finds
+MIN_SECONDS = 0.2  # no model is built with less time left
 
 
 class Proof:
@@ -60,7 +61,7 @@ class Proof:
                              if self.f.problem.students[
                                  self.f.problem.requests[r].student].college == c})
                      for c, vs in colleges.placed_by.items()}
-        while not self._cancelled.is_set() and time.perf_counter() < deadline:
+        while not self._cancelled.is_set() and time.perf_counter() < deadline - MIN_SECONDS:
             began = time.perf_counter()
             targets = above(colleges, values)
             if any(t > reachable.get(c, 0) for c, t in targets.items()):

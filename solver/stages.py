@@ -146,7 +146,7 @@ class Stages:
                                           lambda v: objectives.value(self.weights, v), bound)
             if proved is not None and self.full is None:
                 bound = min(bound, proved)
-            elif self.whole and self.full is None:
+            elif self.whole and self.full is None and time.perf_counter() < deadline:
                 # The backends proved nothing: the LP bounds L1, if time is left.
                 relaxed = self.lp.maximize(self.weights, deadline - time.perf_counter())
                 if relaxed is not None:
@@ -189,7 +189,7 @@ class Stages:
             values, proved = self._search("fairness", values, seeds, deadline, score, bound)
             if proved is not None and self.full is None:
                 bound = proved if bound is None else min(bound, proved)
-            elif self.whole and self.full is None:
+            elif self.whole and self.full is None and time.perf_counter() < deadline:
                 # Nothing proved: the LP bounds L2, if time is left.
                 relaxed = self.lp.maximize_lowest_rate(self.colleges,
                                                        deadline - time.perf_counter())
