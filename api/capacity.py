@@ -18,6 +18,7 @@ from api.common import (
 from api.csv_format import CSV_ANSWER, csv_response, every_item, wants_csv
 from api.limits import Blueprint
 from api.openapi import conditional
+from domain.capacity import SlotStatus
 
 blp = Blueprint("capacity", __name__, url_prefix="/v1", description="Sites, preceptors, slots")
 
@@ -58,7 +59,7 @@ class SlotSchema(Schema):
     id = fields.String(dump_only=True)
     version = fields.Integer(dump_only=True)
     employer = fields.String(dump_only=True)
-    status = fields.String(dump_only=True, metadata={"description": "open or withdrawn"})
+    status = fields.String(dump_only=True, metadata={"enum": list(SlotStatus)})
     held = fields.Integer(dump_only=True, metadata={"description": "seats held"})
     site = fields.String(required=True)
     discipline = fields.String(required=True)
@@ -108,7 +109,7 @@ class SlotQuery(PageArgs):
     site = fields.String()
     unit = fields.String()
     discipline = fields.String()
-    status = fields.String(validate=validate.OneOf(("open", "withdrawn")))
+    status = fields.String(validate=validate.OneOf(list(SlotStatus)))
 
 
 class PreceptorQuery(PageArgs):

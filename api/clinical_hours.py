@@ -9,6 +9,7 @@ from marshmallow import Schema, fields, validate
 from api.apprenticeship import ComplianceQuery, EventRefSchema
 from api.common import IsoDate, app, principal
 from api.limits import Blueprint
+from domain.clinical_hours import EntryStatus
 from domain.evaluations import SUBJECTS
 from placements.apprenticeship import aware
 
@@ -39,7 +40,7 @@ class ClinicalEntrySchema(Schema):
     date = fields.String()
     hours = fields.Float()
     note = fields.String(allow_none=True)
-    status = fields.String(metadata={"enum": ["unsigned", "signed", "void"]})
+    status = fields.String(metadata={"enum": list(EntryStatus)})
     signed_off = fields.Nested(SignOffRefSchema, allow_none=True)
     corrections = fields.List(fields.Nested(CorrectionRefSchema))
     event = fields.Nested(EventRefSchema)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask.views import MethodView
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from api.common import IsoDate, PageArgs, app, as_list, if_match, iso, list_schema, principal
+from api.common import IsoDate, PageArgs, app, as_list, if_match, list_schema, principal
 from api.limits import Blueprint
 from api.openapi import conditional
 from domain.onboarding import ABSENT, EXPIRES_BEFORE_END
@@ -128,7 +128,7 @@ class Credentials(MethodView):
     def post(self, body, student_id):
         """Record a credential of a student of the caller's college, with its dates (a later
         record of the same code replaces it: a renewal or a correction)."""
-        return app().onboarding.record_credential(principal(), student_id, **iso(body),
+        return app().onboarding.record_credential(principal(), student_id, **body,
                                                   if_match=if_match())
 
 
@@ -140,7 +140,7 @@ class Waivers(MethodView):
     def post(self, body, student_id):
         """Waive one of a site's requirements for a student placed (in any state) at the
         caller's sites; it counts at that site until its date."""
-        return app().onboarding.grant_waiver(principal(), student_id, **iso(body),
+        return app().onboarding.grant_waiver(principal(), student_id, **body,
                                              if_match=if_match())
 
 

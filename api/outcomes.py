@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask.views import MethodView
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from api.common import IsoDate, app, iso, principal
+from api.common import IsoDate, app, principal
 from api.limits import Blueprint
 from domain.partnership.outcomes import MAX_WAGE, MIN_WAGE, PROGRAM_TYPES
 
@@ -83,7 +83,7 @@ class Enrollments(MethodView):
     @blp.response(201, EnrollmentSchema)
     def post(self, body, participant_id):
         """Enroll a participant in a program of any type."""
-        return app().outcomes.enroll(principal(), participant_id, **iso(body))
+        return app().outcomes.enroll(principal(), participant_id, **body)
 
 
 @blp.route("/participants/<participant_id>/outcomes")
@@ -108,7 +108,7 @@ class Completion(MethodView):
     @blp.response(201, EnrollmentSchema)
     def post(self, body, enrollment_id):
         """Record the completion, and the credential earned if any."""
-        return app().outcomes.complete_enrollment(principal(), enrollment_id, **iso(body))
+        return app().outcomes.complete_enrollment(principal(), enrollment_id, **body)
 
 
 @blp.route("/participants/<participant_id>/employment")
@@ -117,7 +117,7 @@ class Hire(MethodView):
     @blp.response(201, EmploymentSchema)
     def post(self, body, participant_id):
         """Record a hire (the participant must share its record with the caller)."""
-        return app().outcomes.hire(principal(), participant_id, **iso(body))
+        return app().outcomes.hire(principal(), participant_id, **body)
 
 
 @blp.route("/employment/<employment_id>")
@@ -134,7 +134,7 @@ class Wages(MethodView):
     @blp.response(201, EmploymentSchema)
     def post(self, body, employment_id):
         """A wage change from its effective date."""
-        return app().outcomes.change_wage(principal(), employment_id, **iso(body))
+        return app().outcomes.change_wage(principal(), employment_id, **body)
 
 
 @blp.route("/employment/<employment_id>/separation")
@@ -143,4 +143,4 @@ class Separation(MethodView):
     @blp.response(201, EmploymentSchema)
     def post(self, body, employment_id):
         """The job ended (quit, laid off, promoted elsewhere…)."""
-        return app().outcomes.separate(principal(), employment_id, **iso(body))
+        return app().outcomes.separate(principal(), employment_id, **body)

@@ -3,7 +3,7 @@ consent for minors, credit for prior learning, and where the participant stands 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
@@ -13,7 +13,6 @@ from api.common import (
     PageArgs,
     app,
     as_list,
-    iso,
     list_schema,
     principal,
 )
@@ -26,8 +25,8 @@ blp = Blueprint("participants", __name__, url_prefix="/v1",
 TEXT = validate.Length(min=1, max=200)
 
 
-def today() -> str:
-    return datetime.now(UTC).date().isoformat()
+def today() -> date:
+    return datetime.now(UTC).date()
 
 
 SelfIdentificationSchema = Schema.from_dict(
@@ -127,7 +126,7 @@ class Consents(MethodView):
     def post(self, body, participant_id):
         """Record the participant's consent to share the record with an organisation
         (the registering organisation records it)."""
-        return app().participants.give_consent(principal(), participant_id, **iso(body))
+        return app().participants.give_consent(principal(), participant_id, **body)
 
 
 @blp.route("/participants/<participant_id>/consents/<org_id>/revoke")
@@ -137,7 +136,7 @@ class Revoke(MethodView):
     def post(self, body, participant_id, org_id):
         """Revoke a consent: no new access from then on; nothing recorded is erased."""
         return app().participants.revoke_consent(principal(), participant_id, org_id,
-                                                 iso(body)["date"] or today())
+                                                 body["date"] or today())
 
 
 @blp.route("/participants/<participant_id>/guardian-consent")
@@ -146,7 +145,7 @@ class GuardianConsent(MethodView):
     @blp.response(201, ParticipantSchema)
     def post(self, body, participant_id):
         """A parent's or guardian's consent, needed before a minor's placement is accepted."""
-        return app().participants.record_guardian_consent(principal(), participant_id, **iso(body))
+        return app().participants.record_guardian_consent(principal(), participant_id, **body)
 
 
 @blp.route("/participants/<participant_id>/prior-learning")

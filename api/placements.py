@@ -18,7 +18,7 @@ from api.common import (
 from api.csv_format import CSV_ANSWER, csv_response, every_item, wants_csv
 from api.limits import Blueprint
 from api.openapi import conditional
-from domain.placements import REASON_CODES, STATUSES
+from domain.placements import REASON_CODES, PlacementStatus
 
 blp = Blueprint("placements", __name__, url_prefix="/v1", description="Placements")
 
@@ -34,7 +34,7 @@ class PlacementSchema(Schema):
     site = fields.String(dump_only=True)
     employer = fields.String(dump_only=True)
     preceptor = fields.String(dump_only=True, allow_none=True)
-    status = fields.String(dump_only=True, metadata={"enum": list(STATUSES)})
+    status = fields.String(dump_only=True, metadata={"enum": list(PlacementStatus)})
     solve = fields.String(dump_only=True, allow_none=True)
     reason = fields.String(dump_only=True, allow_none=True)
     reason_code = fields.String(dump_only=True, allow_none=True)
@@ -45,7 +45,7 @@ class PlacementSchema(Schema):
 
 
 class PlacementQuery(PageArgs):
-    status = fields.String(validate=validate.OneOf(STATUSES))
+    status = fields.String(validate=validate.OneOf(list(PlacementStatus)))
     slot = fields.String()
     request = fields.String()
 

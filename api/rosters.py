@@ -21,6 +21,7 @@ from api.common import app, principal
 from api.csv_format import csv_response, wants_csv
 from api.limits import Blueprint
 from api.onboarding import MissingSchema
+from domain.placements import HOLDING, PlacementStatus
 from domain.schedule import Schedule
 
 blp = Blueprint("rosters", __name__, url_prefix="/v1", description="Rosters and calendars")
@@ -40,7 +41,7 @@ class RosterQuery(Schema):
 
 class RosterRowSchema(Schema):
     placement = fields.String()
-    status = fields.String(metadata={"enum": ["confirmed", "accepted"]})
+    status = fields.String(metadata={"enum": [s for s in PlacementStatus if s in HOLDING]})
     student = fields.String()
     student_name = fields.String(allow_none=True)
     college = fields.String()

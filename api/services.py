@@ -11,12 +11,11 @@ from api.common import (
     app,
     as_list,
     if_match,
-    iso,
     list_schema,
     principal,
 )
 from api.limits import Blueprint
-from domain.partnership.services import KINDS, OUTCOMES
+from domain.partnership.services import KINDS, OUTCOMES, ReferralStatus
 
 blp = Blueprint("services", __name__, url_prefix="/v1",
                 description="Support services, eligibility and referrals")
@@ -72,7 +71,8 @@ class ReferralSchema(Schema):
 
 
 class OutcomeSchema(Schema):
-    status = fields.String(required=True, validate=validate.OneOf(OUTCOMES))
+    status = fields.Enum(ReferralStatus, by_value=True, required=True,
+                         validate=validate.OneOf(OUTCOMES))
     date = IsoDate(required=True)
 
 
@@ -136,7 +136,7 @@ class Referrals(MethodView):
     def post(self, body, participant_id):
         """Refer the participant to a service: 409 `not_eligible` naming the unmet rules, 409
         `consent_missing` for another organisation's service without consent."""
-        return app().services.refer(principal(), participant_id, **iso(body))
+        return app().services.refer(principal(), participant_id, **body)
 
 
 @blp.route("/referrals/<referral_id>")
@@ -153,4 +153,4 @@ class Outcome(MethodView):
     @blp.response(201, ReferralSchema)
     def post(self, body, referral_id):
         """Record what came of a referral (the service's or the referring organisation)."""
-        return app().services.record_referral_outcome(principal(), referral_id, **iso(body))
+        return app().services.record_referral_outcome(principal(), referral_id, **body)

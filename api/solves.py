@@ -7,7 +7,7 @@ from marshmallow import Schema, fields, validate
 
 from api.common import PageArgs, app, as_list, list_schema, principal
 from api.limits import Blueprint
-from domain.solves import FINISHED, UNFINISHED
+from domain.solves import SolveStatus
 
 blp = Blueprint("solves", __name__, url_prefix="/v1", description="Solves")
 
@@ -52,7 +52,7 @@ class SolveStageSchema(Schema):
 class SolveSchema(Schema):
     id = fields.String()
     version = fields.Integer()
-    status = fields.String(metadata={"enum": [*UNFINISHED, *FINISHED]})
+    status = fields.String(metadata={"enum": list(SolveStatus)})
     college = fields.String(allow_none=True)
     attempts = fields.Integer()
     problem_hash = fields.String(allow_none=True)

@@ -19,6 +19,7 @@ from api.common import (
 from api.csv_format import CSV_ANSWER, csv_response, every_item, wants_csv
 from api.limits import Blueprint
 from api.openapi import conditional
+from domain.students import RequestStatus
 
 blp = Blueprint("students", __name__, url_prefix="/v1",
                 description="Students and placement requests")
@@ -77,7 +78,7 @@ class PlacementRequestSchema(Schema):
     placement = fields.String(dump_only=True, allow_none=True,
                               metadata={"description": "the placement holding a seat for it"})
     unplaced = fields.Nested(UnplacedSchema, dump_only=True, allow_none=True)
-    status = fields.String(dump_only=True, metadata={"enum": ["open", "withdrawn"]})
+    status = fields.String(dump_only=True, metadata={"enum": list(RequestStatus)})
     student = fields.String(required=True)
     discipline = fields.String(required=True)
     required_hours = fields.Integer(required=True, validate=validate.Range(min=1, max=10000))
@@ -148,8 +149,6 @@ class PlacementRequests(MethodView):
     @blp.response(201, PlacementRequestSchema)
     def post(self, body):
         """File a placement request for one of the college's students."""
-        body["earliest_start"] = body["earliest_start"].isoformat()
-        body["latest_end"] = body["latest_end"].isoformat()
         return app().students.request_placement(principal(), **body)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from datetime import date
+from enum import StrEnum
 
 from eventsourcing.domain import event
 
@@ -26,6 +27,13 @@ STANDARD_FIELDS = ("name", "occupation", "term_type", "ojt_hours", "work_process
                    "probationary_hours", "probationary_rsi_hours", "clinical_work_processes")
 MIN_TIME_BASED_HOURS = 2000  # 29 CFR 29.5(b)(2)
 ENTRY_KINDS = ("ojt", "rsi", "wages")
+
+
+class ApprenticeStatus(StrEnum):
+    SIGNED = "signed"  # the agreement, not yet registered
+    REGISTERED = "registered"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
 
 
 def _number(value, field: str, *, minimum: float = 0, maximum: float | None = None,
@@ -266,12 +274,12 @@ class Apprentice(Aggregate):
         return self.completed_on or self.cancelled_on
 
     @property
-    def status(self) -> str:
+    def status(self) -> ApprenticeStatus:
         if self.completed_on:
-            return "completed"
+            return ApprenticeStatus.COMPLETED
         if self.cancelled_on:
-            return "cancelled"
-        return "registered" if self.registered_date else "signed"
+            return ApprenticeStatus.CANCELLED
+        return ApprenticeStatus.REGISTERED if self.registered_date else ApprenticeStatus.SIGNED
 
     def totals(self) -> dict:
         """Hours as currently recorded (corrections applied), for the read model."""

@@ -34,5 +34,21 @@ def parse_date(value: str | date, field: str) -> date:
             value = date.fromisoformat(value)
         except (TypeError, ValueError):
             raise InvalidInput(field, f"not an ISO date: {value!r}") from None
-    require(DATE_MIN <= value <= DATE_MAX, field, f"must be between {DATE_MIN} and {DATE_MAX}")
-    return value
+    return check_date(value, field)
+
+
+def stored_date(day: date | None) -> str | None:
+    """A date as events store it (their attributes stay JSON-native): ISO text. Command
+    methods hand their `@event` methods this form; see `typed_date`."""
+    return None if day is None else day.isoformat()
+
+
+def typed_date(text: str | None) -> date | None:
+    """A stored date as aggregate state holds it: the `@event` bodies' side of `stored_date`."""
+    return None if text is None else date.fromisoformat(text)
+
+
+def check_date(day: date, field: str) -> date:
+    """A date in DATE_MIN..DATE_MAX, or InvalidInput naming the field."""
+    require(DATE_MIN <= day <= DATE_MAX, field, f"must be between {DATE_MIN} and {DATE_MAX}")
+    return day

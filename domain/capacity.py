@@ -7,15 +7,22 @@ concurrent bookings of the last seat race on the aggregate's version and one of 
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from eventsourcing.domain import event
 
-from domain.base import Aggregate, parse_date, require
+from domain.base import Aggregate, check_date, require
 from domain.errors import Conflict
 from domain.onboarding import Unit
 from domain.schedule import Schedule, peak_overlap
 
 DEFAULT_DISCIPLINES = ("RN", "LVN", "MA", "DA", "CHW", "BH", "SW", "PHARM_TECH", "K12_SHADOW")
 REQUIREMENTS = ("BLS", "TB", "FLU", "BACKGROUND")
+
+
+class SlotStatus(StrEnum):
+    OPEN = "open"
+    WITHDRAWN = "withdrawn"
 
 
 def check_location(location: dict, field: str) -> None:
@@ -83,7 +90,7 @@ class Preceptor(Aggregate):
         self.disciplines = disciplines
         self.max_students = max_students
         self.journeyworker = journeyworker
-        self.bookings: dict[str, dict] = {}  # placement id -> schedule fields of its slot
+        self.bookings: dict[str, Schedule] = {}  # placement id -> its slot's schedule
 
     @classmethod
     def register(
@@ -102,19 +109,18 @@ class Preceptor(Aggregate):
             max_students, journeyworker,
         )
 
-    def book(self, actor: str, placement: str, schedule: dict) -> None:
-        schedules = [Schedule.parse(**s) for s in self.bookings.values()]
-        if peak_overlap([*schedules, Schedule.parse(**schedule)]) > self.max_students:
+    def book(self, actor: str, placement: str, schedule: Schedule) -> None:
+        if peak_overlap([*self.bookings.values(), schedule]) > self.max_students:
             raise Conflict(
                 f"preceptor {self.name} would supervise more than {self.max_students} "
                 "students at one moment",
                 code="preceptor_full",
             )
-        self._booked(actor, placement, schedule)
+        self._booked(actor, placement, schedule.as_dict())
 
     @event("Booked")
     def _booked(self, actor: str, placement: str, schedule: dict) -> None:
-        self.bookings[placement] = schedule
+        self.bookings[placement] = Schedule.parse(**schedule)
 
     def release(self, actor: str, placement: str) -> None:
         if placement in self.bookings:
@@ -168,7 +174,7 @@ class Slot(Aggregate):
         self.discipline = discipline
         self.capacity = capacity
         self.preceptor = preceptor
-        self.schedule = schedule  # start_date, end_date, weekdays, shift_start, shift_end
+        self.schedule = Schedule.parse(**schedule)
         self.hours = hours
         self.colleges = colleges
         self.withdrawn = False
@@ -182,19 +188,17 @@ class Slot(Aggregate):
         discipline: str,
         capacity: int,
         preceptor: Preceptor | None,
-        schedule: dict,
+        schedule: Schedule,
         hours: int,
         colleges: list[str] | None,
         unit: Unit | None = None,
     ) -> Slot:
         require(capacity >= 1, "capacity", "must be at least 1")
         require(hours >= 1, "hours", "must be at least 1")
-        parsed = Schedule.parse(**schedule)
-        parse_date(parsed.start_date, "start_date")
-        parse_date(parsed.end_date, "end_date")
-        require(parsed.end_date >= parsed.start_date, "end_date", "must not be before start_date")
-        sessions = sum(1 for _ in parsed.session_days(parsed.start_date, parsed.end_date))
-        delivered = sessions * parsed.minutes / 60
+        check_date(schedule.start_date, "start_date")
+        check_date(schedule.end_date, "end_date")
+        sessions = sum(1 for _ in schedule.session_days(schedule.start_date, schedule.end_date))
+        delivered = sessions * schedule.minutes / 60
         require(hours <= delivered, "hours",
                 f"must not exceed the {delivered:g} hours its {sessions} sessions deliver")
         if preceptor is not None:
@@ -208,13 +212,17 @@ class Slot(Aggregate):
             require(unit.site == str(site.id), "unit", "belongs to another site")
         return cls(
             actor, site.employer, str(site.id), discipline, capacity,
-            str(preceptor.id) if preceptor else None, schedule, hours, colleges,
+            str(preceptor.id) if preceptor else None, schedule.as_dict(), hours, colleges,
             str(unit.id) if unit else None,
         )
 
     @property
     def open(self) -> bool:
         return not self.withdrawn
+
+    @property
+    def status(self) -> SlotStatus:
+        return SlotStatus.WITHDRAWN if self.withdrawn else SlotStatus.OPEN
 
     def hold(self, actor: str, placement: str) -> None:
         if self.withdrawn:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import event
@@ -28,6 +29,16 @@ from domain.errors import Conflict, NotFound
 
 MAX_DAY_HOURS = 16
 EPSILON = 1e-9
+
+
+class EntryStatus(StrEnum):
+    UNSIGNED = "unsigned"
+    SIGNED = "signed"
+    VOID = "void"  # a correction took it back
+
+    @classmethod
+    def of(cls, void: bool, signed: bool) -> EntryStatus:
+        return cls.VOID if void else (cls.SIGNED if signed else cls.UNSIGNED)
 
 
 @dataclass(frozen=True)
@@ -239,7 +250,7 @@ def hours_summary(facts: dict, entries: list[RecordedEntry], as_of: date,
 
 def entry_view(x: RecordedEntry) -> dict:
     return {"id": x.id, "placement": x.placement, **x.data,
-            "status": "void" if x.void else ("signed" if x.signed else "unsigned"),
+            "status": EntryStatus.of(x.void, x.signed),
             "signed_off": x.signed_off, "corrections": x.corrections,
             "event": x.logged}
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from itertools import accumulate
 
-from domain.apprenticeship import StandardsHistory
+from domain.apprenticeship import ApprenticeStatus, StandardsHistory
 from domain.errors import NotFound
 
 MAX_DAILY_HOURS = 12
@@ -218,12 +218,14 @@ def agreement_end(a: Agreement) -> str | None:
     return a.completed_on or a.cancelled_on
 
 
-def _status(a: Agreement, day: str) -> str:
+def _status(a: Agreement, day: str) -> ApprenticeStatus:
     if a.completed_on and a.completed_on <= day:
-        return "completed"
+        return ApprenticeStatus.COMPLETED
     if a.cancelled_on and a.cancelled_on <= day:
-        return "cancelled"
-    return "registered" if a.registered_date and a.registered_date <= day else "signed"
+        return ApprenticeStatus.CANCELLED
+    if a.registered_date and a.registered_date <= day:
+        return ApprenticeStatus.REGISTERED
+    return ApprenticeStatus.SIGNED
 
 
 def _wage_step(ojt: _OJT, standards: dict, a: Agreement, total: float) -> dict:

@@ -4,11 +4,12 @@ id is derived from both, so a second submission is refused, even under concurren
 
 from __future__ import annotations
 
+from datetime import date
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import event
 
-from domain.base import Aggregate, require
+from domain.base import Aggregate, require, stored_date, typed_date
 
 SUBJECTS = ("student", "site")
 OWED_BY = {"student": "employer", "site": "coordinator"}  # subject -> role that submits it
@@ -26,11 +27,11 @@ class Evaluation(Aggregate):
         self.of = of
         self.scores = scores
         self.comments = comments
-        self.submitted_on = submitted_on
+        self.submitted_on = typed_date(submitted_on)
 
     @classmethod
     def submit(cls, actor: str, placement: str, of: str, scores: dict, comments: str | None,
-               submitted_on: str) -> Evaluation:
+               submitted_on: date) -> Evaluation:
         require(of in SUBJECTS, "of", f"must be one of {', '.join(SUBJECTS)}")
         require(isinstance(scores, dict) and bool(scores), "scores", "name at least one score")
         for name, score in scores.items():
@@ -40,4 +41,4 @@ class Evaluation(Aggregate):
                     f"scores.{name}", "must be an integer 1..5")
         require(comments is None or isinstance(comments, str), "comments", "must be text")
         return cls(actor, placement, of, {k.strip(): v for k, v in scores.items()},
-                   (comments or "").strip() or None, submitted_on)
+                   (comments or "").strip() or None, stored_date(submitted_on))

@@ -15,17 +15,18 @@ from datetime import date
 
 from eventsourcing.domain import event
 
-from domain.base import Aggregate, parse_date, require
+from domain.base import Aggregate, check_date, require
 
 ABSENT, EXPIRES_BEFORE_END = "absent", "expires_before_end"
 
 
-def covered_through(expires: date | str | None, end: date | str) -> bool:
-    """Whether something valid until `expires` (None: no end) still counts on `end`."""
-    return expires is None or str(expires) >= str(end)
+def covered_through(expires: date | None, end: date) -> bool:
+    """Whether something valid until `expires` (None: no end) still counts on `end`. (These
+    rules only compare dates, so the read side applies them to its rows' ISO text as well.)"""
+    return expires is None or expires >= end
 
 
-def missing(required: Iterable[str], held: Mapping[str, str | None], end: str) -> list[dict]:
+def missing(required: Iterable[str], held: Mapping[str, date | None], end: date) -> list[dict]:
     """The requirements a student does not meet through `end`: [{"code", "reason"}], by code.
     `held` maps each code the student holds (credential or waiver at this site) to the latest
     date it is valid until (None: no end)."""
@@ -39,18 +40,18 @@ def missing(required: Iterable[str], held: Mapping[str, str | None], end: str) -
 
 
 def held_at(records: Iterable[dict], waivers: Iterable[dict], site: str
-            ) -> dict[str, str | None]:
+            ) -> dict[str, date | None]:
     """Code -> the latest date it is valid until at `site` (None: no end): the student's
     credential records ({"code", "expires"}) and its waivers ({"code", "site", "until"}) granted
     for that site."""
-    held: dict[str, str | None] = {r["code"]: r["expires"] for r in records}
+    held: dict[str, date | None] = {r["code"]: r["expires"] for r in records}
     for w in waivers:
         if w["site"] == site:
             held[w["code"]] = latest(held.get(w["code"]), w["until"], w["code"] in held)
     return held
 
 
-def latest(current: str | None, candidate: str | None, present: bool) -> str | None:
+def latest(current: date | None, candidate: date | None, present: bool) -> date | None:
     """The later of two validity ends (None, no end, is the latest); `present`: whether
     `current` is a value at all."""
     if not present:
@@ -60,13 +61,15 @@ def latest(current: str | None, candidate: str | None, present: bool) -> str | N
     return max(current, candidate)
 
 
-def check_dated(issued: str | None, expires: str | None, expires_field: str = "expires"
+def check_dated(issued: date | None, expires: date | None, expires_field: str = "expires"
                 ) -> None:
-    """Dates of a credential: each ISO in range, and expiry not before issue."""
-    first = parse_date(issued, "issued") if issued is not None else None
-    last = parse_date(expires, expires_field) if expires is not None else None
-    if first is not None and last is not None:
-        require(last >= first, expires_field, "must not be before issued")
+    """Dates of a credential: each in range, and expiry not before issue."""
+    if issued is not None:
+        check_date(issued, "issued")
+    if expires is not None:
+        check_date(expires, expires_field)
+    if issued is not None and expires is not None:
+        require(expires >= issued, expires_field, "must not be before issued")
 
 
 def check_code(code: str, field: str = "code") -> str:

@@ -12,14 +12,28 @@ committed to it, and for a direct ask the employer's acceptance is the commitmen
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from eventsourcing.domain import event
 
 from domain.base import Aggregate, require
 from domain.errors import Conflict
 
-LIVE = ("proposed", "requested", "confirmed", "accepted")
-HOLDING = ("confirmed", "accepted")  # the live states that hold a seat
-STATUSES = (*LIVE, "declined", "cancelled", "reopened", "superseded")
+
+class PlacementStatus(StrEnum):
+    PROPOSED = "proposed"  # by a solve
+    REQUESTED = "requested"  # directly by the college
+    CONFIRMED = "confirmed"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    CANCELLED = "cancelled"
+    REOPENED = "reopened"
+    SUPERSEDED = "superseded"
+
+
+LIVE = frozenset({PlacementStatus.PROPOSED, PlacementStatus.REQUESTED, PlacementStatus.CONFIRMED,
+                  PlacementStatus.ACCEPTED})
+HOLDING = frozenset({PlacementStatus.CONFIRMED, PlacementStatus.ACCEPTED})  # they hold a seat
 # Why a facility declines (AB 1577 asks for written reasons per rotation type).
 REASON_CODES = ("no_capacity", "no_preceptor", "onboarding", "accreditation", "other")
 
@@ -39,6 +53,7 @@ class Placement(Aggregate):
         status: str,
         solve: str | None,
     ):
+        """`status` as stored: a `PlacementStatus` value, PROPOSED or REQUESTED."""
         self.request = request
         self.student = student
         self.college = college
@@ -46,7 +61,7 @@ class Placement(Aggregate):
         self.site = site
         self.employer = employer
         self.preceptor = preceptor
-        self.status = status  # "proposed" (by a solve) or "requested" (directly by the college)
+        self.status = PlacementStatus(status)
         self.solve = solve
         self.reason: str | None = None
         self.reason_code: str | None = None
@@ -59,37 +74,38 @@ class Placement(Aggregate):
     def live(self) -> bool:
         return self.status in LIVE
 
-    def _expect(self, allowed: tuple[str, ...], action: str) -> None:
+    def _expect(self, action: str, *allowed: PlacementStatus) -> None:
         if self.status not in allowed:
             raise Conflict(
                 f"cannot {action} a placement that is {self.status}", code="invalid_transition"
             )
 
     def confirm(self, actor: str) -> None:
-        self._expect(("proposed",), "confirm")
+        self._expect("confirm", PlacementStatus.PROPOSED)
         self._confirmed(actor)
 
     @event("Confirmed")
     def _confirmed(self, actor: str) -> None:
-        self.status = "confirmed"
+        self.status = PlacementStatus.CONFIRMED
 
     def accept(self, actor: str) -> None:
-        if self.status == "proposed":
+        if self.status == PlacementStatus.PROPOSED:
             raise Conflict(
                 "the college has not confirmed this placement yet", code="invalid_transition"
             )
-        self._expect(("confirmed", "requested"), "accept")
+        self._expect("accept", PlacementStatus.CONFIRMED, PlacementStatus.REQUESTED)
         self._accepted(actor)
 
     @event("Accepted")
     def _accepted(self, actor: str) -> None:
-        self.status = "accepted"
+        self.status = PlacementStatus.ACCEPTED
 
     def decline(self, actor: str, side: str, reason: str | None,
                 reason_code: str | None = None, reasons_required: bool = False) -> None:
         """`reasons_required`: a facility declining a rotation AB 1577 covers must say why."""
         # Either side declines a direct ask ("requested"): the college takes its own back.
-        self._expect(("proposed", "requested", "confirmed"), "decline")
+        self._expect("decline", PlacementStatus.PROPOSED, PlacementStatus.REQUESTED,
+                     PlacementStatus.CONFIRMED)
         require(reason_code is None or reason_code in REASON_CODES, "reason_code",
                 f"must be one of {', '.join(REASON_CODES)}")
         if reasons_required:
@@ -104,18 +120,18 @@ class Placement(Aggregate):
     @event("Declined")
     def _declined(self, actor: str, side: str, reason: str | None,
                   reason_code: str | None = None) -> None:
-        self.status = "declined"
+        self.status = PlacementStatus.DECLINED
         self.reason = reason
         self.reason_code = reason_code
 
     def cancel(self, actor: str, reason: str) -> None:
-        self._expect(HOLDING, "cancel")
+        self._expect("cancel", *HOLDING)
         require(bool(reason and reason.strip()), "reason", "must not be blank")
         self._cancelled(actor, reason.strip())
 
     @event("Cancelled")
     def _cancelled(self, actor: str, reason: str) -> None:
-        self.status = "cancelled"
+        self.status = PlacementStatus.CANCELLED
         self.reason = reason
 
     def reopen(self, actor: str, reason: str) -> None:
@@ -125,15 +141,15 @@ class Placement(Aggregate):
 
     @event("Reopened")
     def _reopened(self, actor: str, reason: str) -> None:
-        self.status = "reopened"
+        self.status = PlacementStatus.REOPENED
         self.reason = reason
 
     def supersede(self, actor: str, solve: str) -> None:
         """A later solve replaced this unconfirmed proposal."""
-        self._expect(("proposed",), "supersede")
+        self._expect("supersede", PlacementStatus.PROPOSED)
         self._superseded(actor, solve)
 
     @event("Superseded")
     def _superseded(self, actor: str, solve: str) -> None:
-        self.status = "superseded"
+        self.status = PlacementStatus.SUPERSEDED
         self.reason = f"superseded by solve {solve}"

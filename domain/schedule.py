@@ -80,6 +80,14 @@ class Schedule:
             raise ValueError("end_date: before start_date")
         return s
 
+    def as_dict(self) -> dict:
+        """The stored form (events, read models, the problem file): ISO dates, weekdays
+        sorted, HH:MM times; `Schedule.parse(**s.as_dict()) == s`."""
+        return {"start_date": self.start_date.isoformat(), "end_date": self.end_date.isoformat(),
+                "weekdays": sorted(self.weekdays),
+                "shift_start": self.shift_start.strftime("%H:%M"),
+                "shift_end": self.shift_end.strftime("%H:%M")}
+
     @property
     def minutes(self) -> int:
         return _duration(self.shift_start, self.shift_end)

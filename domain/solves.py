@@ -11,13 +11,23 @@ alone) and it is never started again.
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from eventsourcing.domain import event
 
 from domain.base import Aggregate
 from domain.errors import Conflict
 
-UNFINISHED = ("queued", "running")
-FINISHED = ("done", "failed")
+
+class SolveStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+UNFINISHED = frozenset({SolveStatus.QUEUED, SolveStatus.RUNNING})
+FINISHED = frozenset({SolveStatus.DONE, SolveStatus.FAILED})
 
 
 class Solve(Aggregate):
@@ -25,7 +35,7 @@ class Solve(Aggregate):
     def __init__(self, actor: str, college: str | None, time_limit: float):
         self.college = college  # None: consortium-wide; else that college's requests only
         self.time_limit = time_limit
-        self.status = "queued"
+        self.status = SolveStatus.QUEUED
         self.attempts = 0
         self.problem_hash: str | None = None
         self.log_position: int | None = None
@@ -47,7 +57,7 @@ class Solve(Aggregate):
 
     @event("Started")
     def _started(self, actor: str, worker: str) -> None:
-        self.status = "running"
+        self.status = SolveStatus.RUNNING
         self.attempts += 1
 
     @event("InputRecorded")
@@ -85,7 +95,7 @@ class Solve(Aggregate):
 
     @event("Completed")
     def _completed(self, actor: str, result: dict) -> None:
-        self.status = "done"
+        self.status = SolveStatus.DONE
         self.result = result
 
     def fail(self, actor: str, error: str) -> None:
@@ -94,5 +104,5 @@ class Solve(Aggregate):
 
     @event("Failed")
     def _failed(self, actor: str, error: str) -> None:
-        self.status = "failed"
+        self.status = SolveStatus.FAILED
         self.error = error

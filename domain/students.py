@@ -7,9 +7,12 @@ same request race on its version.
 
 from __future__ import annotations
 
+from datetime import date
+from enum import StrEnum
+
 from eventsourcing.domain import event
 
-from domain.base import Aggregate, parse_date, require
+from domain.base import Aggregate, check_date, require, stored_date, typed_date
 from domain.capacity import check_location
 from domain.errors import Conflict
 from domain.onboarding import check_code, check_dated, held_at, missing
@@ -42,7 +45,7 @@ class Student(Aggregate):
         self.waivers: list[dict] = []
         self.unavailable = unavailable  # [{"weekdays", "start", "end"}]
         self.participant = participant  # the partnership's record of the same person
-        self.bookings: dict[str, dict] = {}  # placement id -> schedule fields of its slot
+        self.bookings: dict[str, Schedule] = {}  # placement id -> its slot's schedule
 
     @classmethod
     def register(
@@ -69,42 +72,43 @@ class Student(Aggregate):
             sorted(set(credentials)), list(unavailable), participant,
         )
 
-    def record_credential(self, actor: str, code: str, issued: str | None,
-                          expires: str | None) -> dict:
+    def record_credential(self, actor: str, code: str, issued: date | None,
+                          expires: date | None) -> dict:
         """A credential with its dates (a renewal or a correction replaces the code's earlier
         record: the latest record of a code is the one in force)."""
         code = check_code(code)
         check_dated(issued, expires)
-        self._credential_recorded(actor, code, issued, expires)
+        self._credential_recorded(actor, code, stored_date(issued), stored_date(expires))
         return self.credential_records[code]
 
     @event("CredentialRecorded")
     def _credential_recorded(self, actor: str, code: str, issued: str | None,
                              expires: str | None) -> None:
-        self.credential_records[code] = {"code": code, "issued": issued, "expires": expires}
+        self.credential_records[code] = {"code": code, "issued": typed_date(issued),
+                                         "expires": typed_date(expires)}
         self.credentials = sorted(self.credential_records)
 
     def grant_waiver(self, actor: str, code: str, site: str, employer: str, reason: str,
-                     until: str | None) -> dict:
+                     until: date | None) -> dict:
         """An employer waives a requirement for this student at one of its sites."""
         code = check_code(code)
         require(bool(reason and reason.strip()), "reason", "must not be blank")
         if until is not None:
-            parse_date(until, "until")
-        self._waiver_granted(actor, code, site, employer, reason.strip(), until)
+            check_date(until, "until")
+        self._waiver_granted(actor, code, site, employer, reason.strip(), stored_date(until))
         return self.waivers[-1]
 
     @event("WaiverGranted")
     def _waiver_granted(self, actor: str, code: str, site: str, employer: str, reason: str,
                         until: str | None) -> None:
         self.waivers.append({"code": code, "site": site, "employer": employer,
-                             "reason": reason, "until": until})
+                             "reason": reason, "until": typed_date(until)})
 
-    def held_at(self, site: str) -> dict[str, str | None]:
+    def held_at(self, site: str) -> dict[str, date | None]:
         """Code -> the latest date it is valid until at `site` (None: no end)."""
         return held_at(self.credential_records.values(), self.waivers, site)
 
-    def onboarding_gaps(self, site: str, requirements: list[str], end_date: str) -> list[dict]:
+    def onboarding_gaps(self, site: str, requirements: list[str], end_date: date) -> list[dict]:
         """What the student lacks for a slot at `site` requiring `requirements` through
         `end_date`: [{"code", "reason": "absent" | "expires_before_end"}]."""
         return missing(requirements, self.held_at(site), end_date)
@@ -113,27 +117,26 @@ class Student(Aggregate):
         """The credentials as the solver's problem file lists them: a code held without expiry,
         or {"code", "expires"}."""
         return [r["code"] if r["expires"] is None else {"code": r["code"],
-                                                        "expires": r["expires"]}
+                                                        "expires": stored_date(r["expires"])}
                 for r in sorted(self.credential_records.values(), key=lambda r: r["code"])]
 
-    def check_free(self, schedule: dict, placement: str | None = None) -> None:
+    def check_free(self, schedule: Schedule, placement: str | None = None) -> None:
         """Refuse (409) a slot in session at the same time as another of the student's."""
-        new = Schedule.parse(**schedule)
-        for other, fields in self.bookings.items():
-            if other != placement and simultaneous(new, Schedule.parse(**fields)):
+        for other, booked in self.bookings.items():
+            if other != placement and simultaneous(schedule, booked):
                 raise Conflict(
                     "the student is already booked into a slot in session at the same time",
                     code="student_double_booked",
                 )
 
-    def book(self, actor: str, placement: str, schedule: dict) -> None:
+    def book(self, actor: str, placement: str, schedule: Schedule) -> None:
         self.check_free(schedule, placement)
         if placement not in self.bookings:
-            self._booked(actor, placement, schedule)
+            self._booked(actor, placement, schedule.as_dict())
 
     @event("Booked")
     def _booked(self, actor: str, placement: str, schedule: dict) -> None:
-        self.bookings[placement] = schedule
+        self.bookings[placement] = Schedule.parse(**schedule)
 
     def release(self, actor: str, placement: str) -> None:
         if placement in self.bookings:
@@ -142,6 +145,11 @@ class Student(Aggregate):
     @event("Released")
     def _released(self, actor: str, placement: str) -> None:
         del self.bookings[placement]
+
+
+class RequestStatus(StrEnum):
+    OPEN = "open"
+    WITHDRAWN = "withdrawn"  # by the college: no later solve places it
 
 
 class PlacementRequest(Aggregate):
@@ -163,8 +171,8 @@ class PlacementRequest(Aggregate):
         self.student = student
         self.discipline = discipline
         self.required_hours = required_hours
-        self.earliest_start = earliest_start
-        self.latest_end = latest_end
+        self.earliest_start: date = typed_date(earliest_start)
+        self.latest_end: date = typed_date(latest_end)
         self.priority = priority
         self.group = group
         self.preferred_sites = preferred_sites
@@ -180,21 +188,25 @@ class PlacementRequest(Aggregate):
         student: str,
         discipline: str,
         required_hours: int,
-        earliest_start: str,
-        latest_end: str,
+        earliest_start: date,
+        latest_end: date,
         priority: int = 1,
         group: str | None = None,
         preferred_sites: list[str] | None = None,
     ) -> PlacementRequest:
         require(required_hours >= 1, "required_hours", "must be at least 1")
         require(priority >= 1, "priority", "must be at least 1")
-        start = parse_date(earliest_start, "earliest_start")
-        end = parse_date(latest_end, "latest_end")
-        require(end >= start, "latest_end", "must not be before earliest_start")
+        check_date(earliest_start, "earliest_start")
+        check_date(latest_end, "latest_end")
+        require(latest_end >= earliest_start, "latest_end", "must not be before earliest_start")
         return cls(
-            actor, college, student, discipline, required_hours,
-            start.isoformat(), end.isoformat(), priority, group, list(preferred_sites or []),
+            actor, college, student, discipline, required_hours, stored_date(earliest_start),
+            stored_date(latest_end), priority, group, list(preferred_sites or []),
         )
+
+    @property
+    def status(self) -> RequestStatus:
+        return RequestStatus.WITHDRAWN if self.withdrawn else RequestStatus.OPEN
 
     def attach(self, actor: str, placement: str) -> None:
         if self.withdrawn:

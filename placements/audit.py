@@ -9,6 +9,7 @@ from typing import Any
 from uuid import UUID
 
 from domain.errors import NotFound
+from domain.schedule import Schedule
 from placements import ledger
 from placements.base import AreaService, LogEntry
 from placements.principals import Principal
@@ -18,6 +19,8 @@ STANDARD = ("originator_id", "originator_version", "timestamp", "originator_topi
 
 def plain(value: Any) -> Any:
     """A JSON-friendly copy of an event's or aggregate's value."""
+    if isinstance(value, Schedule):  # as its events store it
+        return value.as_dict()
     if isinstance(value, dict):
         return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):

@@ -12,6 +12,7 @@ from domain.errors import InvalidInput, NotFound
 from domain.onboarding import Unit
 from domain.organizations import Organization
 from domain.placements import LIVE, Placement
+from domain.schedule import Schedule
 from placements import seats
 from placements.base import AreaService, check_version, command
 from placements.paging import Page, page
@@ -102,7 +103,7 @@ class Capacity(AreaService):
 
     @command
     def publish_slot(self, principal: Principal, site: str, discipline: str, capacity: int,
-                     preceptor: str | None, start_date: str, end_date: str,
+                     preceptor: str | None, start_date: date, end_date: date,
                      weekdays: list[int], shift_start: str, shift_end: str, hours: int,
                      colleges: list[str] | None = None, unit: str | None = None) -> dict:
         """Publish a slot (every path that creates slots, API or import, comes here: the
@@ -134,7 +135,7 @@ class Capacity(AreaService):
 
     def new_slot(self, principal: Principal, refs: SlotReferences, site: str,
                  discipline: str, capacity: int, preceptor: str | None,
-                 start_date: str | date, end_date: str | date, weekdays: list[int],
+                 start_date: date, end_date: date, weekdays: list[int],
                  shift_start: str, shift_end: str, hours: int,
                  colleges: list[str] | None = None, unit: str | None = None) -> Slot:
         """A slot at one of the caller's sites, checked as every path that publishes one
@@ -151,9 +152,7 @@ class Capacity(AreaService):
         for i, college in enumerate(colleges or []):
             if college not in refs.colleges:
                 raise InvalidInput(f"colleges.{i}", f"no such college: {college}")
-        schedule = {"start_date": str(start_date), "end_date": str(end_date),
-                    "weekdays": sorted(set(weekdays)), "shift_start": shift_start,
-                    "shift_end": shift_end}
+        schedule = Schedule.parse(start_date, end_date, weekdays, shift_start, shift_end)
         part = None
         if unit is not None:
             part = refs.units.get(unit)

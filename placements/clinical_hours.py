@@ -19,6 +19,7 @@ from sqlalchemy import and_, select
 from domain.capacity import Preceptor, Slot
 from domain.clinical_hours import (
     ClinicalHours,
+    EntryStatus,
     PlacementFacts,
     hours_summary,
     recorded_hours,
@@ -26,8 +27,7 @@ from domain.clinical_hours import (
 )
 from domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from domain.evaluations import OWED_BY, Evaluation
-from domain.placements import Placement
-from domain.schedule import Schedule
+from domain.placements import Placement, PlacementStatus
 from placements.apprenticeship import new_event_id, today
 from placements.base import AreaService, UnitOfWork, command
 from placements.partnership import participants as partnership
@@ -56,14 +56,14 @@ class ClinicalRecord(AreaService):
 
     def _facts(self, placement: Placement) -> PlacementFacts:
         slot = self.uow.load(Slot, placement.slot, "slot")
-        schedule = Schedule.parse(**slot.schedule)
+        schedule = slot.schedule
         journeyworker_of = None
         if slot.preceptor:
             preceptor = self.uow.load(Preceptor, slot.preceptor, "preceptor")
             journeyworker_of = preceptor.employer if preceptor.journeyworker else None
         return PlacementFacts(str(placement.id), str(slot.id), slot.site, slot.employer,
-                              slot.discipline, slot.schedule["start_date"],
-                              slot.schedule["end_date"], sorted(schedule.weekdays),
+                              slot.discipline, schedule.start_date.isoformat(),
+                              schedule.end_date.isoformat(), sorted(schedule.weekdays),
                               schedule.minutes / 60, float(slot.hours), slot.preceptor,
                               journeyworker_of)
 
@@ -86,7 +86,7 @@ class ClinicalRecord(AreaService):
     def log_hours(self, principal: Principal, placement_id: str, entry: dict) -> dict:
         """An entry of hours worked on one day of the placement (coordinator or employer)."""
         placement = self._placement_of(principal, placement_id)
-        if placement.status != "accepted":
+        if placement.status != PlacementStatus.ACCEPTED:
             raise Conflict(f"hours are logged on accepted placements; this one is "
                            f"{placement.status}", code="placement_not_accepted")
         hours = self._hours_of(placement, True, principal.actor)
@@ -94,7 +94,7 @@ class ClinicalRecord(AreaService):
         logged = hours.log(principal.actor, event_id, self._facts(placement), entry, today())
         return self._answer(self.uow.commit(hours), event_id,
                             {"id": event_id, "placement": placement_id, **logged,
-                             "status": "unsigned"})
+                             "status": EntryStatus.UNSIGNED})
 
     @command
     def sign_off_hours(self, principal: Principal, placement_id: str, entry_id: str,
@@ -166,7 +166,7 @@ class ClinicalRecord(AreaService):
         if of in OWED_BY and OWED_BY[of] != principal.role:
             raise Forbidden(f"the evaluation of the {of} is submitted by the "
                             f"{OWED_BY[of]}")
-        if placement.status != "accepted":
+        if placement.status != PlacementStatus.ACCEPTED:
             raise Conflict(f"only an accepted placement is evaluated; this one is "
                            f"{placement.status}", code="placement_not_accepted")
         slot = self.uow.read_row(slots, placement.slot, "slot")
@@ -181,7 +181,7 @@ class ClinicalRecord(AreaService):
             raise Conflict(f"the {of} of this placement is already evaluated",
                            code="already_evaluated")
         evaluation = Evaluation.submit(principal.actor, placement_id, of, scores, comments,
-                                       today().isoformat())
+                                       today())
         self.uow.commit(evaluation)
         return self.evaluation(principal, str(evaluation.id))
 
@@ -217,7 +217,7 @@ class ClinicalRecord(AreaService):
                 q = (select(p.c.id, p.c.student, p.c.college, p.c.site, p.c.employer,
                             p.c.preceptor, s.c.end_date)
                      .join(s, s.c.id == p.c.slot)
-                     .where(and_(p.c.status == "accepted", s.c.end_date <= day,
+                     .where(and_(p.c.status == PlacementStatus.ACCEPTED, s.c.end_date <= day,
                                  p.c.id.not_in(done), *scope))
                      .order_by(s.c.end_date, p.c.id))
                 out += [{"placement": r.id, "of": of, "owed_by": OWED_BY[of],

@@ -20,6 +20,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from domain.base import Aggregate
+from domain.capacity import SlotStatus
 from domain.errors import Conflict, DomainError, InvalidInput, InvalidRows, RowError
 from placements.base import AreaService, UnitOfWork, command
 from placements.capacity import Capacity
@@ -111,7 +112,7 @@ class Imports(AreaService):
         with self.uow.connection() as conn:
             existing = {request_key(r._asdict()) for r in conn.execute(
                 select(t.student, t.discipline, t.earliest_start, t.latest_end)
-                .where(t.college == principal.org, t.status == "open"))}
+                .where(t.college == principal.org, t.status == SlotStatus.OPEN))}
         return self._import(rows, request_key, existing,
                             lambda body: self.students.new_request(principal, refs, **body))
 
@@ -136,7 +137,7 @@ class Imports(AreaService):
         t = slots.c
         with self.uow.connection() as conn:
             sources = [dict(r._mapping) for r in conn.execute(
-                select(slots).where(t.employer == principal.org, t.status == "open",
+                select(slots).where(t.employer == principal.org, t.status == SlotStatus.OPEN,
                                     t.start_date >= start.isoformat(),
                                     t.start_date <= end.isoformat()).order_by(t.seq, t.id))]
         if not sources:
@@ -147,8 +148,7 @@ class Imports(AreaService):
             body = {k: s[k] for k in COPIED if k in s}
             try:
                 for name in ("start_date", "end_date"):
-                    body[name] = (date.fromisoformat(s[name])
-                                  + timedelta(days=shift_days)).isoformat()
+                    body[name] = date.fromisoformat(s[name]) + timedelta(days=shift_days)
             except OverflowError:
                 raise InvalidInput("shift_days", "moves the dates out of range") from None
             bodies.append(body)
@@ -172,7 +172,7 @@ class Imports(AreaService):
         with self.uow.connection() as conn:
             return {slot_key({**r._asdict(), "unit": getattr(r, "unit", None)})
                     for r in conn.execute(select(*(t[c] for c in KEYED if c in t)).where(
-                        t.employer == principal.org, t.status == "open"))}
+                        t.employer == principal.org, t.status == SlotStatus.OPEN))}
 
     def _import(self, rows: Rows, key: Callable[[dict], Hashable], existing: set,
                 build: Callable[[dict], Aggregate],

@@ -15,6 +15,8 @@ organisation's student).
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import select
 
 from domain.capacity import Site
@@ -45,7 +47,7 @@ class Onboarding(AreaService):
 
     @command
     def record_credential(self, principal: Principal, student_id: str, code: str,
-                          issued: str, expires: str | None = None,
+                          issued: date, expires: date | None = None,
                           if_match: int | None = None) -> dict:
         principal.require("coordinator")
         student = self.uow.load(Student, student_id, "student")
@@ -57,7 +59,7 @@ class Onboarding(AreaService):
 
     @command
     def grant_waiver(self, principal: Principal, student_id: str, code: str, site: str,
-                     reason: str, until: str | None = None,
+                     reason: str, until: date | None = None,
                      if_match: int | None = None) -> dict:
         principal.require("employer")
         student = self.uow.load(Student, student_id, "student")
@@ -98,7 +100,8 @@ class Onboarding(AreaService):
         row = self._visible_slot(principal, slot_id)
         with self.uow.connection() as conn:
             required = slot_requirements(conn, row)
-        gaps = student.onboarding_gaps(row["site"], required, row["end_date"])
+        end = date.fromisoformat(row["end_date"])  # a read-model row's text
+        gaps = student.onboarding_gaps(row["site"], required, end)
         return {"student": student_id, "slot": slot_id, "site": row["site"],
                 "unit": row["unit"], "start_date": row["start_date"],
                 "end_date": row["end_date"], "requirements": required,

@@ -16,7 +16,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from domain.placements import HOLDING, LIVE
+from domain.capacity import SlotStatus
+from domain.placements import HOLDING, LIVE, PlacementStatus
+from domain.students import RequestStatus
 from placements.read.capacity import preceptors, sites, slots
 from placements.read.organizations import organizations
 from placements.read.placements import placement_rows
@@ -32,7 +34,7 @@ SLOT_FIELDS = ("id", "site", "discipline", "capacity", "preceptor", "start_date"
 def build(conn: Connection, college: str | None = None) -> dict:
     """The problem over every open slot; free requests of `college` (None: every college)."""
     open_slots = {r.id: r._mapping for r in conn.execute(
-        select(slots).where(slots.c.status == "open"))}
+        select(slots).where(slots.c.status == SlotStatus.OPEN))}
     live = {}  # request id -> (slot, locked)
     for p in conn.execute(select(placement_rows).where(
             placement_rows.c.status.in_(LIVE))):
@@ -42,7 +44,7 @@ def build(conn: Connection, college: str | None = None) -> dict:
     for r in conn.execute(select(placement_requests).order_by(placement_requests.c.seq)):
         slot, locked, status, _ = live.get(r.id, (None, False, None, None))
         in_scope = college is None or r.college == college
-        if status == "requested" or r.status == "withdrawn":
+        if status == PlacementStatus.REQUESTED or r.status == RequestStatus.WITHDRAWN:
             continue
         if slot is not None and slot in open_slots and (locked or in_scope):
             existing.append({"request": r.id, "slot": slot, "locked": locked})

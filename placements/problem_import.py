@@ -10,6 +10,7 @@ replaced by the application's; `existing` entries are not loaded.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import date
 from itertools import islice
 
 from placements.app import PlacementsApp
@@ -81,8 +82,8 @@ def _steps(app: PlacementsApp, problem: dict, ids: dict[str, str]
         yield slot["id"], lambda slot=slot: app.capacity.publish_slot(
             employer_of(slot["site"]), ids[slot["site"]], slot["discipline"], slot["capacity"],
             ids[slot["preceptor"]] if slot["preceptor"] is not None else None,
-            slot["start_date"], slot["end_date"], slot["weekdays"], slot["shift_start"],
-            slot["shift_end"], slot["hours"],
+            date.fromisoformat(slot["start_date"]), date.fromisoformat(slot["end_date"]),
+            slot["weekdays"], slot["shift_start"], slot["shift_end"], slot["hours"],
             [ids[c] for c in slot["colleges"]] if slot["colleges"] else None)
     for st in problem["students"]:
         yield st["id"], lambda st=st: app.students.register_student(
@@ -91,5 +92,6 @@ def _steps(app: PlacementsApp, problem: dict, ids: dict[str, str]
     for r in problem["requests"]:
         yield r["id"], lambda r=r: app.students.request_placement(
             coordinator_of(r["student"]), ids[r["student"]], r["discipline"],
-            r["required_hours"], r["earliest_start"], r["latest_end"], r["priority"],
+            r["required_hours"], date.fromisoformat(r["earliest_start"]),
+            date.fromisoformat(r["latest_end"]), r["priority"],
             r["group"], [ids[s] for s in r["preferred_sites"]])

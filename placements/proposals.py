@@ -29,7 +29,7 @@ from eventsourcing.persistence import Mapper, StoredEvent
 from eventsourcing.utils import get_topic
 from sqlalchemy import Table
 
-from domain.placements import Placement
+from domain.placements import Placement, PlacementStatus
 from placements.read.placements import placement_rows
 
 CREATED = get_topic(Placement.Created)
@@ -83,7 +83,7 @@ class Proposals:
 
     def create(self, request: str, student: str, college: str, slot: str, site: str,
                employer: str, preceptor: str | None) -> str:
-        """A new proposal (`Placement(actor, …, "proposed", solve)`); its id."""
+        """A new proposal (`Placement(actor, …, PlacementStatus.PROPOSED, solve)`); its id."""
         ident = Placement.create_id()
         iso = _timestamp()
         self._store(ident, 1, CREATED, (
@@ -91,23 +91,24 @@ class Proposals:
             + self._actor + ',"request":' + _text(request) + ',"student":' + _text(student)
             + ',"college":' + _text(college) + ',"slot":' + _text(slot) + ',"site":'
             + _text(site) + ',"employer":' + _text(employer) + ',"preceptor":'
-            + _text(preceptor) + ',"status":"proposed","solve":' + self._solve_json + '}'))
+            + _text(preceptor) + ',"status":"' + PlacementStatus.PROPOSED + '","solve":'
+            + self._solve_json + '}'))
         key = str(ident)
         self._created.append({
             "id": key, "seq": iso, "version": 1, "request": request,
             "student": student, "college": college, "slot": slot, "site": site,
-            "employer": employer, "preceptor": preceptor, "status": "proposed",
+            "employer": employer, "preceptor": preceptor, "status": PlacementStatus.PROPOSED,
             "solve": self._solve, "reason": None, "reason_code": None})
         return key
 
     def supersede(self, row: dict) -> None:
         """`Placement.supersede(actor, solve)` of the proposal whose read-model row is given
         (status `proposed`, checked by the caller as the aggregate checks it)."""
-        assert row["status"] == "proposed", row
+        assert row["status"] == PlacementStatus.PROPOSED, row
         version = row["version"] + 1
         self._store(UUID(row["id"]), version, SUPERSEDED,
                     '{"timestamp":' + _encoded(_timestamp()) + ',"actor":' + self._actor
                     + ',"solve":' + self._solve_json + '}')
-        self._rows.append({**row, "version": version, "status": "superseded",
+        self._rows.append({**row, "version": version, "status": PlacementStatus.SUPERSEDED,
                            "reason": f"superseded by solve {self._solve}"})
 

@@ -14,8 +14,8 @@ from sqlalchemy import select, update
 
 from domain.errors import InvalidInput, NotFound, Unavailable
 from domain.organizations import Organization
-from domain.placements import LIVE
-from domain.solves import UNFINISHED, Solve
+from domain.placements import LIVE, PlacementStatus
+from domain.solves import UNFINISHED, Solve, SolveStatus
 from domain.students import PlacementRequest
 from placements import exclusions, pieces, solve_inputs
 from placements.base import AreaService, command
@@ -78,7 +78,7 @@ class Solves(AreaService):
 
     def _solve_views(self, principal: Principal, rows: list[dict]) -> list[dict]:
         split = [r["id"] for r in rows if r["pieces"]]
-        running = [r["id"] for r in rows if r["status"] == "running"]
+        running = [r["id"] for r in rows if r["status"] == SolveStatus.RUNNING]
         done, progress = {}, {}
         if split or running:
             with self.uow.connection() as conn:
@@ -160,7 +160,7 @@ class Solves(AreaService):
         for request_id in student_of:
             current = live.get(request_id)
             slot_id = assigned.get(request_id)
-            if current is not None and current["status"] != "proposed":
+            if current is not None and current["status"] != PlacementStatus.PROPOSED:
                 continue  # a held seat is never touched by a solve
             if current is not None and current["slot"] == slot_id:
                 continue  # the proposal stands

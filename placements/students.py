@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import select
 
 from domain.errors import InvalidInput
-from domain.placements import Placement
+from domain.placements import HOLDING, LIVE, Placement
 from domain.students import PlacementRequest, Student
 from placements.base import AreaService, check_version, command
 from placements.paging import Page, page
@@ -68,7 +68,7 @@ class Students(AreaService):
 
     @command
     def request_placement(self, principal: Principal, student: str, discipline: str,
-                          required_hours: int, earliest_start: str, latest_end: str,
+                          required_hours: int, earliest_start: date, latest_end: date,
                           priority: int = 1, group: str | None = None,
                           preferred_sites: list[str] | None = None) -> dict:
         principal.require("coordinator")
@@ -90,8 +90,8 @@ class Students(AreaService):
         return References(own, known_sites)
 
     def new_request(self, principal: Principal, refs: References, student: str,
-                    discipline: str, required_hours: int, earliest_start: str | date,
-                    latest_end: str | date, priority: int = 1, group: str | None = None,
+                    discipline: str, required_hours: int, earliest_start: date,
+                    latest_end: date, priority: int = 1, group: str | None = None,
                     preferred_sites: list[str] | None = None) -> PlacementRequest:
         """A placement request for one of the caller's students, checked as every path that
         files one checks it; not yet saved."""
@@ -103,7 +103,7 @@ class Students(AreaService):
             if site not in refs.sites:
                 raise InvalidInput(f"preferred_sites.{i}", f"no such site: {site}")
         return PlacementRequest.file(principal.actor, principal.org, student, discipline,
-                                     required_hours, str(earliest_start), str(latest_end),
+                                     required_hours, earliest_start, latest_end,
                                      priority, group, preferred_sites)
 
     @command
@@ -124,7 +124,7 @@ class Students(AreaService):
         with self.uow.connection() as conn:
             ids = [r.id for r in conn.execute(select(placement_rows.c.id).where(
                 placement_rows.c.request == request_id,
-                placement_rows.c.status.in_(("proposed", "requested"))))]
+                placement_rows.c.status.in_(LIVE - HOLDING)))]
         declined = []
         for pid in ids:
             placement = self.uow.load(Placement, pid, "placement")

@@ -7,16 +7,14 @@ invariant, and optimistic concurrency on each makes concurrent bookings of the l
 
 from __future__ import annotations
 
-from datetime import date
-
 from sqlalchemy import select
 
 from domain.capacity import Site, Slot
 from domain.errors import Conflict, InvalidInput
 from domain.onboarding import Unit, effective_requirements
 from domain.organizations import AB1577_DISCIPLINES, AB1577_SEGMENTS, Organization
-from domain.placements import Placement
-from domain.schedule import Schedule, Window
+from domain.placements import Placement, PlacementStatus
+from domain.schedule import Window
 from domain.students import PlacementRequest, Student
 from placements import seats
 from placements.base import AreaService, UnitOfWork, check_version, command
@@ -38,10 +36,9 @@ def solver_student(student: Student) -> problem.Student:
         str(student.id), student.college, student.home["lat"], student.home["lon"],
         student.max_travel_km, frozenset(student.credentials),
         tuple(Window.parse(**w) for w in student.unavailable),
-        frozenset((r["code"], date.fromisoformat(r["expires"]))
+        frozenset((r["code"], r["expires"])
                   for r in student.credential_records.values() if r["expires"] is not None),
-        frozenset((w["code"], w["site"], date.fromisoformat(w["until"]) if w["until"] else None)
-                  for w in student.waivers))
+        frozenset((w["code"], w["site"], w["until"]) for w in student.waivers))
 
 
 def ineligibility(request: PlacementRequest, slot: Slot, student: Student, site: Site,
@@ -50,11 +47,11 @@ def ineligibility(request: PlacementRequest, slot: Slot, student: Student, site:
     (credentials judged on the site's requirements, plus the unit's when it is given)."""
     return rules.failures(
         problem.Request(str(request.id), request.student, request.discipline,
-                        request.required_hours, date.fromisoformat(request.earliest_start),
-                        date.fromisoformat(request.latest_end), request.priority, request.group,
+                        request.required_hours, request.earliest_start, request.latest_end,
+                        request.priority, request.group,
                         tuple(request.preferred_sites)),
         problem.Slot(str(slot.id), slot.site, slot.discipline, slot.capacity, slot.preceptor,
-                     Schedule.parse(**slot.schedule), slot.hours,
+                     slot.schedule, slot.hours,
                      frozenset(slot.colleges) if slot.colleges is not None else None,
                      frozenset(unit.requirements) if unit is not None else frozenset()),
         solver_student(student),
@@ -74,11 +71,11 @@ def require_onboarded(app: UnitOfWork, student: Student, slot: Slot) -> None:
     site = app.load(Site, slot.site, "site")
     unit = app.load(Unit, slot.unit, "unit") if slot.unit is not None else None
     required = effective_requirements(site.requirements, unit.requirements if unit else None)
-    gaps = student.onboarding_gaps(slot.site, required, slot.schedule["end_date"])
+    gaps = student.onboarding_gaps(slot.site, required, slot.schedule.end_date)
     if gaps:
         raise Conflict(
             f"the student is not compliant through the slot's end "
-            f"({slot.schedule['end_date']}): {describe(gaps)}",
+            f"({slot.schedule.end_date}): {describe(gaps)}",
             code="onboarding_incomplete",
             fields={f"credentials.{g['code']}": [g["reason"]] for g in gaps})
 
@@ -108,7 +105,7 @@ class Workflow(AreaService):
         self.uow.load(Student, req.student, "student").check_free(target.schedule)
         placement = Placement(principal.actor, str(req.id), req.student, req.college,
                               str(target.id), target.site, target.employer, target.preceptor,
-                              "requested", None)
+                              PlacementStatus.REQUESTED, None)
         req.ask(principal.actor, str(placement.id))
         self.uow.commit(placement, req)
         return self.placement(principal, str(placement.id))
@@ -118,8 +115,8 @@ class Workflow(AreaService):
         time: the request holds at most one placement)."""
         with self.uow.connection() as conn:
             return conn.execute(select(placement_rows.c.id).where(
-                placement_rows.c.request == request_id, placement_rows.c.status == "requested")
-            ).first() is not None
+                placement_rows.c.request == request_id,
+                placement_rows.c.status == PlacementStatus.REQUESTED)).first() is not None
 
     def _own(self, principal: Principal, placement_id: str, if_match: int | None) -> Placement:
         placement = self.uow.load(Placement, placement_id, "placement")
@@ -144,7 +141,7 @@ class Workflow(AreaService):
         placement = self._own(principal, placement_id, if_match)
         slot = self.uow.load(Slot, placement.slot, "slot")
         student = self.uow.load(Student, placement.student, "student")
-        partnership.require_guardian_consent(self.uow, slot.schedule["start_date"],
+        partnership.require_guardian_consent(self.uow, slot.schedule.start_date,
                                              student.participant)
         require_onboarded(self.uow, student, slot)
         held = placement.holds_seat

@@ -89,7 +89,7 @@ def _run(url: str, redis_url: str, workers: int, env: dict[str, str]) -> dict:
     from sqlalchemy import select
 
     from bootstrap.app import build_app
-    from domain.solves import FINISHED
+    from domain.solves import FINISHED, SolveStatus
     from placements.principals import OPERATOR
     from placements.read.pieces import solve_pieces
     from placements.settings import Settings
@@ -114,7 +114,7 @@ def _run(url: str, redis_url: str, workers: int, env: dict[str, str]) -> dict:
             os.killpg(proc.pid, signal.SIGTERM)
         for proc in procs:
             proc.wait(30)
-    if solve["status"] != "done":
+    if solve["status"] != SolveStatus.DONE:
         raise click.ClickException(f"the solve failed: {solve['error']}")
     with app.engine.connect() as conn:
         pieces = conn.execute(select(solve_pieces.c.started, solve_pieces.c.finished).where(

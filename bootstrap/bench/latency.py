@@ -51,7 +51,7 @@ def consortium(app, clients: int, proposals: int) -> list[Client]:
     """Colleges and employers, each employer with a site and a CHW program; per client an
     apprentice, students and proposed placements (as a solve would leave them) in a slot."""
     from bootstrap.demo.apprenticeship import STANDARDS
-    from domain.placements import Placement
+    from domain.placements import Placement, PlacementStatus
     from domain.students import PlacementRequest, Student
     from placements.principals import OPERATOR, Principal
 
@@ -74,18 +74,18 @@ def consortium(app, clients: int, proposals: int) -> list[Client]:
     for k in range(clients):
         college = colleges[k % ORGANIZATIONS]
         employer, site, program = employers[k % ORGANIZATIONS]
-        slot = app.capacity.publish_slot(employer, site, "RN", proposals, None, "2027-01-18",
-                                         "2027-04-30", [0, 1], "07:00", "15:30", 120)
+        slot = app.capacity.publish_slot(employer, site, "RN", proposals, None, date(2027, 1, 18),
+                                         date(2027, 4, 30), [0, 1], "07:00", "15:30", 120)
         apprentice = app.apprenticeship.sign_apprentice(employer, program, f"Apprentice {k}",
                                                         "2025-01-06")
         students = [Student.register("bench", college, f"Student {k}.{i}",
                                      {"lat": 37.9, "lon": -122.5}, None, [], [])
                     for i in range(proposals)]
-        requests = [PlacementRequest.file("bench", college, str(s.id), "RN", 120, "2027-01-04",
-                                          "2027-05-28")
+        requests = [PlacementRequest.file("bench", college, str(s.id), "RN", 120,
+                                          date(2027, 1, 4), date(2027, 5, 28))
                     for s in students]
         placed = [Placement("bench", str(r.id), str(s.id), college, slot["id"], site,
-                            employer.org, None, "proposed", None)
+                            employer.org, None, PlacementStatus.PROPOSED, None)
                   for s, r in zip(students, requests, strict=True)]
         app.commit(*students, *requests, *placed)
         out.append(Client(tokens[college], tokens[employer.org], site,

@@ -20,14 +20,13 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from datetime import date
 from uuid import uuid4
 
 from sqlalchemy import Index, Table, event, text
 
 SEATS = 50  # per slot
 CHUNK = 5_000  # aggregates per transaction while building the consortium
-SCHEDULE = {"start_date": "2027-01-18", "end_date": "2027-04-30", "weekdays": [0, 1],
-            "shift_start": "07:00", "shift_end": "15:30"}
 
 
 @dataclass
@@ -40,6 +39,7 @@ def consortium(app, requests: int) -> Consortium:
     """N requests (and students) and enough 50-seat slots, written in large transactions."""
     from domain.capacity import Site, Slot
     from domain.organizations import Organization
+    from domain.schedule import Schedule
     from domain.students import PlacementRequest, Student
 
     actor = "bench"
@@ -47,7 +47,8 @@ def consortium(app, requests: int) -> Consortium:
     employer = Organization.register(actor, "Bench Health", "employer")
     site = Site.register(actor, str(employer.id), "Bench campus", {"lat": 37.8, "lon": -122.3},
                          [])
-    slots = [Slot.publish(actor, site, "RN", SEATS, None, SCHEDULE, 120, None)
+    schedule = Schedule.parse("2027-01-18", "2027-04-30", [0, 1], "07:00", "15:30")
+    slots = [Slot.publish(actor, site, "RN", SEATS, None, schedule, 120, None)
              for _ in range(-(-requests // SEATS) + 1)]  # one to spare, to move requests into
     app.commit(college, employer, site, *slots)
     filed = []
@@ -57,7 +58,7 @@ def consortium(app, requests: int) -> Consortium:
             student = Student.register(actor, str(college.id), f"Student {i}",
                                        {"lat": 37.9, "lon": -122.5}, None, [], [])
             request = PlacementRequest.file(actor, student.college, str(student.id), "RN",
-                                            120, "2027-01-04", "2027-05-28")
+                                            120, date(2027, 1, 4), date(2027, 5, 28))
             batch += [student, request]
             filed.append(str(request.id))
         app.commit(*batch)

@@ -104,8 +104,7 @@ def log_hours(app, first: str, last: str) -> tuple[int, int]:
     from domain.capacity import Slot
     from domain.clinical_hours import ClinicalHours
     from domain.errors import InvalidInput
-    from domain.placements import Placement
-    from domain.schedule import Schedule
+    from domain.placements import Placement, PlacementStatus
     from placements.apprenticeship import new_event_id
     from placements.read.capacity import preceptors, slots
     from placements.read.clinical_hours import clinical_hours
@@ -115,7 +114,7 @@ def log_hours(app, first: str, last: str) -> tuple[int, int]:
         rows = conn.execute(
             select(placement_rows.c.id, placement_rows.c.student).join(
                 slots, slots.c.id == placement_rows.c.slot).where(
-                placement_rows.c.status == "accepted", slots.c.start_date >= first,
+                placement_rows.c.status == PlacementStatus.ACCEPTED, slots.c.start_date >= first,
                 slots.c.end_date <= last).order_by(placement_rows.c.student)).all()
         site_preceptor = dict(conn.execute(select(preceptors.c.site,
                                                   func.min(preceptors.c.id)).group_by(
@@ -137,7 +136,7 @@ def log_hours(app, first: str, last: str) -> tuple[int, int]:
                     log = ClinicalHours("employer:bench", student, placement.college)
                 facts = app.clinical_hours._facts(placement)
                 slot = app.load(Slot, placement.slot)
-                schedule = Schedule.parse(**slot.schedule)
+                schedule = slot.schedule
                 signer = slot.preceptor or site_preceptor.get(slot.site)
                 for n, day in enumerate(schedule.session_days(schedule.start_date,
                                                               schedule.end_date)):
@@ -180,6 +179,7 @@ def utilization(database_url: str, n: int, seed: int, runs: int, skip_placing: b
     """Time the utilisation report over one term of a generated consortium."""
     from bootstrap.app import build_app
     from bootstrap.bench.store import load
+    from domain.clinical_hours import EntryStatus
     from placements import problem_import
     from placements.principals import OPERATOR
     from placements.read.capacity import slots
@@ -223,7 +223,7 @@ def utilization(database_url: str, n: int, seed: int, runs: int, skip_placing: b
             conn.execute(select(slots).where(slots.c.start_date <= last.isoformat(),
                                              slots.c.end_date >= first.isoformat())).all()
             conn.execute(select(h.c.slot, h.c.date, func.sum(h.c.hours)).where(
-                h.c.status == "signed", h.c.date >= first.isoformat(),
+                h.c.status == EntryStatus.SIGNED, h.c.date >= first.isoformat(),
                 h.c.date <= last.isoformat()).group_by(h.c.slot, h.c.date)).all()
 
     def report() -> dict:

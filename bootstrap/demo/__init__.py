@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from datetime import date
 
 from bootstrap.demo import apprenticeship as demo_apprenticeship
 from placements.app import PlacementsApp
@@ -65,7 +66,7 @@ FIRST = ["Ana", "Luis", "Mei", "Tran", "Aisha", "Jordan", "Priya", "Diego", "Fat
 LAST = ["Garcia", "Nguyen", "Chen", "Patel", "Johnson", "Lopez", "Kim", "Okafor", "Santos",
         "Hernandez", "Wong", "Reyes", "Ali", "Cruz", "Tanaka", "Silva", "Brown", "Ramos"]
 CREDENTIALS = ["BLS", "TB", "FLU", "BACKGROUND"]
-TERM_START, TERM_END = "2027-01-11", "2027-05-28"
+TERM_START, TERM_END = date(2027, 1, 11), date(2027, 5, 28)
 
 
 @dataclass
@@ -101,8 +102,8 @@ def load(app: PlacementsApp, seed: int = 2027) -> Demo:
                         employer, site, f"{rng.choice(FIRST)} {rng.choice(LAST)}, preceptor",
                         [discipline], max_students, journeyworker=discipline == "CHW")["id"]
                 slot = app.capacity.publish_slot(employer, site, discipline, capacity, preceptor,
-                                                 "2027-01-18", "2027-04-30", days, start, end,
-                                                 hours)
+                                                 date(2027, 1, 18), date(2027, 4, 30), days,
+                                                 start, end, hours)
                 demo.slots.append(slot["id"])
     for college_name, (lat, lon) in COLLEGES:
         coordinator = Principal("coordinator", demo.colleges[college_name])

@@ -14,19 +14,22 @@ Oakland, which requires BLS, TB, FLU and BACKGROUND) and the first college (Coll
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import select
 
+from domain.placements import PlacementStatus
 from placements.app import PlacementsApp
 from placements.principals import OPERATOR, Principal
 from placements.read.capacity import sites
 from placements.read.placements import placement_rows
 
 SITE = "BRMC Oakland campus"
-TERM = ("2027-01-18", "2027-04-30")
-VALID = {"BLS": ("2026-06-01", "2028-06-01"), "TB": ("2026-08-20", "2027-08-20"),
-         "FLU": ("2026-10-01", "2027-09-30"), "BACKGROUND": ("2026-07-15", None),
-         "N95_FIT": ("2026-09-10", "2027-09-10")}
+TERM = (date(2027, 1, 18), date(2027, 4, 30))
+VALID = {"BLS": (date(2026, 6, 1), date(2028, 6, 1)),
+         "TB": (date(2026, 8, 20), date(2027, 8, 20)),
+         "FLU": (date(2026, 10, 1), date(2027, 9, 30)), "BACKGROUND": (date(2026, 7, 15), None),
+         "N95_FIT": (date(2026, 9, 10), date(2027, 9, 10))}
 HOME = {"lat": 37.93, "lon": -122.52}  # Marin, about 30 km from the Oakland campus
 
 
@@ -56,8 +59,8 @@ def load(app: PlacementsApp, employer_id: str, college_id: str) -> Onboarding:
         for code in codes:
             issued, expires = VALID[code]
             app.onboarding.record_credential(coordinator, sid, code, issued, expires)
-        request = app.students.request_placement(coordinator, sid, "RN", 96, "2027-01-11",
-                                                 "2027-05-28")["id"]
+        request = app.students.request_placement(coordinator, sid, "RN", 96, date(2027, 1, 11),
+                                                 date(2027, 5, 28))["id"]
         return sid, app.workflow.request_slot(coordinator, request, slot)["id"]
 
     _, maya = student("Maya Torres", ["BLS", "TB", "FLU", "N95_FIT"], day)
@@ -68,7 +71,8 @@ def load(app: PlacementsApp, employer_id: str, college_id: str) -> Onboarding:
                                 "through flu season", TERM[1])
     app.workflow.accept_placement(employer, sam)
     rosa_id, rosa = student("Rosa Delgado", ["BLS", "FLU", "N95_FIT"], day)
-    app.onboarding.record_credential(coordinator, rosa_id, "TB", "2026-03-15", "2027-03-15")
+    app.onboarding.record_credential(coordinator, rosa_id, "TB", date(2026, 3, 15),
+                                     date(2027, 3, 15))
     return Onboarding(site, rosa, icu)
 
 
@@ -77,7 +81,7 @@ def find(app: PlacementsApp) -> Onboarding | None:
     with app.engine.connect() as conn:
         site = conn.execute(select(sites.c.id).where(sites.c.name == SITE)).scalar()
         waiting = conn.execute(select(placement_rows.c.id).where(
-            placement_rows.c.site == site, placement_rows.c.status == "requested")
+            placement_rows.c.site == site, placement_rows.c.status == PlacementStatus.REQUESTED)
             .order_by(placement_rows.c.seq)).scalar()
     if site is None or waiting is None:
         return None

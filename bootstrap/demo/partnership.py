@@ -68,8 +68,8 @@ class Partnership:
     services: list[str] = field(default_factory=list)
 
 
-def _day(start: date, days: int) -> str:
-    return (start + timedelta(days=days)).isoformat()
+def _day(start: date, days: int) -> date:
+    return start + timedelta(days=days)
 
 
 def person(rng: random.Random, i: int, partners: list[str], employers: list[str],
@@ -94,10 +94,10 @@ def person(rng: random.Random, i: int, partners: list[str], employers: list[str]
         start = FIRST_DAY + timedelta(days=rng.randrange(SPAN_DAYS))
         e = Enrollment.enroll(actor, p, org, kind, occupation, "College of Marin",
                               rng.choice(employers) if rng.random() < 0.4 else None,
-                              start.isoformat())
+                              start)
         done = start + timedelta(days=rng.randint(60, 300))
         if done <= today and rng.random() < 0.72:
-            e.complete(actor, done.isoformat(),
+            e.complete(actor, done,
                        CREDENTIALS[occupation] if kind in ("credential", "apprenticeship")
                        else None)
         out.append(e)
@@ -107,16 +107,14 @@ def person(rng: random.Random, i: int, partners: list[str], employers: list[str]
                 continue
             wage = round(rng.uniform(19, 34), 2)
             job = Employment.hire(actor, p, org, rng.choice(employers), occupation, wage,
-                                  hired.isoformat())
+                                  hired)
             raise_day = hired + timedelta(days=rng.randint(45, 270))
             if raise_day <= today and rng.random() < 0.9:
-                job.change_wage(actor, raise_day.isoformat(),
+                job.change_wage(actor, raise_day,
                                 round(wage * rng.uniform(1.05, 1.6), 2))
             left = hired + timedelta(days=rng.randint(90, 500))
-            if left <= today and rng.random() < 0.2 and left.isoformat() >= job.wages[-1][
-                    "effective_date"]:
-                job.separate(actor, left.isoformat(), rng.choice(("moved", "better offer",
-                                                                  "laid off")))
+            if left <= today and rng.random() < 0.2 and left >= job.wages[-1]["effective_date"]:
+                job.separate(actor, left, rng.choice(("moved", "better offer", "laid off")))
             out.append(job)
     return out
 
@@ -204,7 +202,7 @@ def _apprentices(app: PlacementsApp, demo: Partnership, employer: str) -> None:
                                                   1985 + i,
                                                   zip=ZIPS["Marin City"],
                                                   flags={"low_income": True})
-        app.participants.give_consent(partner, p["id"], employer, "2025-08-01")
+        app.participants.give_consent(partner, p["id"], employer, date(2025, 8, 1))
         a = app.apprenticeship.sign_apprentice(boss, program["id"], p["name"], "2025-08-04",
                                                participant=p["id"])
         app.apprenticeship.register_apprentice(boss, a["id"], f"CA-CHW-2025-{i:03}", "2025-08-20")

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from eventsourcing.domain import event
 
-from domain.base import Aggregate, parse_date, require
+from domain.base import Aggregate, check_date, require, stored_date, typed_date
 from domain.errors import Conflict
 from domain.partnership.participants import Participant
 
@@ -48,36 +48,38 @@ class Enrollment(Aggregate):
         self.occupation = occupation
         self.provider = provider
         self.employer = employer
-        self.start_date = start_date
-        self.end_date = end_date
-        self.completed_on: str | None = None
+        self.start_date = typed_date(start_date)
+        self.end_date = typed_date(end_date)
+        self.completed_on: date | None = None
         self.credential: str | None = None
 
     @classmethod
     def enroll(cls, actor: str, participant: Participant, organization: str, program_type: str,
-               occupation: str, provider: str | None, employer: str | None, start_date: str,
-               end_date: str | None = None) -> Enrollment:
+               occupation: str, provider: str | None, employer: str | None, start_date: date,
+               end_date: date | None = None) -> Enrollment:
         require(program_type in PROGRAM_TYPES, "program_type",
                 f"must be one of {', '.join(PROGRAM_TYPES)}")
-        start = parse_date(start_date, "start_date").isoformat()
-        end = parse_date(end_date, "end_date").isoformat() if end_date is not None else None
-        require(end is None or end >= start, "end_date", "must not be before start_date")
+        check_date(start_date, "start_date")
+        if end_date is not None:
+            check_date(end_date, "end_date")
+            require(end_date >= start_date, "end_date", "must not be before start_date")
         return cls(actor, str(participant.id), participant.community, organization,
                    program_type, _text(occupation, "occupation"),
-                   _text(provider, "provider", optional=True), employer, start, end)
+                   _text(provider, "provider", optional=True), employer,
+                   stored_date(start_date), stored_date(end_date))
 
-    def complete(self, actor: str, day: str, credential: str | None) -> None:
+    def complete(self, actor: str, day: date, credential: str | None) -> None:
         if self.completed_on is not None:
             raise Conflict(f"the enrollment was already completed on {self.completed_on}",
                            code="already_completed")
-        day = parse_date(day, "date").isoformat()
+        check_date(day, "date")
         require(day >= self.start_date, "date",
                 f"must not be before the enrollment started ({self.start_date})")
-        self._completed(actor, day, _text(credential, "credential", optional=True))
+        self._completed(actor, stored_date(day), _text(credential, "credential", optional=True))
 
     @event("Completed")
     def _completed(self, actor: str, date: str, credential: str | None) -> None:
-        self.completed_on = date
+        self.completed_on = typed_date(date)
         self.credential = credential
 
 
@@ -92,48 +94,49 @@ class Employment(Aggregate):
         self.organization = organization
         self.employer = employer
         self.occupation = occupation
-        self.start_date = start_date
-        self.wages: list[dict] = [{"effective_date": start_date, "hourly_wage": hourly_wage}]
+        self.start_date = typed_date(start_date)
+        self.wages: list[dict] = [{"effective_date": self.start_date, "hourly_wage": hourly_wage}]
         self.separation: dict | None = None
 
     @classmethod
     def hire(cls, actor: str, participant: Participant, organization: str, employer: str,
-             occupation: str, hourly_wage: float, start_date: str) -> Employment:
+             occupation: str, hourly_wage: float, start_date: date) -> Employment:
         return cls(actor, str(participant.id), participant.community, organization, employer,
                    _text(occupation, "occupation"),
                    check_wage(hourly_wage, "hourly_wage"),
-                   parse_date(start_date, "start_date").isoformat())
+                   stored_date(check_date(start_date, "start_date")))
 
     @property
-    def anniversary(self) -> str:
+    def anniversary(self) -> date:
         """The day the job has lasted RETENTION_DAYS: retention counts those reaching it."""
-        return (date.fromisoformat(self.start_date) + timedelta(days=RETENTION_DAYS)).isoformat()
+        return self.start_date + timedelta(days=RETENTION_DAYS)
 
-    def change_wage(self, actor: str, effective_date: str, hourly_wage: float) -> None:
-        day = parse_date(effective_date, "effective_date").isoformat()
+    def change_wage(self, actor: str, effective_date: date, hourly_wage: float) -> None:
+        day = check_date(effective_date, "effective_date")
         require(day >= self.start_date, "effective_date",
                 f"must not be before the job started ({self.start_date})")
         if self.separation is not None:
             require(day <= self.separation["date"], "effective_date",
                     f"is after the separation ({self.separation['date']})")
-        self._wage_changed(actor, day, check_wage(hourly_wage, "hourly_wage"))
+        self._wage_changed(actor, stored_date(day), check_wage(hourly_wage, "hourly_wage"))
 
     @event("WageChanged")
     def _wage_changed(self, actor: str, effective_date: str, hourly_wage: float) -> None:
-        self.wages.append({"effective_date": effective_date, "hourly_wage": hourly_wage})
+        self.wages.append({"effective_date": typed_date(effective_date),
+                           "hourly_wage": hourly_wage})
         self.wages.sort(key=lambda w: w["effective_date"])
 
-    def separate(self, actor: str, day: str, reason: str) -> None:
+    def separate(self, actor: str, day: date, reason: str) -> None:
         if self.separation is not None:
             raise Conflict(f"the job already ended on {self.separation['date']}",
                            code="already_separated")
-        day = parse_date(day, "date").isoformat()
+        check_date(day, "date")
         require(day >= self.start_date, "date",
                 f"must not be before the job started ({self.start_date})")
         last = self.wages[-1]["effective_date"]
         require(day >= last, "date", f"is before the last wage change ({last})")
-        self._separated(actor, day, _text(reason, "reason"))
+        self._separated(actor, stored_date(day), _text(reason, "reason"))
 
     @event("Separated")
     def _separated(self, actor: str, date: str, reason: str) -> None:
-        self.separation = {"date": date, "reason": reason}
+        self.separation = {"date": typed_date(date), "reason": reason}

@@ -9,11 +9,12 @@ key), so the event and the read model never hold it in clear.
 
 from __future__ import annotations
 
+import datetime
 import re
 
 from eventsourcing.domain import event
 
-from domain.base import Aggregate, parse_date, require
+from domain.base import Aggregate, check_date, require, stored_date, typed_date
 from domain.errors import Conflict
 
 SELF_IDENTIFICATION = ("race", "ethnicity", "sex", "disability", "veteran")
@@ -61,7 +62,7 @@ class Participant(Aggregate):
         self.incumbent_worker = incumbent_worker
         self.flags = flags
         self.self_identification = self_identification  # sealed text, or None
-        self.consents: dict[str, dict] = {}  # organization -> {"date", "revoked"}
+        self.consents: dict[str, dict] = {}  # organization -> {"date", "revoked"}: dates
         self.guardian_consent: dict | None = None
         self.prior_learning: list[dict] = []
 
@@ -96,40 +97,42 @@ class Participant(Aggregate):
         return organization == self.organization or (consent is not None
                                                      and consent["revoked"] is None)
 
-    def give_consent(self, actor: str, organization: str, day: str) -> None:
-        day = parse_date(day, "date").isoformat()
+    def give_consent(self, actor: str, organization: str, day: datetime.date) -> None:
+        check_date(day, "date")
         require(organization != self.organization, "organization",
                 "the registering organisation always sees its own participants")
         if not self.shares_with(organization):
-            self._consent_given(actor, organization, day)
+            self._consent_given(actor, organization, stored_date(day))
 
     @event("ConsentGiven")
     def _consent_given(self, actor: str, organization: str, date: str) -> None:
-        self.consents[organization] = {"date": date, "revoked": None}
+        self.consents[organization] = {"date": typed_date(date), "revoked": None}
 
-    def revoke_consent(self, actor: str, organization: str, day: str) -> None:
-        day = parse_date(day, "date").isoformat()
+    def revoke_consent(self, actor: str, organization: str, day: datetime.date) -> None:
+        check_date(day, "date")
         consent = self.consents.get(organization)
         if consent is None or consent["revoked"] is not None:
             raise Conflict("the participant has no standing consent for that organisation",
                            code="consent_missing")
         require(day >= consent["date"], "date", f"is before the consent was given "
                                                 f"({consent['date']})")
-        self._consent_revoked(actor, organization, day)
+        self._consent_revoked(actor, organization, stored_date(day))
 
     @event("ConsentRevoked")
     def _consent_revoked(self, actor: str, organization: str, date: str) -> None:
-        self.consents[organization] = {**self.consents[organization], "revoked": date}
+        self.consents[organization] = {**self.consents[organization],
+                                       "revoked": typed_date(date)}
 
-    def record_guardian_consent(self, actor: str, guardian_name: str, day: str) -> None:
+    def record_guardian_consent(self, actor: str, guardian_name: str,
+                                day: datetime.date) -> None:
         require(isinstance(guardian_name, str) and bool(guardian_name.strip()), "guardian_name",
                 "must not be blank")
         self._guardian_consented(actor, guardian_name.strip(),
-                                 parse_date(day, "date").isoformat())
+                                 stored_date(check_date(day, "date")))
 
     @event("GuardianConsentRecorded")
     def _guardian_consented(self, actor: str, guardian_name: str, date: str) -> None:
-        self.guardian_consent = {"guardian_name": guardian_name, "date": date}
+        self.guardian_consent = {"guardian_name": guardian_name, "date": typed_date(date)}
 
     def credit_prior_learning(self, actor: str, event_id: str, occupation: str, hours: float,
                               basis: str) -> dict:

@@ -7,15 +7,27 @@ is refused when a rule is unmet, naming the rule; its outcome is recorded later.
 
 from __future__ import annotations
 
+import datetime
+from enum import StrEnum
+
 from eventsourcing.domain import event
 
-from domain.base import Aggregate, parse_date, require
+from domain.base import Aggregate, check_date, require, stored_date, typed_date
 from domain.errors import Conflict
 from domain.partnership.participants import FLAG_NAME
 
 KINDS = ("child_care", "books", "tuition", "housing", "transportation", "wage_replacement",
          "other")
-OUTCOMES = ("received", "declined", "ineligible")
+
+
+class ReferralStatus(StrEnum):
+    OPEN = "open"  # no outcome recorded yet
+    RECEIVED = "received"
+    DECLINED = "declined"
+    INELIGIBLE = "ineligible"
+
+
+OUTCOMES = (ReferralStatus.RECEIVED, ReferralStatus.DECLINED, ReferralStatus.INELIGIBLE)
 
 
 def check_eligibility(rules: dict) -> dict[str, bool]:
@@ -69,13 +81,13 @@ class Referral(Aggregate):
         self.service_organization = service_organization
         self.organization = organization  # who referred
         self.note = note
-        self.date = date
-        self.status = "open"
-        self.outcome_date: str | None = None
+        self.date = typed_date(date)
+        self.status = ReferralStatus.OPEN
+        self.outcome_date: datetime.date | None = None
 
     @classmethod
     def refer(cls, actor: str, participant: str, service: Service, facts: dict[str, bool],
-              organization: str, note: str | None, day: str) -> Referral:
+              organization: str, note: str | None, day: datetime.date) -> Referral:
         if service.withdrawn:
             raise Conflict("the service has been withdrawn", code="service_withdrawn")
         broken = unmet(service.eligibility, facts)
@@ -86,18 +98,18 @@ class Referral(Aggregate):
         require(note is None or (isinstance(note, str) and len(note) <= 2000), "note",
                 "must be at most 2000 characters")
         return cls(actor, participant, str(service.id), service.organization, organization,
-                   note, parse_date(day, "date").isoformat())
+                   note, stored_date(check_date(day, "date")))
 
-    def record_outcome(self, actor: str, status: str, day: str) -> None:
+    def record_outcome(self, actor: str, status: ReferralStatus, day: datetime.date) -> None:
         require(status in OUTCOMES, "status", f"must be one of {', '.join(OUTCOMES)}")
-        day = parse_date(day, "date").isoformat()
+        check_date(day, "date")
         require(day >= self.date, "date", f"must not be before the referral ({self.date})")
-        if self.status != "open":
+        if self.status != ReferralStatus.OPEN:
             raise Conflict(f"the referral's outcome is already recorded ({self.status})",
                            code="outcome_recorded")
-        self._outcome(actor, status, day)
+        self._outcome(actor, status.value, stored_date(day))
 
     @event("OutcomeRecorded")
     def _outcome(self, actor: str, status: str, date: str) -> None:
-        self.status = status
-        self.outcome_date = date
+        self.status = ReferralStatus(status)
+        self.outcome_date = typed_date(date)

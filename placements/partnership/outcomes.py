@@ -8,6 +8,8 @@ true on any date straight from these tables (placements/partnership/progress.py)
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import select
 
 from domain.errors import InvalidInput
@@ -43,8 +45,8 @@ class Outcomes(AreaService):
 
     @command
     def enroll(self, principal: Principal, participant_id: str, program_type: str,
-               occupation: str, start_date: str, provider: str | None = None,
-               employer: str | None = None, end_date: str | None = None) -> dict:
+               occupation: str, start_date: date, provider: str | None = None,
+               employer: str | None = None, end_date: date | None = None) -> dict:
         participant = writable(self.uow, principal, participant_id)
         self._organization(employer, "employer", "employer")
         enrollment = Enrollment.enroll(principal.actor, participant, principal.org,
@@ -54,7 +56,7 @@ class Outcomes(AreaService):
         return self.enrollment(principal, str(enrollment.id))
 
     @command
-    def complete_enrollment(self, principal: Principal, enrollment_id: str, date: str,
+    def complete_enrollment(self, principal: Principal, enrollment_id: str, date: date,
                             credential: str | None = None) -> dict:
         enrollment = self.uow.load(Enrollment, enrollment_id, "enrollment")
         writable(self.uow, principal, enrollment.participant)
@@ -64,7 +66,7 @@ class Outcomes(AreaService):
 
     @command
     def hire(self, principal: Principal, participant_id: str, employer: str, occupation: str,
-             hourly_wage: float, start_date: str) -> dict:
+             hourly_wage: float, start_date: date) -> dict:
         participant = writable(self.uow, principal, participant_id)
         self._organization(employer, "employer", "employer")
         job = Employment.hire(principal.actor, participant, principal.org, employer,
@@ -78,7 +80,7 @@ class Outcomes(AreaService):
         return job
 
     @command
-    def change_wage(self, principal: Principal, employment_id: str, effective_date: str,
+    def change_wage(self, principal: Principal, employment_id: str, effective_date: date,
                     hourly_wage: float) -> dict:
         job = self._job(principal, employment_id)
         job.change_wage(principal.actor, effective_date, hourly_wage)
@@ -86,7 +88,7 @@ class Outcomes(AreaService):
         return self.employment(principal, employment_id)
 
     @command
-    def separate(self, principal: Principal, employment_id: str, date: str,
+    def separate(self, principal: Principal, employment_id: str, date: date,
                  reason: str) -> dict:
         job = self._job(principal, employment_id)
         job.separate(principal.actor, date, reason)

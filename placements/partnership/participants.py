@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
@@ -59,14 +59,14 @@ def link(app: UnitOfWork, principal: Principal, participant_id: str | None) -> s
     return str(writable(app, principal, participant_id, "participant").id)
 
 
-def require_guardian_consent(app: UnitOfWork, start_date: str,
+def require_guardian_consent(app: UnitOfWork, start_date: date,
                              student_participant: str | None) -> None:
     """A placement of a student naming a participant who may be under 18 in the year the
     placement starts is accepted only once a guardian's consent is on record."""
     if student_participant is None:
         return
     participant = app.load(Participant, student_participant, "participant")
-    if participant.may_be_minor(int(start_date[:4])) and participant.guardian_consent is None:
+    if participant.may_be_minor(start_date.year) and participant.guardian_consent is None:
         raise Conflict("the student is a participant under 18 with no guardian consent on "
                        "record (POST /v1/participants/{id}/guardian-consent)",
                        code="guardian_consent_missing")
@@ -117,7 +117,7 @@ class Participants(AreaService):
 
     @command
     def give_consent(self, principal: Principal, participant_id: str, organization: str,
-                     date: str) -> dict:
+                     date: date) -> dict:
         """Recorded by the registering organisation, as the participant agreed."""
         participant = self._owned(principal, participant_id)
         self.referenced_organization(organization)
@@ -127,7 +127,7 @@ class Participants(AreaService):
 
     @command
     def revoke_consent(self, principal: Principal, participant_id: str, organization: str,
-                       date: str) -> dict:
+                       date: date) -> dict:
         participant = self._owned(principal, participant_id)
         participant.revoke_consent(principal.actor, organization, date)
         self.uow.commit(participant)
@@ -138,7 +138,7 @@ class Participants(AreaService):
 
     @command
     def record_guardian_consent(self, principal: Principal, participant_id: str,
-                                guardian_name: str, date: str) -> dict:
+                                guardian_name: str, date: date) -> dict:
         participant = writable(self.uow, principal, participant_id)
         participant.record_guardian_consent(principal.actor, guardian_name, date)
         self.uow.commit(participant)

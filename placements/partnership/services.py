@@ -9,12 +9,12 @@ the outcome.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
 from domain.errors import Conflict, Forbidden, NotFound
-from domain.partnership.services import KINDS, Referral, Service, unmet
+from domain.partnership.services import KINDS, Referral, ReferralStatus, Service, unmet
 from placements.base import AreaService, UnitOfWork, check_version, command
 from placements.paging import Page, page
 from placements.partnership.participants import Participants, sees_all, writable
@@ -116,7 +116,7 @@ class Services(AreaService):
 
     @command
     def refer(self, principal: Principal, participant_id: str, service: str,
-              note: str | None = None, date: str | None = None) -> dict:
+              note: str | None = None, date: date | None = None) -> dict:
         participant = writable(self.uow, principal, participant_id)
         target = self.uow.referenced(Service, service, "service", "service")
         if not participant.shares_with(target.organization):
@@ -124,13 +124,13 @@ class Services(AreaService):
                            "service's organisation", code="consent_missing")
         referral = Referral.refer(principal.actor, str(participant.id), target,
                                   participant.facts(), principal.org, note,
-                                  date or datetime.now(UTC).date().isoformat())
+                                  date or datetime.now(UTC).date())
         self.uow.commit(referral)
         return self.referral(principal, str(referral.id))
 
     @command
-    def record_referral_outcome(self, principal: Principal, referral_id: str, status: str,
-                                date: str) -> dict:
+    def record_referral_outcome(self, principal: Principal, referral_id: str,
+                                status: ReferralStatus, date: date) -> dict:
         principal.require(*PUBLISHERS)
         referral = self.uow.load(Referral, referral_id, "referral")
         if principal.org not in (referral.organization, referral.service_organization):

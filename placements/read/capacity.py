@@ -74,7 +74,7 @@ def _preceptor_row(p: Preceptor):
 def _slot_row(s: Slot):
     yield slots, {**identity_columns(s), "employer": s.employer, "site": s.site,
                   "discipline": s.discipline, "capacity": s.capacity, "preceptor": s.preceptor,
-                  **s.schedule, "hours": s.hours, "colleges": s.colleges,
+                  **s.schedule.as_dict(), "hours": s.hours, "colleges": s.colleges,
                   "open_to": ",".join(["", *s.colleges, ""]) if s.colleges else "*",
-                  "status": "withdrawn" if s.withdrawn else "open", "held": len(s.held),
+                  "status": s.status, "held": len(s.held),
                   "unit": s.unit}

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from sqlalchemy import JSON, Column, Float, String, Table
 
-from domain.clinical_hours import (
-    ClinicalHours,
-)
+from domain.base import stored_date
+from domain.clinical_hours import ClinicalHours, EntryStatus
 from domain.evaluations import Evaluation
 from placements.readmodel import identity, identity_columns, metadata, projects
 
@@ -46,7 +45,7 @@ def _hours_rows(h: ClinicalHours):
             "id": entry_id, "student": h.student, "placement": e["placement"],
             "slot": facts["slot"], "site": facts["site"], "discipline": facts["discipline"],
             "date": e["date"], "hours": e["hours"],
-            "status": "void" if e["void"] else ("signed" if e["signed_by"] else "unsigned"),
+            "status": EntryStatus.of(e["void"], e["signed_by"] is not None),
             "preceptor": e["signed_by"]}
 
 
@@ -54,4 +53,4 @@ def _hours_rows(h: ClinicalHours):
 def _evaluation_row(e: Evaluation):
     yield evaluations, {**identity_columns(e), "placement": e.placement, "of": e.of,
                         "scores": e.scores,
-                        "comments": e.comments, "submitted_on": e.submitted_on}
+                        "comments": e.comments, "submitted_on": stored_date(e.submitted_on)}

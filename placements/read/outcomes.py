@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import Column, Float, Integer, String, Table
 
+from domain.base import stored_date
 from domain.partnership.outcomes import Employment, Enrollment
 from placements.readmodel import identity, identity_columns, metadata, projects
 
@@ -64,8 +65,9 @@ def _enrollment_row(e: Enrollment):
                         "community": e.community,
                         "organization": e.organization, "program_type": e.program_type,
                         "occupation": e.occupation, "provider": e.provider,
-                        "employer": e.employer, "start_date": e.start_date,
-                        "end_date": e.end_date, "completed_on": e.completed_on,
+                        "employer": e.employer, "start_date": stored_date(e.start_date),
+                        "end_date": stored_date(e.end_date),
+                        "completed_on": stored_date(e.completed_on),
                         "credential": e.credential}
 
 
@@ -75,13 +77,16 @@ def _employment_rows(e: Employment):
     yield employments, {**identity_columns(e), "participant": e.participant,
                         "community": e.community,
                         "organization": e.organization, "employer": e.employer,
-                        "occupation": e.occupation, "start_date": e.start_date,
+                        "occupation": e.occupation, "start_date": stored_date(e.start_date),
                         "start_wage": e.wages[0]["hourly_wage"],
-                        "hourly_wage": e.wages[-1]["hourly_wage"], "anniversary": e.anniversary,
-                        "separated_on": separation.get("date"),
+                        "hourly_wage": e.wages[-1]["hourly_wage"],
+                        "anniversary": stored_date(e.anniversary),
+                        "separated_on": stored_date(separation.get("date")),
                         "separation_reason": separation.get("reason")}
     for n, wage in enumerate(e.wages):
         until = e.wages[n + 1]["effective_date"] if n + 1 < len(e.wages) else None
         yield wage_history, {"employment": str(e.id), "n": n, "participant": e.participant,
                              "employer": e.employer, "occupation": e.occupation,
-                             "until": until, **wage}
+                             "until": stored_date(until),
+                             "effective_date": stored_date(wage["effective_date"]),
+                             "hourly_wage": wage["hourly_wage"]}

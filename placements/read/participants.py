@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import JSON, Boolean, Column, Integer, String, Table, Text
 
+from domain.base import stored_date
 from domain.partnership.participants import Participant
 from placements.readmodel import identity, identity_columns, metadata, projects
 
@@ -43,10 +44,14 @@ def _participant_rows(p: Participant):
                          "community": p.community,
         "zip": p.zip, "birth_year": p.birth_year, "incumbent_worker": p.incumbent_worker,
         "flags": p.flags, "self_identification": p.self_identification,
-        "consents": p.consents, "guardian_consent": p.guardian_consent,
+        "consents": {org: {"date": stored_date(c["date"]), "revoked": stored_date(c["revoked"])}
+                     for org, c in p.consents.items()},
+        "guardian_consent": p.guardian_consent and {
+            **p.guardian_consent, "date": stored_date(p.guardian_consent["date"])},
         "prior_learning": p.prior_learning}
     yield participant_access, {"participant": str(p.id), "organization": p.organization,
                                "granted": p.created_on.date().isoformat(), "revoked": None}
     for org, consent in p.consents.items():
         yield participant_access, {"participant": str(p.id), "organization": org,
-                                   "granted": consent["date"], "revoked": consent["revoked"]}
+                                   "granted": stored_date(consent["date"]),
+                                   "revoked": stored_date(consent["revoked"])}

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import JSON, Boolean, Column, String, Table
 
+from domain.base import stored_date
 from domain.partnership.services import Referral, Service
 from placements.readmodel import identity, identity_columns, metadata, projects
 
@@ -45,5 +46,6 @@ def _service_row(s: Service):
 def _referral_row(r: Referral):
     yield referrals, {**identity_columns(r), "participant": r.participant, "service": r.service,
                       "service_organization": r.service_organization,
-                      "organization": r.organization, "note": r.note, "date": r.date,
-                      "status": r.status, "outcome_date": r.outcome_date}
+                      "organization": r.organization, "note": r.note,
+                      "date": stored_date(r.date), "status": r.status,
+                      "outcome_date": stored_date(r.outcome_date)}

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import JSON, Column, Float, Integer, String, Table
 
+from domain.base import stored_date
 from domain.students import PlacementRequest, Student
 from placements.readmodel import identity, identity_columns, metadata, projects
 
@@ -41,7 +42,7 @@ placement_requests = Table(
     Column("preferred_sites", JSON, nullable=False),
     Column("placement", String(36)),
     Column("unplaced", JSON),
-    Column("status", String(10), nullable=False),  # open or withdrawn
+    Column("status", String(10), nullable=False),  # a RequestStatus
 )
 
 
@@ -51,9 +52,11 @@ def _student_row(s: Student):
                      "lat": s.home["lat"], "lon": s.home["lon"],
                      "max_travel_km": s.max_travel_km, "credentials": s.credentials,
                      "unavailable": s.unavailable, "participant": s.participant,
-                     "credential_records": sorted(s.credential_records.values(),
-                                                  key=lambda r: r["code"]),
-                     "waivers": s.waivers}
+                     "credential_records": [
+                         {**r, "issued": stored_date(r["issued"]),
+                          "expires": stored_date(r["expires"])}
+                         for r in sorted(s.credential_records.values(), key=lambda r: r["code"])],
+                     "waivers": [{**w, "until": stored_date(w["until"])} for w in s.waivers]}
 
 
 @projects(PlacementRequest)
@@ -61,8 +64,8 @@ def _request_row(r: PlacementRequest):
     yield placement_requests, {
         **identity_columns(r), "college": r.college, "student": r.student,
                                "discipline": r.discipline,
-        "required_hours": r.required_hours, "earliest_start": r.earliest_start,
-        "latest_end": r.latest_end, "priority": r.priority, "group": r.group,
+        "required_hours": r.required_hours, "earliest_start": stored_date(r.earliest_start),
+        "latest_end": stored_date(r.latest_end), "priority": r.priority, "group": r.group,
         "preferred_sites": r.preferred_sites, "placement": r.placement, "unplaced": r.unplaced,
-        "status": "withdrawn" if r.withdrawn else "open",
+        "status": r.status,
     }

@@ -18,7 +18,8 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
-from domain.clinical_hours import ClinicalHours
+from domain.capacity import SlotStatus
+from domain.clinical_hours import ClinicalHours, EntryStatus
 from domain.errors import InvalidInput
 from placements.base import AreaService, UnitOfWork
 from placements.principals import Principal
@@ -54,7 +55,7 @@ class UtilizationReport(AreaService):
         h = clinical_hours
         q = select(slots).where(slots.c.start_date <= last, slots.c.end_date >= first)
         hq = (select(h.c.slot, h.c.date, func.sum(h.c.hours))
-              .where(h.c.status == "signed", h.c.date >= first, h.c.date <= last)
+              .where(h.c.status == EntryStatus.SIGNED, h.c.date >= first, h.c.date <= last)
               .group_by(h.c.slot, h.c.date))
         nq = select(sites.c.id, sites.c.name)
         if principal.role == "employer":
@@ -101,7 +102,8 @@ class UtilizationReport(AreaService):
             hq.where(h.c.student.not_in([logs[log] for log in redo])))]
         for log in redo:
             for table, then in self.known_at.rows_at(log, position):
-                if table is h and then["status"] == "signed" and first <= then["date"] <= last \
+                if table is h and then["status"] == EntryStatus.SIGNED \
+                        and first <= then["date"] <= last \
                         and (own_sites is None or then["site"] in own_sites):
                     signed.append((then["slot"], then["date"], then["hours"]))
         return found, signed
@@ -122,7 +124,7 @@ def fold_weeks(found: list[dict], signed: list[tuple], start: date, end: date
         where[s["id"]] = key
         first = (max(start, date.fromisoformat(s["start_date"])) - monday).days
         last = (min(end, date.fromisoformat(s["end_date"])) - monday).days
-        offered = s["capacity"] if s["status"] == "open" else 0
+        offered = s["capacity"] if s["status"] == SlotStatus.OPEN else 0
         for week in session_weeks(first, last, s["weekdays"]):
             cell = cells[(*key, labels[week])]
             cell[0] += offered

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from eventsourcing.cipher import AESCipher
 
 from placements.principals import Principal
@@ -43,14 +45,15 @@ def populate(app, c) -> dict:
                                                       1990)["id"]
             ids[community].append(p)
             if community == "Marin City":
-                app.outcomes.enroll(who, p, "continuing_education", "RN", "2026-02-01")
-                job = app.outcomes.hire(who, p, c.other_employer, "RN", 30, "2025-01-01")
+                app.outcomes.enroll(who, p, "continuing_education", "RN", date(2026, 2, 1))
+                job = app.outcomes.hire(who, p, c.other_employer, "RN", 30, date(2025, 1, 1))
                 if i < 5:
-                    app.outcomes.separate(who, job["id"], "2025-06-01", "moved")
+                    app.outcomes.separate(who, job["id"], date(2025, 6, 1), "moved")
                 continue
-            e = app.outcomes.enroll(who, p, "credential", "MA", "2026-01-10", employer=c.employer)
-            app.outcomes.complete_enrollment(who, e["id"], "2026-06-01", "CCMA")
+            e = app.outcomes.enroll(who, p, "credential", "MA", date(2026, 1, 10),
+                                    employer=c.employer)
+            app.outcomes.complete_enrollment(who, e["id"], date(2026, 6, 1), "CCMA")
             if community == "Novato":
-                job = app.outcomes.hire(who, p, c.employer, "MA", 20, "2026-07-01")
-                app.outcomes.change_wage(who, job["id"], "2027-01-01", 24)
+                job = app.outcomes.hire(who, p, c.employer, "MA", 20, date(2026, 7, 1))
+                app.outcomes.change_wage(who, job["id"], date(2027, 1, 1), 24)
     return ids

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from domain.capacity import Site, Slot
+from domain.schedule import Schedule
 from domain.students import PlacementRequest
 from placements import exclusions
 from placements.principals import OPERATOR
@@ -97,9 +98,8 @@ def test_a_solve_leaves_out_and_reports_records_that_would_make_it_invalid(app, 
     good = slot(client, consortium, s["id"])
     rq = placement_request(client, consortium, student(client, consortium)["id"])
     site_agg = app.load(Site, s["id"])
-    bad_slot = Slot.publish("employer:legacy", site_agg, "RN", 2, None, {
-        "start_date": "2027-01-11", "end_date": "2027-03-05", "weekdays": [0],
-        "shift_start": "07:00", "shift_end": "15:30"}, 64, ["nonexistent"])
+    bad_slot = Slot.publish("employer:legacy", site_agg, "RN", 2, None, Schedule.parse(
+        "2027-01-11", "2027-03-05", [0], "07:00", "15:30"), 64, ["nonexistent"])
     # As recorded before dates were checked (the factory refuses it now).
     ancient = PlacementRequest("coordinator:legacy", consortium.college, rq["student"], "RN", 40,
                                "0001-01-01", "2027-05-28", 1, None, [])

@@ -12,6 +12,7 @@ from eventsourcing.application import Application
 from eventsourcing.persistence import StoredEvent
 
 from domain.capacity import Site, Slot
+from domain.schedule import Schedule
 from placements import ledger
 
 
@@ -76,9 +77,8 @@ def test_a_v1_site_registered_event_is_upcast_with_no_phone():
 def test_a_v1_slot_published_event_is_upcast_with_no_unit():
     mapper = Application().mapper
     site = Site.register("employer:t@e", "e", "Clinic", {"lat": 1.0, "lon": 2.0}, ["TB"])
-    slot = Slot.publish("employer:t@e", site, "RN", 2, None, {
-        "start_date": "2027-01-11", "end_date": "2027-03-05", "weekdays": [0],
-        "shift_start": "07:00", "shift_end": "15:00"}, 8, None)
+    slot = Slot.publish("employer:t@e", site, "RN", 2, None, Schedule.parse(
+        "2027-01-11", "2027-03-05", [0], "07:00", "15:00"), 8, None)
     stored = mapper.to_stored_event(slot.collect_events()[0])
     state = json.loads(stored.state)
     assert state.pop("class_version") == 2 and state.pop("unit") is None

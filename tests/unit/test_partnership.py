@@ -3,6 +3,8 @@ who may be a minor, consents, and the checks on enrollments and jobs."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from domain.errors import Conflict, InvalidInput
@@ -55,7 +57,7 @@ def test_eligibility_names_each_unmet_rule():
                               {"incumbent_worker": True})
     with pytest.raises(Conflict) as e:
         Referral.refer("partner:t@u1", "p1", service, person().facts(), "u1", None,
-                       "2026-01-01")
+                       date(2026, 1, 1))
     assert e.value.code == "not_eligible"
     assert e.value.fields == {"service": ["incumbent_worker must be true"]}
 
@@ -69,18 +71,18 @@ def test_who_may_be_a_minor():
 def test_consent_given_revoked_and_given_again():
     p = person()
     assert p.shares_with("u1") and not p.shares_with("c1")
-    p.give_consent("partner:t@u1", "c1", "2026-01-01")
+    p.give_consent("partner:t@u1", "c1", date(2026, 1, 1))
     assert p.shares_with("c1")
     with pytest.raises(InvalidInput):
-        p.revoke_consent("partner:t@u1", "c1", "2025-12-01")
-    p.revoke_consent("partner:t@u1", "c1", "2026-02-01")
+        p.revoke_consent("partner:t@u1", "c1", date(2025, 12, 1))
+    p.revoke_consent("partner:t@u1", "c1", date(2026, 2, 1))
     assert not p.shares_with("c1")
     with pytest.raises(Conflict):
-        p.revoke_consent("partner:t@u1", "c1", "2026-02-02")
-    p.give_consent("partner:t@u1", "c1", "2026-03-01")
+        p.revoke_consent("partner:t@u1", "c1", date(2026, 2, 2))
+    p.give_consent("partner:t@u1", "c1", date(2026, 3, 1))
     assert p.shares_with("c1")
     with pytest.raises(InvalidInput):
-        p.give_consent("partner:t@u1", "u1", "2026-03-01")
+        p.give_consent("partner:t@u1", "u1", date(2026, 3, 1))
 
 
 @pytest.mark.parametrize("flags", [{"Bad Name": True}, {"tanf": "yes"}, []])
@@ -92,35 +94,35 @@ def test_flags_are_named_booleans(flags):
 def test_enrollment_dates():
     p = person()
     with pytest.raises(InvalidInput) as e:
-        Enrollment.enroll("a", p, "u1", "credential", "MA", None, None, "2026-03-01",
-                          "2026-02-01")
+        Enrollment.enroll("a", p, "u1", "credential", "MA", None, None, date(2026, 3, 1),
+                          date(2026, 2, 1))
     assert e.value.field == "end_date"
-    en = Enrollment.enroll("a", p, "u1", "credential", "MA", None, None, "2026-03-01")
+    en = Enrollment.enroll("a", p, "u1", "credential", "MA", None, None, date(2026, 3, 1))
     assert en.community == "Novato"
     with pytest.raises(InvalidInput) as e:
-        en.complete("a", "2026-02-28", "CCMA")
+        en.complete("a", date(2026, 2, 28), "CCMA")
     assert e.value.field == "date"
-    en.complete("a", "2026-06-01", "CCMA")
+    en.complete("a", date(2026, 6, 1), "CCMA")
     with pytest.raises(Conflict):
-        en.complete("a", "2026-06-02", None)
+        en.complete("a", date(2026, 6, 2), None)
 
 
 @pytest.mark.parametrize("wage", [-1, 0, 10_000, True, "22"])
 def test_wages_out_of_range_are_refused(wage):
     with pytest.raises(InvalidInput) as e:
-        Employment.hire("a", person(), "u1", "e1", "MA", wage, "2026-01-01")
+        Employment.hire("a", person(), "u1", "e1", "MA", wage, date(2026, 1, 1))
     assert e.value.field == "hourly_wage"
 
 
 def test_job_wage_history_and_separation():
-    job = Employment.hire("a", person(), "u1", "e1", "MA", 22.5, "2026-01-01")
-    assert job.anniversary == "2027-01-01"
-    job.change_wage("a", "2026-07-01", 25)
+    job = Employment.hire("a", person(), "u1", "e1", "MA", 22.5, date(2026, 1, 1))
+    assert job.anniversary == date(2027, 1, 1)
+    job.change_wage("a", date(2026, 7, 1), 25)
     with pytest.raises(InvalidInput):
-        job.separate("a", "2026-06-30", "moved")  # before the last raise
-    job.separate("a", "2026-08-01", "moved")
+        job.separate("a", date(2026, 6, 30), "moved")  # before the last raise
+    job.separate("a", date(2026, 8, 1), "moved")
     with pytest.raises(InvalidInput):
-        job.change_wage("a", "2026-09-01", 26)
+        job.change_wage("a", date(2026, 9, 1), 26)
     assert [w["hourly_wage"] for w in job.wages] == [22.5, 25.0]
 
 

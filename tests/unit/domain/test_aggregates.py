@@ -4,17 +4,20 @@ tests in tests/integration cover the same rules as a caller sees them.)"""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date, time
+
 import pytest
 
 from domain.capacity import Preceptor, Site, Slot
 from domain.errors import Conflict, InvalidInput
 from domain.placements import Placement
+from domain.schedule import Schedule
 from domain.solves import Solve
 from domain.students import PlacementRequest, Student
 
 ACTOR = "test"
-SCHEDULE = {"start_date": "2027-01-04", "end_date": "2027-03-26", "weekdays": [1, 2, 3],
-            "shift_start": "07:00", "shift_end": "15:30"}
+SCHEDULE = Schedule.parse("2027-01-04", "2027-03-26", [1, 2, 3], "07:00", "15:30")
 
 
 def placement(status: str = "proposed") -> Placement:
@@ -138,7 +141,7 @@ class TestPreceptor:
         with pytest.raises(Conflict) as caught:
             p.book(ACTOR, "p2", SCHEDULE)
         assert caught.value.code == "preceptor_full"
-        evenings = {**SCHEDULE, "shift_start": "16:00", "shift_end": "22:00"}
+        evenings = replace(SCHEDULE, shift_start=time(16), shift_end=time(22))
         p.book(ACTOR, "p2", evenings)  # never at the same moment
         p.release(ACTOR, "p1")
         p.book(ACTOR, "p3", SCHEDULE)
@@ -167,7 +170,7 @@ class TestStudent:
         with pytest.raises(Conflict) as caught:
             s.book(ACTOR, "p2", SCHEDULE)
         assert caught.value.code == "student_double_booked"
-        s.book(ACTOR, "p2", {**SCHEDULE, "weekdays": [4]})
+        s.book(ACTOR, "p2", replace(SCHEDULE, weekdays=frozenset({4})))
         s.release(ACTOR, "p1")
         assert set(s.bookings) == {"p2"}
 
@@ -175,13 +178,13 @@ class TestStudent:
 class TestPlacementRequest:
     def test_filing_checks_the_dates(self):
         with pytest.raises(InvalidInput) as caught:
-            PlacementRequest.file(ACTOR, "college", "student", "RN", 120, "2027-03-01",
-                                  "2027-01-01")
+            PlacementRequest.file(ACTOR, "college", "student", "RN", 120, date(2027, 3, 1),
+                                  date(2027, 1, 1))
         assert "latest_end" in caught.value.fields
 
     def test_a_request_holds_one_placement_at_a_time(self):
-        r = PlacementRequest.file(ACTOR, "college", "student", "RN", 120, "2027-01-01",
-                                  "2027-06-30")
+        r = PlacementRequest.file(ACTOR, "college", "student", "RN", 120, date(2027, 1, 1),
+                                  date(2027, 6, 30))
         r.record_unplaced(ACTOR, "solve", "NO_CAPACITY", "")
         r.attach(ACTOR, "p1")
         assert (r.placement, r.unplaced) == ("p1", None)

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from domain.capacity import Site, Slot
 from domain.errors import InvalidInput
 from domain.onboarding import Unit, covered_through, effective_requirements, missing
+from domain.schedule import Schedule
 from domain.students import Student
 
 ACTOR = "test"
-SCHEDULE = {"start_date": "2027-01-11", "end_date": "2027-03-05", "weekdays": [0],
-            "shift_start": "07:00", "shift_end": "15:00"}
+SCHEDULE = Schedule.parse("2027-01-11", "2027-03-05", [0], "07:00", "15:00")
+END = SCHEDULE.end_date
 
 
 def a_student(credentials=("BLS",)) -> Student:
@@ -31,35 +34,35 @@ def test_missing_names_absent_and_expiring_codes_in_code_order():
 
 def test_a_later_record_of_a_code_replaces_the_earlier():
     st = a_student()
-    st.record_credential(ACTOR, "TB", "2026-01-01", "2027-01-31")
-    assert st.onboarding_gaps("s1", ["BLS", "TB"], "2027-03-05") == [
+    st.record_credential(ACTOR, "TB", date(2026, 1, 1), date(2027, 1, 31))
+    assert st.onboarding_gaps("s1", ["BLS", "TB"], END) == [
         {"code": "TB", "reason": "expires_before_end"}]
-    st.record_credential(ACTOR, " TB ", "2027-01-15", "2028-01-15")
-    assert st.onboarding_gaps("s1", ["BLS", "TB"], "2027-03-05") == []
+    st.record_credential(ACTOR, " TB ", date(2027, 1, 15), date(2028, 1, 15))
+    assert st.onboarding_gaps("s1", ["BLS", "TB"], END) == []
     assert st.credentials == ["BLS", "TB"]
     assert st.section4_credentials() == ["BLS", {"code": "TB", "expires": "2028-01-15"}]
 
 
 def test_waivers_count_at_their_site_and_the_latest_end_wins():
     st = a_student(())
-    st.grant_waiver(ACTOR, "BLS", "s1", "e1", "exempt", "2027-02-01")
-    assert st.onboarding_gaps("s1", ["BLS"], "2027-03-05") == [
+    st.grant_waiver(ACTOR, "BLS", "s1", "e1", "exempt", date(2027, 2, 1))
+    assert st.onboarding_gaps("s1", ["BLS"], END) == [
         {"code": "BLS", "reason": "expires_before_end"}]
-    assert st.onboarding_gaps("s2", ["BLS"], "2027-03-05") == [
+    assert st.onboarding_gaps("s2", ["BLS"], END) == [
         {"code": "BLS", "reason": "absent"}]
-    st.grant_waiver(ACTOR, "BLS", "s1", "e1", "extended", "2027-06-30")
-    assert st.onboarding_gaps("s1", ["BLS"], "2027-03-05") == []
-    st.record_credential(ACTOR, "BLS", "2026-01-01", "2027-01-01")  # an older expiry
-    assert st.held_at("s1") == {"BLS": "2027-06-30"}
+    st.grant_waiver(ACTOR, "BLS", "s1", "e1", "extended", date(2027, 6, 30))
+    assert st.onboarding_gaps("s1", ["BLS"], END) == []
+    st.record_credential(ACTOR, "BLS", date(2026, 1, 1), date(2027, 1, 1))  # an older expiry
+    assert st.held_at("s1") == {"BLS": date(2027, 6, 30)}
 
 
 @pytest.mark.parametrize(("call", "field"), [
-    (lambda st: st.record_credential(ACTOR, "TB", "2027-02-01", "2027-01-31"), "expires"),
-    (lambda st: st.record_credential(ACTOR, "TB", "2027-02-30", None), "issued"),
-    (lambda st: st.record_credential(ACTOR, "  ", "2027-02-01", None), "code"),
-    (lambda st: st.record_credential(ACTOR, "X" * 41, "2027-02-01", None), "code"),
+    (lambda st: st.record_credential(ACTOR, "TB", date(2027, 2, 1), date(2027, 1, 31)), "expires"),
+    (lambda st: st.record_credential(ACTOR, "TB", date(1899, 12, 31), None), "issued"),
+    (lambda st: st.record_credential(ACTOR, "  ", date(2027, 2, 1), None), "code"),
+    (lambda st: st.record_credential(ACTOR, "X" * 41, date(2027, 2, 1), None), "code"),
     (lambda st: st.grant_waiver(ACTOR, "TB", "s1", "e1", " ", None), "reason"),
-    (lambda st: st.grant_waiver(ACTOR, "TB", "s1", "e1", "ok", "2300-01-01"), "until"),
+    (lambda st: st.grant_waiver(ACTOR, "TB", "s1", "e1", "ok", date(2300, 1, 1)), "until"),
 ])
 def test_bad_dates_and_blanks_name_their_field_and_record_nothing(call, field):
     st = a_student()

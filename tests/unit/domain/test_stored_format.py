@@ -1,0 +1,164 @@
+"""Typed in memory, text when stored: the events' JSON is pinned to the bytes written before
+aggregates held `Schedule`, `date` and status enums, and events stored as text replay into
+typed state (docs/ARCHITECTURE.md, "Typed values")."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from uuid import uuid4
+
+import pytest
+from eventsourcing.application import Application
+from eventsourcing.persistence import StoredEvent
+
+from domain.capacity import Preceptor, Site, Slot
+from domain.partnership.services import Referral, ReferralStatus, Service
+from domain.placements import Placement, PlacementStatus
+from domain.schedule import Schedule
+from domain.students import PlacementRequest, Student
+
+FIXED = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
+STAMP = '{"timestamp":{"_type_":"datetime_iso","_data_":"2026-11-02T09:30:00+00:00"},'
+SCHEDULE = Schedule.parse("2027-01-04", "2027-03-26", [3, 1], "07:00", "15:30")
+SCHEDULE_JSON = ('{"start_date":"2027-01-04","end_date":"2027-03-26","weekdays":[1,3],'
+                 '"shift_start":"07:00","shift_end":"15:30"}')
+# The bytes these events were stored as before the values were typed (main at d767514).
+SLOT_PUBLISHED = (
+    STAMP + '"originator_topic":"domain.capacity:Slot","actor":"employer:e1","employer":"e1",'
+    '"site":"SITE","discipline":"RN","capacity":2,"preceptor":"PRECEPTOR","schedule":'
+    + SCHEDULE_JSON + ',"hours":120,"colleges":["c1"],"unit":null,"class_version":2}')
+BOOKED = STAMP + '"actor":"employer:e1","placement":"p1","schedule":' + SCHEDULE_JSON + '}'
+REQUEST_FILED = (
+    STAMP + '"originator_topic":"domain.students:PlacementRequest","actor":"coordinator:c1",'
+    '"college":"c1","student":"s1","discipline":"RN","required_hours":120,'
+    '"earliest_start":"2027-01-04","latest_end":"2027-05-28","priority":1,"group":null,'
+    '"preferred_sites":[]}')
+PLACEMENT_CREATED = (
+    STAMP + '"originator_topic":"domain.placements:Placement","actor":"coordinator:c1",'
+    '"request":"r1","student":"s1","college":"c1","slot":"slot1","site":"site1","employer":"e1",'
+    '"preceptor":null,"status":"requested","solve":null}')
+PLACEMENT_ACCEPTED = STAMP + '"actor":"employer:e1"}'
+CREDENTIAL_RECORDED = (STAMP + '"actor":"coordinator:c1","code":"TB","issued":"2026-01-01",'
+                               '"expires":"2027-01-31"}')
+WAIVER_GRANTED = (STAMP + '"actor":"employer:e1","code":"FLU","site":"site1","employer":"e1",'
+                          '"reason":"exempt","until":"2027-06-30"}')
+OUTCOME_RECORDED = STAMP + '"actor":"partner:o1","status":"received","date":"2026-09-15"}'
+
+mapper = Application().mapper
+
+
+def stored(aggregate, **names) -> list[tuple[str, str]]:
+    """(topic, state) of the aggregate's new events, at a fixed time, with the ids of other
+    aggregates it names written as their names."""
+    out = []
+    for e in aggregate.collect_events():
+        object.__setattr__(e, "timestamp", FIXED)
+        record = mapper.to_stored_event(e)
+        state = record.state.decode()
+        for name, ident in names.items():
+            state = state.replace(str(ident), name)
+        out.append((record.topic, state))
+    return out
+
+
+def states(aggregate, **names) -> list[str]:
+    return [state for _, state in stored(aggregate, **names)]
+
+
+def site() -> Site:
+    return Site.register("employer:e1", "e1", "Marin General", {"lat": 37.95, "lon": -122.54},
+                         ["TB"])
+
+
+def test_a_published_slot_and_its_bookings_store_the_schedule_as_before():
+    where = site()
+    preceptor = Preceptor.register("employer:e1", where, "Dana Lee", ["RN"], 2, False)
+    slot = Slot.publish("employer:e1", where, "RN", 2, preceptor, SCHEDULE, 120, ["c1"])
+    assert states(slot, SITE=where.id, PRECEPTOR=preceptor.id) == [SLOT_PUBLISHED]
+    preceptor.collect_events()
+    preceptor.book("employer:e1", "p1", slot.schedule)
+    student = Student.register("coordinator:c1", "c1", "Ana Ruiz", {"lat": 37.8, "lon": -122.3},
+                               40.0, ["BLS"], [])
+    student.collect_events()
+    student.book("employer:e1", "p1", slot.schedule)
+    assert states(preceptor) == states(student) == [BOOKED]
+
+
+def test_a_request_stores_its_dates_as_iso_text():
+    request = PlacementRequest.file("coordinator:c1", "c1", "s1", "RN", 120, date(2027, 1, 4),
+                                    date(2027, 5, 28))
+    assert states(request) == [REQUEST_FILED]
+
+
+def test_a_placement_stores_its_status_as_text():
+    placement = Placement("coordinator:c1", "r1", "s1", "c1", "slot1", "site1", "e1", None,
+                          PlacementStatus.REQUESTED, None)
+    placement.accept("employer:e1")
+    assert states(placement) == [PLACEMENT_CREATED, PLACEMENT_ACCEPTED]
+
+
+def test_credentials_and_waivers_store_their_dates_as_iso_text():
+    student = Student.register("coordinator:c1", "c1", "Ana Ruiz", {"lat": 37.8, "lon": -122.3},
+                               40.0, ["BLS"], [])
+    student.collect_events()
+    student.record_credential("coordinator:c1", "TB", date(2026, 1, 1), date(2027, 1, 31))
+    student.grant_waiver("employer:e1", "FLU", "site1", "e1", "exempt", date(2027, 6, 30))
+    assert states(student) == [CREDENTIAL_RECORDED, WAIVER_GRANTED]
+
+
+def test_a_referral_outcome_stores_its_status_and_date_as_text():
+    service = Service.publish("partner:o1", "o1", "books", "Books for term one", {})
+    referral = Referral.refer("partner:o1", "pt1", service, {}, "o1", None, date(2026, 9, 1))
+    referral.collect_events()
+    referral.record_outcome("partner:o1", ReferralStatus.RECEIVED, date(2026, 9, 15))
+    assert states(referral) == [OUTCOME_RECORDED]
+
+
+def replayed(cls: type, *events: tuple[str, str]):
+    """The aggregate rebuilt from events stored as (topic, state), as the repository does."""
+    ident, aggregate = uuid4(), None
+    for version, (topic, state) in enumerate(events, 1):
+        event = mapper.to_domain_event(StoredEvent(ident, version, topic, state.encode()))
+        aggregate = event.mutate(aggregate)
+    assert isinstance(aggregate, cls)
+    return aggregate
+
+
+def topic(cls: type, name: str) -> str:
+    return f"{cls.__module__}:{cls.__qualname__}.{name}"
+
+
+def test_events_stored_as_text_replay_into_typed_state():
+    slot = replayed(Slot, (topic(Slot, "Published"), SLOT_PUBLISHED))
+    assert slot.schedule == SCHEDULE and slot.status == "open"
+    preceptor = replayed(Preceptor, (topic(Preceptor, "Registered"), STAMP
+                                     + '"originator_topic":"domain.capacity:Preceptor",'
+                                       '"actor":"e","employer":"e1","site":"s","name":"Dana",'
+                                       '"disciplines":["RN"],"max_students":1,'
+                                       '"journeyworker":false}'),
+                         (topic(Preceptor, "Booked"), BOOKED))
+    assert preceptor.bookings == {"p1": SCHEDULE}
+    request = replayed(PlacementRequest, (topic(PlacementRequest, "Filed"), REQUEST_FILED))
+    assert (request.earliest_start, request.latest_end) == (date(2027, 1, 4), date(2027, 5, 28))
+    student = replayed(Student, (topic(Student, "Registered"), STAMP
+                                 + '"originator_topic":"domain.students:Student","actor":"c",'
+                                   '"college":"c1","name":"Ana","home":{"lat":1.0,"lon":2.0},'
+                                   '"max_travel_km":null,"credentials":[],"unavailable":[],'
+                                   '"participant":null}'),
+                       (topic(Student, "CredentialRecorded"), CREDENTIAL_RECORDED),
+                       (topic(Student, "WaiverGranted"), WAIVER_GRANTED),
+                       (topic(Student, "Booked"), BOOKED))
+    assert student.credential_records["TB"]["expires"] == date(2027, 1, 31)
+    assert student.held_at("site1") == {"TB": date(2027, 1, 31), "FLU": date(2027, 6, 30)}
+    assert student.bookings == {"p1": SCHEDULE}
+    placement = replayed(Placement, (topic(Placement, "Created"), PLACEMENT_CREATED),
+                         (topic(Placement, "Accepted"), PLACEMENT_ACCEPTED))
+    assert type(placement.status) is PlacementStatus
+    assert placement.status is PlacementStatus.ACCEPTED and placement.holds_seat
+
+
+@pytest.mark.parametrize("schedule", [SCHEDULE, Schedule.parse("2027-01-02", "2027-01-03", [5],
+                                                               "22:00", "06:00")])
+def test_a_schedule_round_trips_through_its_stored_form(schedule):
+    assert Schedule.parse(**schedule.as_dict()) == schedule
+    assert date.fromisoformat(schedule.as_dict()["start_date"]) == schedule.start_date
