@@ -36,9 +36,9 @@ log = logging.getLogger(__name__)
 GLOBAL_LIMIT = 3000
 BUNDLE_REQUESTS = 1000  # small parts are solved together, up to this many requests a model
 L1_SHARE = 0.6  # of the time limit for L1; L2 and L3 share what is left
-# Of what L1 leaves, for L2 (L3 has the rest): L2's exchanges reach most of what it gains in
-# well under a second, while L3's restricted MIPs need the time (docs/SOLVER.md).
-L2_SHARE = 0.35
+# Of what L1 leaves, for L2 (L3 has the rest): L2's proof by discrete targets costs about what
+# L1's proof does, and L3 settles within its gap no sooner (docs/SOLVER.md).
+L2_SHARE = 0.5
 # Of a restricted part's L1 time, at most this much for column generation (solver/restrict.py).
 GENERATION_SHARE = 0.75
 # Of the time limit, kept for what follows the stages (repair, reasons, metrics): a solve
