@@ -9,7 +9,7 @@ L1 is settled part by part (it is a sum, so the parts' optima add up to the whol
 bounds to a proven bound). L2 (max-min college rate) couples the parts through the colleges: up
 to GLOBAL_LIMIT requests, L2 and L3 are settled over the whole piece with each part's L1 kept;
 above it, L2 is raised over the whole piece by exchanges within the parts and bounded by a
-network relaxation (solver/fairness.py), and L3 is settled part by part, each part keeping its
+network relaxation (solver/across_parts.py), and L3 is settled part by part, each part keeping its
 share of the lowest rate. A piece with one part with choices settles L2 in that part, over every
 request of the piece. Across pieces (a solve split into jobs), L2 is each piece's.
 """
@@ -22,7 +22,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from solver import fairness
+from solver import across_parts
 from solver.components import bundled, components
 from solver.exchange import raise_lowest_across
 from solver.formulation import Formulation, build
@@ -41,12 +41,12 @@ log = logging.getLogger(__name__)
 GLOBAL_LIMIT = 3000
 BUNDLE_REQUESTS = 1000  # small parts are solved together, up to this many requests a model
 L1_SHARE = 0.6  # of the time limit for L1; L2 and L3 share what is left
-# Of what L1 leaves, for L2 (L3 has the rest): L2's exchanges reach most of what it gains in
-# well under a second, while L3's restricted MIPs need the time (docs/SOLVER.md).
-L2_SHARE = 0.35
+# Of what L1 leaves, for L2 (L3 has the rest): L2's proof by discrete targets costs about what
+# L1's proof does, and L3 settles within its gap no sooner (docs/SOLVER.md).
+L2_SHARE = 0.5
 # Of a restricted part's L1 time, at most this much for column generation (solver/restrict.py).
 GENERATION_SHARE = 0.75
-# Of L2's time over several parts (solver/fairness.py), at least this much for its bound.
+# Of L2's time over several parts (solver/across_parts.py), at least this much for its bound.
 BOUND_SHARE = 0.4
 # Of the time limit, kept for what follows the stages (repair, reasons, metrics): a solve
 # returns within its time limit.
@@ -244,12 +244,12 @@ def _over_the_piece(sub: Problem, eligible: dict[str, list[str]], solved: list, 
 
 def _fair_across(sub: Problem, solved: list, deadline: float, restricted_parts: set[int],
                  settled) -> list:
-    """L2 over several parts that share colleges (solver/fairness.py): the lowest rate over the
+    """L2 over several parts that share colleges (solver/across_parts.py): the lowest rate over the
     piece raised by exchanges within each part, its bound from the network relaxation (none
     when a part is formulated over some of its pairs only); then each part keeps the counts
     that make up the rate settled, for its L3."""
     began = time.perf_counter()
-    requested = fairness.requests_of_colleges(sub)
+    requested = across_parts.requests_of_colleges(sub)
     start = [(f, values) for f, _, values in solved]
     parts = list(zip([f for f, _ in start], raise_lowest_across(
         start, requested, began + (deadline - began) * (1 - BOUND_SHARE), deepen=True),
@@ -257,12 +257,12 @@ def _fair_across(sub: Problem, solved: list, deadline: float, restricted_parts: 
     rate = lowest_rate(sub, _assignment(parts))
     bound = None
     if not any(id(f) in restricted_parts for f, _ in parts):
-        bound = fairness.rate_bound([f for f, _ in parts],
+        bound = across_parts.rate_bound([f for f, _ in parts],
                                     sum(stages.keep.l1 for _, stages, _ in solved), requested,
                                     rate, deadline)
-    for (_, stages, _), keep in zip(solved, fairness.required(parts, requested, rate),
+    for (_, stages, _), keep in zip(solved, across_parts.required(parts, requested, rate),
                                     strict=True):
-        stages.keep_counts(keep)
+        stages.keep.counts = keep  # kept by the part's L3 as each college's fewest placements
     settled(record("fairness", time.perf_counter() - began, rate, bound))
     return [(f, stages, values) for (f, stages, _), (_, values) in zip(solved, parts,
                                                                         strict=True)]

@@ -32,10 +32,13 @@ class StageResult:
 
 @dataclass
 class Keep:
-    """Levels already settled, kept by later stages: L1 at least `l1`, L2 at least `l2`."""
+    """Levels already settled, kept by later stages: L1 at least `l1`, L2 at least `l2` (scaled),
+    and exactly so as each college's fewest placements (`counts`, objectives.at_least) when
+    known."""
 
     l1: int | None = None
     l2: int | None = None
+    counts: dict[str, int] | None = None
 
 
 class Model:
@@ -73,7 +76,9 @@ class Model:
             self._add([(v, goals.weights[v]) for v in self.free], ">=",
                       keep.l1 - self._held(goals.weights))
         self.z = None
-        if keep.l2 is not None:
+        if keep.counts is not None:
+            self._placed_at_least(keep.counts)
+        elif keep.l2 is not None:
             self._lowest_rate_at_least(keep.l2)
 
     def _held(self, coefs: list[int]) -> int:
@@ -95,6 +100,15 @@ class Model:
             placed = cp_model.LinearExpr.weighted_sum([self.x[v] for v, _ in free],
                                                      [c for _, c in free])
             self.model.add(placed + FAIRNESS_SCALE * held >= n * z)
+
+    def _placed_at_least(self, counts: dict[str, int]) -> None:
+        """Each college places at least its count of requests."""
+        colleges = self.goals.colleges
+        for college, count in counts.items():
+            terms = colleges.placed_by.get(college, {})
+            held = sum(k for v, k in terms.items() if v not in self.x and self.base[v])
+            free = [(v, k) for v, k in terms.items() if v in self.x]
+            self._add(free, ">=", count - held)
 
     def stop(self) -> None:
         """End the search now (from another thread), keeping what it found."""

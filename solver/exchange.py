@@ -6,7 +6,7 @@ better assignment than the one the stage before left, in a fraction of a MIP's t
   request of the chain is either seated where there is room or left out, if it has no higher
   priority than the first and its college stays above the lowest rate. L1 does not go down and
   the lowest rate does not either; repeated while chains are found. `raise_lowest_across` does
-  the same over several parts that share colleges (solver/fairness.py).
+  the same over several parts that share colleges (solver/across_parts.py).
 - `swap_in` (L3): an unplaced request takes a placed one's seat when both are of the same
   college and priority and it scores higher there (so L1 and every college's rate stay as they
   are), and every placed request moves to a better slot with room (`greedy.better_moves`).

@@ -64,14 +64,15 @@ class Mip:
 
     def __init__(self, f: Formulation, goals: Goals, keep: Keep, stage: str,
                  classes_of: list[int] | None = None, plain: bool = False,
-                 only: set[int] | None = None):
+                 only: set[int] | None = None, targets: dict[str, int] | None = None):
         """`classes_of` (L3 only): an assignment whose placements per college and priority are
         kept exactly, in place of the L1 and L2 rows (a restriction: it keeps both levels).
         `plain`: HiGHS with its own default settings (presolve, feasibility jump, its choice
         of LP method) and another random seed: the plain model handed to HiGHS, which the
         race runs beside the tuned one so that the solver never does worse than it. `only`:
         the variables that may be 1, every other held at 0 (a restriction, so its bound is no
-        bound on the stage; presolve removes the held ones)."""
+        bound on the stage; presolve removes the held ones). `targets` (stage "targets"): L1
+        maximised with each college placing at least its target, no L1 row (`reach`)."""
         self.f = f
         self.goals = goals
         self.stage = stage
@@ -92,9 +93,11 @@ class Mip:
             self.highs.setOptionValue("presolve", "on")
             self.highs.setOptionValue("mip_heuristic_run_feasibility_jump", True)
             self.highs.setOptionValue("random_seed", 1)
-        elif stage != "placed":
+        elif stage == "fairness":
             # With L1 kept as a dense row, the dual simplex took over 30 s of CPU on the root
-            # LP of a 47,000-variable L2 model; the interior point method a few.
+            # LP of a 47,000-variable L2 model (its rate rows scaled by z); the interior point
+            # method a few. L3's root LP, with the rates kept as counts, is the other way round
+            # (metro-2k-a: 1.7 s of CPU by the dual simplex, 4.6 s by the interior point).
             self.highs.setOptionValue("mip_lp_solver", "ipm")
         n = f.size
         extra = stage == "fairness"  # the lowest rate z, one more column
@@ -116,11 +119,16 @@ class Mip:
             for coefs in _classes(f):
                 count = sum(k for v, k in coefs.items() if classes_of[v])
                 row(coefs, count, count)
-        elif keep.l1 is not None:
+        elif keep.l1 is not None and targets is None:
             row({v: w for v, w in enumerate(goals.weights) if w}, keep.l1, highspy.kHighsInf)
+        for college, count in (targets or {}).items():
+            row(colleges.placed_by.get(college, {}), count, highspy.kHighsInf)
         # Rates in requests placed, not scaled by FAIRNESS_SCALE: coefficients near one keep
         # HiGHS's simplex well conditioned (scaled, it did not solve the L2 root LP in 30 s).
-        if keep.l2 is not None and classes_of is None:
+        if keep.counts is not None and classes_of is None:
+            for college, count in keep.counts.items():
+                row(colleges.placed_by.get(college, {}), count, highspy.kHighsInf)
+        elif keep.l2 is not None and classes_of is None:
             for college, count in colleges.requested.items():
                 row(colleges.placed_by.get(college, {}), count * keep.l2 / FAIRNESS_SCALE,
                     highspy.kHighsInf)
@@ -131,7 +139,7 @@ class Mip:
                 row(coefs, 0.0, highspy.kHighsInf)
         width = n + extra
         cost = np.zeros(width)
-        if stage == "placed":
+        if stage in ("placed", "targets"):
             cost[:n] = goals.weights
         elif stage == "fairness":
             cost[n] = 1.0
@@ -177,6 +185,10 @@ class Mip:
         self.found: int | None = None
         self._rel_gap = 0.0
         self.highs.cbMipInterrupt += self._watch
+        # An assignment found elsewhere while HiGHS runs, handed to it as its incumbent.
+        self.offered: list[int] | None = None
+        self.highs.cbMipUserSolution += self._take_offered
+        self.lp = lp
 
     def _watch(self, event) -> None:
         dual = event.data_out.mip_dual_bound
@@ -186,6 +198,18 @@ class Mip:
             if found is not None and self.live_bound - found <= self._rel_gap * max(
                     1, abs(self.live_bound)):
                 event.interrupt()
+
+    def offer(self, values: list[int]) -> None:
+        """Give HiGHS a feasible assignment (from another thread) as it runs."""
+        self.offered = values
+
+    def _take_offered(self, event) -> None:
+        values, self.offered = self.offered, None
+        if values is not None:
+            column = [float(x) for x in values]
+            if self.stage == "fairness":
+                column.append(float(lowest_rate(self.goals.colleges, values)))
+            event.data_in.setSolution(np.asarray(column))
 
     def cancel(self) -> None:
         self.highs.cancelSolve()
@@ -220,3 +244,55 @@ class Mip:
         status = self.highs.getModelStatus()
         proven = status == highspy.HighsModelStatus.kOptimal and rel_gap == 0.0
         return StageResult(values, "OPTIMAL" if proven else "FEASIBLE", bound)
+
+    def reach(self, level: int, time_limit: float) -> list[int] | bool | None:
+        """Stage "targets": whether an assignment meets the targets with L1 at least `level`.
+        Such an assignment, or False when none exists (HiGHS's dual bound fell below `level`:
+        a proof), or None when it could not tell in time."""
+        if time_limit <= 0:
+            return None
+        self.highs.setOptionValue("time_limit", max(0.05, time_limit))
+        reached = []
+
+        def improving(event) -> None:
+            if event.data_out.objective_function_value >= level - TOLERANCE:
+                reached.append(True)
+
+        def watch(event) -> None:
+            dual = event.data_out.mip_dual_bound
+            if reached or (math.isfinite(dual) and _rounded_down(dual) < level):
+                event.interrupt()
+
+        self.highs.cbMipInterrupt -= self._watch
+        self.highs.cbMipInterrupt += watch
+        self.highs.cbMipImprovingSolution += improving
+        self.highs.run()
+        info = self.highs.getInfo()
+        if self.highs.getModelStatus() == highspy.HighsModelStatus.kInfeasible:
+            return False
+        if (info.primal_solution_status == 2
+                and info.objective_function_value >= level - TOLERANCE):
+            x = self.highs.getSolution().col_value
+            return [1 if x[v] > 0.5 else 0 for v in range(self.f.size)]
+        dual = info.mip_dual_bound
+        if math.isfinite(dual) and _rounded_down(dual) < level:
+            return False
+        return None
+
+    def relaxed(self, time_limit: float) -> np.ndarray | None:
+        """The LP relaxation's optimal solution (dual simplex), None if not reached in time."""
+        if time_limit <= 0:
+            return None
+        highs = highspy.Highs()
+        highs.setOptionValue("output_flag", False)
+        highs.setOptionValue("threads", 1)
+        highs.setOptionValue("presolve", "off")
+        highs.setOptionValue("time_limit", max(0.05, time_limit))
+        lp = self.lp
+        lp.integrality_ = [highspy.HighsVarType.kContinuous] * lp.num_col_
+        highs.passModel(lp)
+        lp.integrality_ = [highspy.HighsVarType.kInteger] * lp.num_col_
+        highs.run()
+        if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        return np.asarray(highs.getSolution().col_value)

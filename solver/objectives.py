@@ -2,7 +2,9 @@
 the CP-SAT model (solver/cpsat.py) and the LP relaxation (solver/relaxation.py).
 
 - L1: Σ priority over placed requests.
-- L2: the lowest placement rate (placed ÷ requested) among colleges, to 1/FAIRNESS_SCALE.
+- L2: the lowest placement rate (placed ÷ requested) among colleges, reported to
+  1/FAIRNESS_SCALE; kept and proven exactly, as the fewest placements each college needs
+  (`at_least`, `above`): the rate takes only the values k ÷ requested.
 - L3: Σ over placed requests of KEEP_WEIGHT × [an unlocked existing assignment kept] +
   PREFERRED_WEIGHT × [at a preferred site] − travel km. **Choice:** keeping a student where a
   previous solve put them outweighs a preferred site, which outweighs 100 km of travel.
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from fractions import Fraction
 
 from solver.formulation import Formulation
 from solver.rules import distance_km
@@ -87,3 +90,31 @@ def lowest_rate(c: Colleges, values: list[int]) -> int:
     return min((FAIRNESS_SCALE * sum(k for v, k in c.placed_by.get(college, {}).items()
                                      if values[v])) // n
                for college, n in c.requested.items()) if c.requested else FAIRNESS_SCALE
+
+
+def placed_counts(c: Colleges, values: list[int]) -> dict[str, int]:
+    """Each college's requests that `values` places."""
+    return {college: sum(k for v, k in c.placed_by.get(college, {}).items() if values[v])
+            for college in c.requested}
+
+
+def _lowest(c: Colleges, values: list[int]) -> tuple[int, int]:
+    """L2 of `values` exactly, as (placed, requested) of a college at the lowest rate."""
+    counts = placed_counts(c, values)
+    college = min(c.requested, key=lambda k: Fraction(counts[k], c.requested[k]))
+    return counts[college], c.requested[college]
+
+
+def at_least(c: Colleges, values: list[int]) -> dict[str, int]:
+    """Each college's fewest placements with which its rate is at least L2 of `values`:
+    ⌈z × requested⌉, with z that lowest rate exactly (so keeping them keeps L2 exactly, where
+    a row on the rounded, scaled rate would let it slip below)."""
+    placed, requested = _lowest(c, values)
+    return {college: -(-placed * n // requested) for college, n in c.requested.items()}
+
+
+def above(c: Colleges, values: list[int]) -> dict[str, int]:
+    """Each college's fewest placements with which its rate is above L2 of `values`:
+    ⌊z × requested⌋ + 1. An assignment has a higher L2 exactly when it meets all of them."""
+    placed, requested = _lowest(c, values)
+    return {college: placed * n // requested + 1 for college, n in c.requested.items()}

@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable
 
 from solver.cpsat import Keep, Model, StageResult
+from solver.fairness import Proof
 from solver.formulation import Formulation
 from solver.mip import Mip
 from solver.objectives import Goals
@@ -34,17 +35,17 @@ GRACE = 0.25  # seconds past its deadline a race waits for a backend to heed its
 
 
 class Stop:
-    """Asks a neighbourhood search to end: checked between its rounds, and the CP-SAT model it
-    is solving (`model`) stopped at once."""
+    """Asks a search to end: checked between its rounds, and the model it is solving stopped
+    at once (`halt`: a CP-SAT model's `stop` or a HiGHS model's `cancel`)."""
 
     def __init__(self) -> None:
         self._event = threading.Event()
-        self.model: Model | None = None
+        self.halt: Callable[[], None] | None = None
 
     def set(self) -> None:
         self._event.set()
-        if self.model is not None:
-            self.model.stop()
+        if self.halt is not None:
+            self.halt()
 
     def is_set(self) -> bool:
         return self._event.is_set()
@@ -71,7 +72,7 @@ def race(stage: str, f: Formulation, goals: Goals, keep: Keep, hint: list[int],
     scores: list[int] = []  # of every result and improvement so far
     bounds: list[int] = []  # every bound proven so far
     lock = threading.Lock()
-    mip: list[Mip] = []
+    mip: list[Mip | Proof] = []
     model: list[Model] = []
     stop = Stop()
     done = threading.Event()
@@ -101,11 +102,15 @@ def race(stage: str, f: Formulation, goals: Goals, keep: Keep, hint: list[int],
             scores.append(value)
         for m in mip:
             m.found = value
+            if isinstance(m, Mip):
+                m.offer(values)
 
     def run_highs(plain: bool = False) -> None:
         began = time.perf_counter(), time.thread_time()
         name = "plain highs" if plain else "highs"
-        m = Mip(f, goals, keep, stage, plain=plain)
+        # L2's tuned backend proves it by discrete targets (solver/fairness.py).
+        m = (Proof(f, goals, keep) if stage == "fairness" and not plain
+             else Mip(f, goals, keep, stage, plain=plain))
         with lock:
             mip.append(m)
             if found:
@@ -144,10 +149,12 @@ def race(stage: str, f: Formulation, goals: Goals, keep: Keep, hint: list[int],
             run_highs(plain=True)
     else:
         others = run_cpsat
-    # Daemon threads: a backend that does not heed its cancel (HiGHS in presolve, say) is left
-    # to end on its own GRACE seconds past the deadline, and never holds up the process's exit.
-    threads = [threading.Thread(target=run_highs, daemon=True),
-               threading.Thread(target=others, daemon=True)]
+    # A backend that does not heed its cancel (HiGHS in presolve, say) is left to end on its
+    # own GRACE seconds past the deadline. Not a daemon thread: the process's exit waits for it
+    # to end, as HiGHS still running in a daemon thread at exit aborts the process ("terminate
+    # called without an active exception": `placements solve metro-2k-a.json --time-limit 30`
+    # on a loaded machine, 2026-11-30, with daemon threads).
+    threads = [threading.Thread(target=run_highs), threading.Thread(target=others)]
     for t in threads:
         t.start()
     while any(t.is_alive() for t in threads):
@@ -169,6 +176,10 @@ def race(stage: str, f: Formulation, goals: Goals, keep: Keep, hint: list[int],
             break
     with lock:
         candidates = [r.values for r in results.values() if r is not None] + found[-1:]
+        # A HiGHS model left running past the deadline has its dual bound as it went: proven
+        # all the same (its own full model of the stage).
+        bounds.extend(m.live_bound for m in mip
+                      if isinstance(m, Mip) and m.live_bound is not None)
     if not candidates:
         return None
     values = max(candidates, key=score)

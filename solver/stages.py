@@ -21,6 +21,8 @@ import time
 from dataclasses import dataclass
 from functools import cached_property
 
+import numpy as np
+
 from solver import objectives
 from solver.cpsat import Keep, Model, StageResult
 from solver.exchange import raise_lowest, swap_in
@@ -38,13 +40,13 @@ log = logging.getLogger(__name__)
 WHOLE_LIMIT = 150_000  # variables: HiGHS and CP-SAT over the whole formulation up to this size
 L3_GAP = 0.01  # L3 is settled once proven within 1 % of its bound
 # Of a stage's time, at most this much for the exchanges (solver/exchange.py) that start L2
-# (EXCHANGE_SHARE) and L3 (SWAP_SHARE) from a better assignment, and for L3 this much more for
-# its restricted MIPs (RESTRICTED_SHARE); the race has the rest.
+# (EXCHANGE_SHARE) and L3 (SWAP_SHARE) from a better assignment; the race has the rest.
 EXCHANGE_SHARE = 0.3
 SWAP_SHARE = 0.15
-RESTRICTED_SHARE = 0.5
-# L3's restricted MIPs: each request's this many best-scoring slots (and the one it holds).
-BEST_SLOTS = (5, 10)
+# L3's restricted MIPs, one per round: the LP's support, the assignment's variables and each
+# request's this many best-scoring slots.
+BEST_SLOTS = (0, 3, 5)
+SUPPORT = 1e-6  # an LP value above this puts its variable in the support
 
 
 @dataclass
@@ -100,26 +102,19 @@ class Stages:
         self.colleges = objectives.Colleges(requested, self.colleges.placed_by)
         self.goals = objectives.Goals(self.weights, self.colleges, self.goals.scores)
 
-    def keep_counts(self, placed: dict[str, int]) -> None:
-        """L2 settled across parts (solver/fairness.py): later stages keep at least
-        `placed[c]` requests of each college c placed here (a rate of one against those
-        counts)."""
-        self.colleges = objectives.Colleges(
-            placed, {c: self.colleges.placed_by.get(c, {}) for c in placed})
-        self.goals = objectives.Goals(self.weights, self.colleges, self.goals.scores)
-        self.settle_level(l2=objectives.FAIRNESS_SCALE)
-
-    def settle_level(self, l1: int | None = None, l2: int | None = None) -> None:
-        """Keep a settled level in later stages (CP-SAT models and the LP alike)."""
+    def settle_level(self, l1: int | None = None, l2: list[int] | None = None) -> None:
+        """Keep a settled level in later stages (CP-SAT models and the LP alike): L1's value,
+        or the assignment whose L2 is settled (kept as each college's fewest placements)."""
         built = "lp" in self.__dict__
         if l1 is not None:
             self.keep.l1 = l1
             if built:
                 self.lp.keep_at_least(self.weights, l1)
         if l2 is not None:
-            self.keep.l2 = l2
+            self.keep.l2 = objectives.lowest_rate(self.colleges, l2)
+            self.keep.counts = objectives.at_least(self.colleges, l2)
             if built:
-                self.lp.keep_lowest_rate(self.colleges, l2)
+                self.lp.keep_lowest_rate(self.colleges, self.keep.l2)
 
     def placed(self, deadline: float) -> Settled:
         """L1: the most weighted placements, with a proven bound."""
@@ -151,7 +146,7 @@ class Stages:
                                           lambda v: objectives.value(self.weights, v), bound)
             if proved is not None and self.full is None:
                 bound = min(bound, proved)
-            elif self.whole and self.full is None:
+            elif self.whole and self.full is None and time.perf_counter() < deadline:
                 # The backends proved nothing: the LP bounds L1, if time is left.
                 relaxed = self.lp.maximize(self.weights, deadline - time.perf_counter())
                 if relaxed is not None:
@@ -194,11 +189,17 @@ class Stages:
             values, proved = self._search("fairness", values, seeds, deadline, score, bound)
             if proved is not None and self.full is None:
                 bound = proved if bound is None else min(bound, proved)
+            elif self.whole and self.full is None and time.perf_counter() < deadline:
+                # Nothing proved: the LP bounds L2, if time is left.
+                relaxed = self.lp.maximize_lowest_rate(self.colleges,
+                                                       deadline - time.perf_counter())
+                if relaxed is not None:
+                    bound = math.floor(relaxed.value + 1e-6)
         elif self.full is None:
             bound = score(values)
         self.records.append(record("fairness", time.perf_counter() - began, score(values),
                                    bound))
-        self.settle_level(l2=score(values))
+        self.settle_level(l2=values)
         return values
 
     def preferences(self, values: list[int], deadline: float) -> list[int]:
@@ -212,8 +213,6 @@ class Stages:
         values = swap_in(self.f, self.goals, values, began + left * SWAP_SHARE)
         log.debug("preferences: exchanges reached %d in %.1f s", score(values),
                   time.perf_counter() - began)
-        if self.whole:
-            values = self._restricted(values, began + left * (SWAP_SHARE + RESTRICTED_SHARE))
         values, bound = self._search("preferences", values, [] if self.whole else
                                      better_slots(self.f, scores, values), deadline, score,
                                      rel_gap=L3_GAP)
@@ -223,26 +222,38 @@ class Stages:
                                    bound, L3_GAP))
         return values
 
-    def _restricted(self, values: list[int], deadline: float) -> list[int]:
-        """L3 over each request's best-scoring slots, with every college's placements per
-        priority kept as they are (so L1 and L2 are kept): far smaller and faster than the
-        whole L3 model, and it proves nothing about it (its bound is not the stage's)."""
+    def _supported(self, values: list[int], deadline: float, stop: Stop, improved
+                   ) -> list[int]:
+        """L3's assignments, raced against HiGHS on the whole L3 model: HiGHS over the variables
+        of the LP solution's support, the current assignment's and each request's best-scoring
+        slots (BEST_SLOTS, more each round), with every college's placements per priority kept
+        as they are (so L1 and L2 are kept exactly, `Mip(classes_of=…, only=…)`). A
+        restriction: its bound is not the stage's, and the LP is that of the restricted model
+        over every variable (solved first each round)."""
         scores = self.goals.scores
         for best in BEST_SLOTS:
-            left = deadline - time.perf_counter()
-            if left <= 0:
+            if stop.is_set() or time.perf_counter() >= deadline:
                 break
             began = time.perf_counter()
-            only = {v for v, x in enumerate(values) if x}
+            lp = Mip(self.f, self.goals, self.keep, "preferences", classes_of=values)
+            x = lp.relaxed(deadline - time.perf_counter())
+            if x is None or stop.is_set():
+                break
+            only = {v for v, y in enumerate(values) if y}
+            only.update(np.flatnonzero(x[:self.f.size] > SUPPORT).tolist())
             for vs in self.f.vars_of.values():
                 only.update(sorted(vs, key=lambda v: -scores[v])[:best])
-            result = Mip(self.f, self.goals, self.keep, "preferences", classes_of=values,
-                         only=only).solve(values, left, L3_GAP)
+            mip = Mip(self.f, self.goals, self.keep, "preferences", classes_of=values, only=only)
+            stop.halt = mip.cancel
+            result = None if stop.is_set() else mip.solve(values, deadline - time.perf_counter(),
+                                                          L3_GAP)
             if result is not None and objectives.value(scores, result.values) > \
                     objectives.value(scores, values):
                 values = result.values
-            log.debug("preferences: %d best slots each, %d variables: %d in %.1f s", best,
-                      len(only), objectives.value(scores, values), time.perf_counter() - began)
+                improved(values)
+            log.debug("preferences: LP support and %d best slots each, %d variables: %d in "
+                      "%.1f s", best, len(only), objectives.value(scores, values),
+                      time.perf_counter() - began)
         return values
 
     def _search(self, stage: str, values: list[int], seeds: list[int], deadline: float,
@@ -257,6 +268,8 @@ class Stages:
                 def search(hint, until, stop, improved):
                     return self._neighbourhoods(stage, hint, self._seeds(stage, hint, until),
                                                 until, score, None, stop, improved)
+            elif stage == "preferences":
+                search = self._supported
             elif self.f.size > CPSAT_LIMIT:
                 rival = "highs"
             result = race(stage, self.f, self.goals, self.keep, values, deadline, score,
@@ -294,7 +307,7 @@ class Stages:
             model = Model(self.f, self.goals, self.keep, free=free, base=values,
                           workers=self.workers)
             if stop is not None:
-                stop.model = model  # so that the race can end its search
+                stop.halt = model.stop  # so that the race can end its search
             result = self._run(stage, model, values, deadline)
             if result is not None and score(result.values) > best:
                 values, best = result.values, score(result.values)

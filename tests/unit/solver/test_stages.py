@@ -51,6 +51,8 @@ def test_backends_that_find_nothing_prove_nothing(monkeypatch):
     proven = solve(parsed, time_limit=LIMIT)
     assert proven["status"] == "OPTIMAL"
     monkeypatch.setattr(Mip, "solve", lambda self, hint, time_limit, rel_gap=0.0: None)
+    monkeypatch.setattr(Mip, "reach", lambda self, level, time_limit: None)
+    monkeypatch.setattr(Mip, "relaxed", lambda self, time_limit: None)
     for stage in ("placed", "fairness", "preferences"):
         monkeypatch.setattr(Model, stage, lambda self, hint, time_limit, rel_gap=0.0: None)
     solution = solve(parsed, time_limit=10)
