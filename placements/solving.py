@@ -46,8 +46,9 @@ MIN_PIECE_SHARE = 0.25
 def pieces_of(problem: Problem, settings: Settings) -> list[list[str]]:
     """The request ids of each piece to solve as a separate job; a single piece means whole.
 
-    Only above the solver's GLOBAL_LIMIT (by default) does the solver settle L2 and L3 part by
-    part anyway, so only there does splitting leave the objective as it is."""
+    Only above the solver's GLOBAL_LIMIT (by default): below it the solver settles L2 and L3 in
+    one model over every part; above it L3 part by part, and L2 across the parts of each piece
+    (not across pieces: docs/JOBS.md)."""
     above = GLOBAL_LIMIT if settings.solve_split_above is None else settings.solve_split_above
     requests = len(problem.requests)
     if requests <= above:

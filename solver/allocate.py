@@ -8,7 +8,10 @@ separate workers, workers/) and joined. `solve` is one piece joined.
 L1 is settled part by part (it is a sum, so the parts' optima add up to the whole's, and their
 bounds to a proven bound). L2 (max-min college rate) couples the parts through the colleges: up
 to GLOBAL_LIMIT requests, L2 and L3 are settled over the whole piece with each part's L1 kept;
-above it, part by part (the lowest rate is then maximised within each part, not across them).
+above it, L2 is raised over the whole piece by exchanges within the parts and bounded by a
+network relaxation (solver/across_parts.py), and L3 is settled part by part, each part keeping its
+share of the lowest rate. A piece with one part with choices settles L2 in that part, over every
+request of the piece. Across pieces (a solve split into jobs), L2 is each piece's.
 """
 
 from __future__ import annotations
@@ -19,13 +22,15 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+from solver import across_parts
 from solver.components import bundled, components
+from solver.exchange import raise_lowest_across
 from solver.formulation import Formulation, build
 from solver.greedy import fill, placed_requests
 from solver.instance import Problem
 from solver.objectives import value
 from solver.reasons import explain
-from solver.report import NAMES, Progress, StageRecord, combine
+from solver.report import NAMES, Progress, StageRecord, combine, record
 from solver.restrict import PAIR_LIMIT, completed, generate, restricted
 from solver.rules import distance_km, eligibility
 from solver.solution import FORMAT, lowest_rate, metrics, min_college_rate
@@ -41,6 +46,8 @@ L1_SHARE = 0.6  # of the time limit for L1; L2 and L3 share what is left
 L2_SHARE = 0.5
 # Of a restricted part's L1 time, at most this much for column generation (solver/restrict.py).
 GENERATION_SHARE = 0.75
+# Of L2's time over several parts (solver/across_parts.py), at least this much for its bound.
+BOUND_SHARE = 0.4
 # Of the time limit, kept for what follows the stages (repair, reasons, metrics): a solve
 # returns within its time limit.
 FINISH_SHARE = 0.1
@@ -138,7 +145,13 @@ def solve_piece(problem: Problem, requests: list[str], time_limit: float, worker
         settled(stages.records[-1])
         finals = [(f, values)]
     else:
-        finals = empty + _part_by_part(sub, solved, deadline, parallel, settled)
+        halfway = time.perf_counter() + max(0.0, deadline - time.perf_counter()) * L2_SHARE
+        if len(solved) > 1:
+            solved = _fair_across(sub, solved, halfway, restricted_parts, settled)
+        else:
+            solved = _each_part("fairness", solved, halfway, parallel, settled)
+        finals = empty + [(f, values) for f, _, values in
+                          _each_part("preferences", solved, deadline, parallel, settled)]
     log.debug("stages done %.1f s after the start (deadline %.1f s)",
               time.perf_counter() - started, deadline - started)
     assignment: dict[str, str] = {}
@@ -229,32 +242,48 @@ def _over_the_piece(sub: Problem, eligible: dict[str, list[str]], solved: list, 
     return f, stages, values
 
 
-def _part_by_part(sub: Problem, solved: list, deadline: float, parallel: int, settled
-                  ) -> list:
-    """L2 then L3 part by part, side by side: L2 in the first half of the time left."""
+def _fair_across(sub: Problem, solved: list, deadline: float, restricted_parts: set[int],
+                 settled) -> list:
+    """L2 over several parts that share colleges (solver/across_parts.py): the lowest rate over the
+    piece raised by exchanges within each part, its bound from the network relaxation (none
+    when a part is formulated over some of its pairs only); then each part keeps the counts
+    that make up the rate settled, for its L3."""
     began = time.perf_counter()
-    halfway = began + max(0.0, deadline - began) * L2_SHARE
-    requests = sum(len(f.problem.requests) for f, _, _ in solved)
+    requested = across_parts.requests_of_colleges(sub)
+    start = [(f, values) for f, _, values in solved]
+    parts = list(zip([f for f, _ in start], raise_lowest_across(
+        start, requested, began + (deadline - began) * (1 - BOUND_SHARE), deepen=True),
+        strict=True))
+    rate = lowest_rate(sub, _assignment(parts))
+    bound = None
+    if not any(id(f) in restricted_parts for f, _ in parts):
+        bound = across_parts.rate_bound([f for f, _ in parts],
+                                    sum(stages.keep.l1 for _, stages, _ in solved), requested,
+                                    rate, deadline)
+    for (_, stages, _), keep in zip(solved, across_parts.required(parts, requested, rate),
+                                    strict=True):
+        stages.keep.counts = keep  # kept by the part's L3 as each college's fewest placements
+    settled(record("fairness", time.perf_counter() - began, rate, bound))
+    return [(f, stages, values) for (f, stages, _), (_, values) in zip(solved, parts,
+                                                                        strict=True)]
 
-    def stage(name: str, until: float, items: list) -> list:
-        shares = _Shares(until, parallel, requests)
 
-        def one(item):
-            f, stages, values = item
-            return f, stages, getattr(stages, name)(values, shares.until(
-                len(f.problem.requests)))
+def _assignment(parts: list[tuple[Formulation, list[int]]]) -> dict[str, str]:
+    return {r: f.slot_of[v] for f, values in parts for v, x in enumerate(values) if x
+            for r in f.members[v]}
 
-        started = time.perf_counter()
-        with ThreadPoolExecutor(max_workers=parallel) as pool:
-            done = list(pool.map(one, items))
-        rate = None
-        if name == "fairness" and len(done) > 1:
-            # Over the piece (every college's requests, in every part), not one part's.
-            rate = lowest_rate(sub, {r: f.slot_of[v] for f, _, values in done
-                                     for v, x in enumerate(values) if x for r in f.members[v]})
-        settled(combine(NAMES[name], [s.records[-1] for _, s, _ in done],
-                        time.perf_counter() - started, rate))
-        return done
 
-    done = stage("preferences", deadline, stage("fairness", halfway, solved))
-    return [(f, values) for f, _, values in done]
+def _each_part(name: str, solved: list, until: float, parallel: int, settled) -> list:
+    """One stage ("fairness" or "preferences") part by part, side by side, until `until`."""
+    shares = _Shares(until, parallel, sum(len(f.problem.requests) for f, _, _ in solved))
+
+    def one(item):
+        f, stages, values = item
+        return f, stages, getattr(stages, name)(values, shares.until(len(f.problem.requests)))
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=parallel) as pool:
+        done = list(pool.map(one, solved))
+    settled(combine(NAMES[name], [s.records[-1] for _, s, _ in done],
+                    time.perf_counter() - started))
+    return done

@@ -5,7 +5,8 @@ better assignment than the one the stage before left, in a fraction of a MIP's t
   a chain of moves (each request of the chain takes the seat the next one leaves), and the last
   request of the chain is either seated where there is room or left out, if it has no higher
   priority than the first and its college stays above the lowest rate. L1 does not go down and
-  the lowest rate does not either; repeated while chains are found.
+  the lowest rate does not either; repeated while chains are found. `raise_lowest_across` does
+  the same over several parts that share colleges (solver/across_parts.py).
 - `swap_in` (L3): an unplaced request takes a placed one's seat when both are of the same
   college and priority and it scores higher there (so L1 and every college's rate stay as they
   are), and every placed request moves to a better slot with room (`greedy.better_moves`).
@@ -65,24 +66,34 @@ class _State:
 def raise_lowest(f: Formulation, goals: Goals, values: list[int], deadline: float
                  ) -> list[int]:
     """L2 raised by chains of moves, L1 kept (see the module's docstring)."""
-    s = _State(f, values)
-    requested = goals.colleges.requested
+    return raise_lowest_across([(f, values)], goals.colleges.requested, deadline)[0]
+
+
+def raise_lowest_across(parts: list[tuple[Formulation, list[int]]], requested: dict[str, int],
+                        deadline: float, deepen: bool = False) -> list[list[int]]:
+    """`raise_lowest` over several parts (a formulation and its assignment each) whose
+    colleges' rates count the placements of all of them: `requested` counts every request of
+    each college, in these parts or elsewhere. A chain stays within one part, so each part's
+    L1 is kept, and the lowest rate over all of them does not go down. `deepen`: when no chain
+    of CHAIN_DEPTH moves is found, look for chains twice as long, and so on (a chain never
+    visits a request twice, so one longer than the requests placed is as long as any)."""
+    states = [_State(f, values) for f, values in parts]
     placed = dict.fromkeys(requested, 0)
-    for r in s.holds:
-        placed[s.college[r]] += 1
-    vars_of = f.vars_of
-    unplaced = sorted((r for r in f.problem.requests if r not in s.holds and
-                       any(s.single[v] for v in vars_of.get(r, ()))),
-                      key=lambda r: -s.priority[r])
+    for s in states:
+        for r in s.holds:
+            placed[s.college[r]] += 1
+    unplaced = sorted(((s, r) for s in states for r in s.f.problem.requests
+                       if r not in s.holds and any(s.single[v] for v in s.f.vars_of.get(r, ()))),
+                      key=lambda sr: -sr[0].priority[sr[1]])
 
     def rate(college: str, change: int = 0) -> float:
         return (placed[college] + change) / requested[college]
 
-    def raise_one(college: str, lowest: float) -> bool:
-        for q in unplaced:
+    def raise_one(college: str, lowest: float, depth: int) -> bool:
+        for s, q in unplaced:
             if s.college[q] != college or q in s.holds:
                 continue
-            left = _seat(s, q, q, lowest, rate, CHAIN_DEPTH, set(), deadline)
+            left = _seat(s, q, q, lowest, rate, depth, set(), deadline)
             if left is not False:
                 placed[college] += 1
                 if left is not None:
@@ -90,12 +101,16 @@ def raise_lowest(f: Formulation, goals: Goals, values: list[int], deadline: floa
                 return True
         return False
 
+    depth = CHAIN_DEPTH
     while time.perf_counter() < deadline:
         lowest = min(rate(c) for c in requested)
         # Every college at the lowest rate must rise for the lowest rate to rise.
-        if not all(raise_one(c, lowest) for c in sorted(requested) if rate(c) == lowest):
-            break
-    return s.loads.values
+        if not all(raise_one(c, lowest, depth) for c in sorted(requested)
+                   if rate(c) == lowest):
+            if not deepen or depth > sum(len(s.holds) for s in states):
+                break
+            depth *= 2
+    return [s.loads.values for s in states]
 
 
 def _seat(s: _State, r: str, first: str, lowest: float, rate, depth: int,

@@ -3,7 +3,7 @@ ended and how long it took. A part's stages record one `StageRecord` each; a pie
 whole solve, combine the parts' records (`combine`), and the solution lists them as `stages`.
 
 Status: `OPTIMAL` (proven), `WITHIN_GAP` (proven within the stage's relative gap, L3's 1 %),
-`FEASIBLE` (L2 maximised part by part above GLOBAL_LIMIT: each part's settled, the whole's not
+`FEASIBLE` (L2 of a solve split into pieces: each piece's settled apart, the whole's not
 proven), `TIME_LIMIT` (the stage ran out of time; its `gap` says how far it may be from its best).
 Values are in the objectives' own units: L1 the weighted placements, L2 the lowest college rate
 scaled by FAIRNESS_SCALE, L3 the preference score.
@@ -55,7 +55,7 @@ def record(stage: str, seconds: float, value: int, bound: int | None, rel_gap: f
 def combine(name: str, records: list[StageRecord], seconds: float, value: int | None = None
             ) -> StageRecord:
     """One stage over several parts settled side by side: values and bounds add up (L1, L3),
-    the worst status holds. L2 is not a sum: when it was maximised part by part, its `value`
+    the worst status holds. L2 is not a sum: when it was maximised piece by piece, its `value`
     over the whole is given, and it has no proven bound (status FEASIBLE at best)."""
     if not records:  # nothing to decide: every request's stage value is settled at 0
         return StageRecord(name, "OPTIMAL", seconds, value or 0, value or 0)
