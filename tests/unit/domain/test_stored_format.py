@@ -12,6 +12,8 @@ from eventsourcing.application import Application
 from eventsourcing.persistence import StoredEvent
 
 from domain.capacity import Preceptor, Site, Slot
+from domain.clinical_hours import ClinicalHours, PlacementFacts, recorded_hours
+from domain.das import Recorded
 from domain.partnership.services import Referral, ReferralStatus, Service
 from domain.placements import Placement, PlacementStatus
 from domain.schedule import Schedule
@@ -43,6 +45,15 @@ CREDENTIAL_RECORDED = (STAMP + '"actor":"coordinator:c1","code":"TB","issued":"2
 WAIVER_GRANTED = (STAMP + '"actor":"employer:e1","code":"FLU","site":"site1","employer":"e1",'
                           '"reason":"exempt","until":"2027-06-30"}')
 OUTCOME_RECORDED = STAMP + '"actor":"partner:o1","status":"received","date":"2026-09-15"}'
+HOURS_JOINED = (
+    STAMP + '"actor":"employer:e1","facts":{"placement":"p1","slot":"sl1","site":"s1",'
+    '"employer":"e1","discipline":"RN","start_date":"2026-09-07","end_date":"2026-11-24",'
+    '"weekdays":[0,1],"session_hours":8.5,"slot_hours":128.0,"preceptor":"pr1",'
+    '"preceptor_journeyworker_of":"e1"}}')
+HOURS_LOGGED = (STAMP + '"actor":"employer:e1","event_id":"a","placement":"p1",'
+                        '"entry":{"date":"2026-09-07","hours":8.0,"note":"late"}}')
+HOURS_CORRECTED = (STAMP + '"actor":"employer:e1","event_id":"c","corrects":"a","reason":"typo",'
+                           '"replacement":{"date":"2026-09-08","hours":7.0,"note":null}}')
 
 mapper = Application().mapper
 
@@ -114,6 +125,18 @@ def test_a_referral_outcome_stores_its_status_and_date_as_text():
     assert states(referral) == [OUTCOME_RECORDED]
 
 
+def test_clinical_hours_store_their_facts_and_entries_dates_as_iso_text():
+    log = ClinicalHours("employer:e1", "st1", "c1")
+    log.collect_events()
+    facts = PlacementFacts("p1", "sl1", "s1", "e1", "RN", date(2026, 9, 7), date(2026, 11, 24),
+                           [0, 1], 8.5, 128.0, "pr1", "e1")
+    log.log("employer:e1", "a", facts, {"date": date(2026, 9, 7), "hours": 8, "note": " late "},
+            date(2026, 11, 30))
+    log.correct("employer:e1", "c", "p1", "a", "typo", {"date": date(2026, 9, 8), "hours": 7},
+                date(2026, 11, 30))
+    assert states(log) == [HOURS_JOINED, HOURS_LOGGED, HOURS_CORRECTED]
+
+
 def replayed(cls: type, *events: tuple[str, str]):
     """The aggregate rebuilt from events stored as (topic, state), as the repository does."""
     ident, aggregate = uuid4(), None
@@ -155,6 +178,21 @@ def test_events_stored_as_text_replay_into_typed_state():
                          (topic(Placement, "Accepted"), PLACEMENT_ACCEPTED))
     assert type(placement.status) is PlacementStatus
     assert placement.status is PlacementStatus.ACCEPTED and placement.holds_seat
+    hours = [(topic(ClinicalHours, "Opened"), STAMP
+              + '"originator_topic":"domain.clinical_hours:ClinicalHours","actor":"e",'
+                '"student":"st1","college":"c1"}'),
+             (topic(ClinicalHours, "PlacementJoined"), HOURS_JOINED),
+             (topic(ClinicalHours, "HoursLogged"), HOURS_LOGGED),
+             (topic(ClinicalHours, "HoursCorrected"), HOURS_CORRECTED)]
+    log = replayed(ClinicalHours, *hours)
+    assert log.placements["p1"].end_date == date(2026, 11, 24)
+    assert log.entries["a"]["date"] == date(2026, 9, 8)
+    recorded = [Recorded(str(n), n, FIXED, t.rsplit(".", 1)[1], mapper.to_domain_event(
+        StoredEvent(uuid4(), n, t, state.encode())).__dict__) for n, (t, state) in
+        enumerate(hours, 1)]
+    facts, entries = recorded_hours(recorded)
+    assert facts["p1"].start_date == date(2026, 9, 7)
+    assert [x.data["date"] for x in entries] == [date(2026, 9, 8)]
 
 
 @pytest.mark.parametrize("schedule", [SCHEDULE, Schedule.parse("2027-01-02", "2027-01-03", [5],
