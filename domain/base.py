@@ -48,7 +48,24 @@ def typed_date(text: str | None) -> date | None:
     return None if text is None else date.fromisoformat(text)
 
 
+def stored_dates(record: dict | None, *keys: str) -> dict | None:
+    """A record held in state (an entry, a target) as an event stores it: its dates under
+    `keys` (those it has) as ISO text, in their places. See `typed_dates`."""
+    if record is None:
+        return None
+    return {**record, **{k: stored_date(record[k]) for k in keys if k in record}}
+
+
+def typed_dates(stored: dict | None, *keys: str) -> dict | None:
+    """A stored record with its dates under `keys` (those it has) as `date`s."""
+    if stored is None:
+        return None
+    return {**stored, **{k: typed_date(stored[k]) for k in keys if k in stored}}
+
+
 def check_date(day: date, field: str) -> date:
-    """A date in DATE_MIN..DATE_MAX, or InvalidInput naming the field."""
+    """A date in DATE_MIN..DATE_MAX, or InvalidInput naming the field (also when a record's
+    field holds no `date`)."""
+    require(isinstance(day, date), field, "must be a date")
     require(DATE_MIN <= day <= DATE_MAX, field, f"must be between {DATE_MIN} and {DATE_MAX}")
     return day

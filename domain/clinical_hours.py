@@ -23,7 +23,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import event
 
-from domain.base import Aggregate, check_date, require, stored_date, typed_date
+from domain.base import Aggregate, check_date, require, stored_date, stored_dates, typed_dates
 from domain.das import Entry
 from domain.errors import Conflict, NotFound
 
@@ -60,23 +60,12 @@ class PlacementFacts:
 
     def as_dict(self) -> dict:
         """The stored form (`PlacementJoined`'s `facts`): the dates as ISO text."""
-        return {**self.__dict__, "start_date": stored_date(self.start_date),
-                "end_date": stored_date(self.end_date)}
+        return stored_dates(self.__dict__, "start_date", "end_date")
 
     @classmethod
     def parse(cls, stored: dict) -> PlacementFacts:
         """The facts from their stored form (`as_dict`)."""
-        return cls(**{**stored, "start_date": typed_date(stored["start_date"]),
-                      "end_date": typed_date(stored["end_date"])})
-
-
-def stored_entry(entry: dict | None) -> dict | None:
-    """An entry's fields as events store them (the date as ISO text); see `typed_entry`."""
-    return None if entry is None else {**entry, "date": stored_date(entry["date"])}
-
-
-def typed_entry(stored: dict | None) -> dict | None:
-    return None if stored is None else {**stored, "date": typed_date(stored["date"])}
+        return cls(**typed_dates(stored, "start_date", "end_date"))
 
 
 def midpoint(start: date, end: date) -> date:
@@ -86,9 +75,7 @@ def midpoint(start: date, end: date) -> date:
 
 def check_entry(entry: dict, facts: PlacementFacts, today: date, prefix: str = "") -> dict:
     """An entry's fields normalised against its placement, or InvalidInput naming the field."""
-    day = entry.get("date")
-    require(isinstance(day, date), f"{prefix}date", "must be a date")
-    check_date(day, f"{prefix}date")
+    day = check_date(entry.get("date"), f"{prefix}date")
     require(facts.start_date <= day <= facts.end_date, f"{prefix}date",
             f"outside the placement's dates {facts.start_date}..{facts.end_date}")
     require(day.weekday() in facts.weekdays, f"{prefix}date",
@@ -141,7 +128,7 @@ class ClinicalHours(Aggregate):
         if facts.placement not in self.placements:
             self._joined(actor, facts.as_dict())
         self._check_limits(checked, facts.placement, None)
-        self._logged(actor, event_id, facts.placement, stored_entry(checked))
+        self._logged(actor, event_id, facts.placement, stored_dates(checked, "date"))
         return checked
 
     @event("PlacementJoined")
@@ -150,7 +137,7 @@ class ClinicalHours(Aggregate):
 
     @event("HoursLogged")
     def _logged(self, actor: str, event_id: str, placement: str, entry: dict) -> None:
-        self.entries[event_id] = {**typed_entry(entry), "placement": placement,
+        self.entries[event_id] = {**typed_dates(entry, "date"), "placement": placement,
                                   "signed_by": None, "void": False}
 
     def entry(self, placement: str, entry_id: str) -> dict:
@@ -184,7 +171,8 @@ class ClinicalHours(Aggregate):
             replacement = check_entry(replacement, self.placements[placement], today,
                                       "replacement.")
             self._check_limits(replacement, placement, entry_id, "replacement.")
-        self._corrected(actor, event_id, entry_id, reason.strip(), stored_entry(replacement))
+        self._corrected(actor, event_id, entry_id, reason.strip(),
+                        stored_dates(replacement, "date"))
         return replacement
 
     @event("HoursCorrected")
@@ -194,7 +182,7 @@ class ClinicalHours(Aggregate):
         if replacement is None:
             current["void"] = True
         else:  # a corrected entry is a new claim: it needs its own sign-off
-            current.update(typed_entry(replacement), signed_by=None)
+            current.update(typed_dates(replacement, "date"), signed_by=None)
 
 
 @dataclass
@@ -229,7 +217,7 @@ def recorded_hours(events: list, known_at: datetime | None = None
             facts[d["facts"]["placement"]] = PlacementFacts.parse(d["facts"])
         elif e.type == "HoursLogged":
             entries[d["event_id"]] = RecordedEntry(d["event_id"], d["placement"],
-                                                   typed_entry(d["entry"]), e.ref,
+                                                   typed_dates(d["entry"], "date"), e.ref,
                                                    corrections=[])
         elif e.type == "HoursSignedOff" and d["entry"] in entries:
             entries[d["entry"]].signed_off = {"preceptor": d["preceptor"],
@@ -241,7 +229,7 @@ def recorded_hours(events: list, known_at: datetime | None = None
             if d["replacement"] is None:
                 target.void = True
             else:
-                target.data = typed_entry(d["replacement"])
+                target.data = typed_dates(d["replacement"], "date")
                 target.signed_off = None
     return facts, list(entries.values())
 

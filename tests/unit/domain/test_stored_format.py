@@ -14,6 +14,7 @@ from eventsourcing.persistence import StoredEvent
 from domain.capacity import Preceptor, Site, Slot
 from domain.clinical_hours import ClinicalHours, PlacementFacts, recorded_hours
 from domain.das import Recorded
+from domain.partnership.initiatives import Initiative
 from domain.partnership.services import Referral, ReferralStatus, Service
 from domain.placements import Placement, PlacementStatus
 from domain.schedule import Schedule
@@ -54,7 +55,12 @@ HOURS_LOGGED = (STAMP + '"actor":"employer:e1","event_id":"a","placement":"p1",'
                         '"entry":{"date":"2026-09-07","hours":8.0,"note":"late"}}')
 HOURS_CORRECTED = (STAMP + '"actor":"employer:e1","event_id":"c","corrects":"a","reason":"typo",'
                            '"replacement":{"date":"2026-09-08","hours":7.0,"note":null}}')
-
+INITIATIVE_LAUNCHED = (
+    STAMP + '"originator_topic":"domain.partnership.initiatives:Initiative","actor":"admin:a1",'
+    '"name":"Marin","targets":[{"metric":"hires","value":30,"by":"2027-12-31","label":null,'
+    '"program_types":null,"occupations":null},{"metric":"trainees","value":20,"by":null,'
+    '"label":"CE","program_types":["continuing_education"],"occupations":null}],'
+    '"communities":["Canal"],"start_date":"2026-01-01"}')
 mapper = Application().mapper
 
 
@@ -137,6 +143,16 @@ def test_clinical_hours_store_their_facts_and_entries_dates_as_iso_text():
     assert states(log) == [HOURS_JOINED, HOURS_LOGGED, HOURS_CORRECTED]
 
 
+def test_an_initiative_stores_its_start_and_targets_dates_as_iso_text():
+    initiative = Initiative.launch(
+        "admin:a1", "Marin", [{"metric": "hires", "value": 30, "by": date(2027, 12, 31)},
+                              {"metric": "trainees", "value": 20, "label": "CE",
+                               "program_types": ["continuing_education"]}],
+        ["Canal"], date(2026, 1, 1))
+    assert states(initiative) == [INITIATIVE_LAUNCHED]
+    assert initiative.targets[0]["by"] == date(2027, 12, 31)
+
+
 def replayed(cls: type, *events: tuple[str, str]):
     """The aggregate rebuilt from events stored as (topic, state), as the repository does."""
     ident, aggregate = uuid4(), None
@@ -190,6 +206,9 @@ def test_events_stored_as_text_replay_into_typed_state():
     recorded = [Recorded(str(n), n, FIXED, t.rsplit(".", 1)[1], mapper.to_domain_event(
         StoredEvent(uuid4(), n, t, state.encode())).__dict__) for n, (t, state) in
         enumerate(hours, 1)]
+    initiative = replayed(Initiative, (topic(Initiative, "Launched"), INITIATIVE_LAUNCHED))
+    assert initiative.start_date == date(2026, 1, 1)
+    assert [t["by"] for t in initiative.targets] == [date(2027, 12, 31), None]
     facts, entries = recorded_hours(recorded)
     assert facts["p1"].start_date == date(2026, 9, 7)
     assert [x.data["date"] for x in entries] == [date(2026, 9, 8)]
