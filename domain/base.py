@@ -27,16 +27,6 @@ def require(condition: bool, field: str, message: str) -> None:
         raise InvalidInput(field, message)
 
 
-def parse_date(value: str | date, field: str) -> date:
-    """An ISO date in DATE_MIN..DATE_MAX, or InvalidInput naming the field."""
-    if not isinstance(value, date):
-        try:
-            value = date.fromisoformat(value)
-        except (TypeError, ValueError):
-            raise InvalidInput(field, f"not an ISO date: {value!r}") from None
-    return check_date(value, field)
-
-
 def stored_date(day: date | None) -> str | None:
     """A date as events store it (their attributes stay JSON-native): ISO text. Command
     methods hand their `@event` methods this form; see `typed_date`."""

@@ -23,7 +23,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import event
 
-from domain.base import Aggregate, check_date, require, stored_date, stored_dates, typed_dates
+from domain.base import Aggregate, check_date, require, stored_dates, typed_dates
 from domain.das import Entry
 from domain.errors import Conflict, NotFound
 
@@ -279,7 +279,7 @@ def clinical_ojt(events: list, employer: str, known_at: datetime | None = None) 
         signer = x.signed_off
         supervised = signer["journeyworker_of"] is not None
         out.append(Entry("ojt", {
-            "date": stored_date(x.data["date"]), "hours": x.data["hours"],
+            "date": x.data["date"], "hours": x.data["hours"],
             "discipline": placement.discipline, "site": placement.site,
             "journeyworker": signer["preceptor"] if supervised else None,
             "journeyworker_employer": signer["journeyworker_of"],
