@@ -8,7 +8,7 @@ import io
 
 from flask import Response, request
 from flask.views import MethodView
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import INCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from api.common import (
     IsoDate,
@@ -17,13 +17,14 @@ from api.common import (
     as_list,
     if_match,
     instant_in_range,
-    iso,
     list_schema,
     principal,
 )
 from api.limits import Blueprint
 from api.openapi import conditional
 from api.pages import das_page, wants_html
+from domain.apprenticeship import ENTRY_DATES
+from domain.base import stored_dates
 
 blp = Blueprint("apprenticeship", __name__, url_prefix="/v1",
                 description="Registered apprenticeships and DAS compliance")
@@ -167,10 +168,22 @@ class WagesSchema(Schema):
     hourly_rate = fields.Float(required=True, validate=MONEY)
 
 
+class ReplacementSchema(Schema):
+    """A replacement entry: its dates read here, its other fields checked by the domain against
+    the kind of the entry it replaces (OJT, RSI or wages)."""
+
+    class Meta:
+        unknown = INCLUDE
+
+    date = IsoDate()
+    period_start = IsoDate()
+    period_end = IsoDate()
+
+
 class CorrectionSchema(Schema):
     corrects = fields.String(required=True, metadata={"description": "the entry's event_id"})
     reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
-    replacement = fields.Dict(required=True, allow_none=True, metadata={
+    replacement = fields.Nested(ReplacementSchema, required=True, allow_none=True, metadata={
         "description": "the entry's fields as they should have been; null voids the entry"})
 
 
@@ -199,7 +212,7 @@ class EntrySchema(Schema):
     recorded_at = fields.String()
     apprentice = fields.String()
     kind = fields.String(metadata={"enum": ["ojt", "rsi", "wages", "correction"]})
-    date = fields.String()
+    date = IsoDate()
     work_process = fields.String()
     hours = fields.Float()
     journeyworker = fields.String(allow_none=True)
@@ -209,12 +222,13 @@ class EntrySchema(Schema):
     site = fields.String()
     course = fields.String()
     provider = fields.String()
-    period_start = fields.String()
-    period_end = fields.String()
+    period_start = IsoDate()
+    period_end = IsoDate()
     hourly_rate = fields.Float()
     corrects = fields.String()
     reason = fields.String()
-    replacement = fields.Dict(allow_none=True)
+    replacement = fields.Function(lambda entry: stored_dates(entry.get("replacement"),
+                                                             *ENTRY_DATES), allow_none=True)
 
 
 class ComplianceQuery(Schema):
@@ -300,7 +314,7 @@ class Programs(MethodView):
     def post(self, body):
         """Register a program's standards (admin, or an employer as its sponsor)."""
         sponsor = body.pop("sponsor")
-        return app().apprenticeship.create_program(principal(), iso(body), sponsor=sponsor)
+        return app().apprenticeship.create_program(principal(), body, sponsor=sponsor)
 
 
 @blp.route("/apprenticeship-programs/<program_id>")
@@ -318,7 +332,7 @@ class Amendments(MethodView):
     @blp.response(201, ProgramSchema)
     def post(self, body, program_id):
         """Amend the standards from `effective_date` on (only the fields given change)."""
-        day = body.pop("effective_date").isoformat()
+        day = body.pop("effective_date")
         return app().apprenticeship.amend_program(principal(), program_id, day, body,
                                                   if_match=if_match())
 
@@ -348,7 +362,7 @@ class Apprentices(MethodView):
     @blp.response(201, ApprenticeSchema)
     def post(self, body):
         """Sign an apprentice into a program; the employer is the caller."""
-        return app().apprenticeship.sign_apprentice(principal(), **iso(body))
+        return app().apprenticeship.sign_apprentice(principal(), **body)
 
 
 @blp.route("/apprentices/<apprentice_id>")
@@ -366,7 +380,7 @@ class Registration(MethodView):
     @blp.response(200, ApprenticeSchema)
     def post(self, body, apprentice_id):
         """Record the apprentice's DAS registration."""
-        return app().apprenticeship.register_apprentice(principal(), apprentice_id, **iso(body),
+        return app().apprenticeship.register_apprentice(principal(), apprentice_id, **body,
                                                         if_match=if_match())
 
 
@@ -377,7 +391,7 @@ class OJTHours(MethodView):
     @blp.response(201, EntrySchema)
     def post(self, body, apprentice_id):
         """Log on-the-job hours under a journeyworker."""
-        return app().apprenticeship.log_ojt_hours(principal(), apprentice_id, iso(body),
+        return app().apprenticeship.log_ojt_hours(principal(), apprentice_id, body,
                                                   if_match=if_match())
 
 
@@ -393,7 +407,7 @@ class RSIHours(MethodView):
     @blp.response(201, EntrySchema)
     def post(self, body, apprentice_id):
         """Log related supplemental instruction hours."""
-        return app().apprenticeship.log_rsi_hours(principal(), apprentice_id, iso(body),
+        return app().apprenticeship.log_rsi_hours(principal(), apprentice_id, body,
                                                   if_match=if_match())
 
 
@@ -404,7 +418,7 @@ class Wages(MethodView):
     @blp.response(201, EntrySchema)
     def post(self, body, apprentice_id):
         """Log wages paid for a period."""
-        return app().apprenticeship.log_wages(principal(), apprentice_id, iso(body),
+        return app().apprenticeship.log_wages(principal(), apprentice_id, body,
                                               if_match=if_match())
 
 
@@ -427,7 +441,7 @@ class Completion(MethodView):
     def post(self, body, apprentice_id):
         """Record the apprentice's completion."""
         return app().apprenticeship.complete_apprenticeship(principal(), apprentice_id,
-                                                            body["date"].isoformat(),
+                                                            body["date"],
                                                             if_match=if_match())
 
 
@@ -439,7 +453,7 @@ class Cancellation(MethodView):
     def post(self, body, apprentice_id):
         """Record the cancellation of the agreement."""
         return app().apprenticeship.cancel_apprenticeship(principal(), apprentice_id,
-                                                          body["date"].isoformat(),
+                                                          body["date"],
                                                           body["reason"], if_match=if_match())
 
 

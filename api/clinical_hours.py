@@ -37,7 +37,7 @@ class CorrectionRefSchema(EventRefSchema):
 class ClinicalEntrySchema(Schema):
     id = fields.String(metadata={"description": "the entry's event id (what a correction cites)"})
     placement = fields.String()
-    date = fields.String()
+    date = IsoDate()
     hours = fields.Float()
     note = fields.String(allow_none=True)
     status = fields.String(metadata={"enum": list(EntryStatus)})
@@ -80,7 +80,7 @@ class RecordedSchema(Schema):
     entry = fields.String()
     corrects = fields.String()
     placement = fields.String()
-    date = fields.String()
+    date = IsoDate()
     hours = fields.Float()
     note = fields.String(allow_none=True)
     status = fields.String()
@@ -149,7 +149,6 @@ class Hours(MethodView):
     def post(self, body, placement_id):
         """Log hours worked on one session day (the student's coordinator or the site's
         employer)."""
-        body["date"] = body["date"].isoformat()
         return app().clinical_hours.log_hours(principal(), placement_id, body)
 
 
@@ -169,12 +168,8 @@ class Corrections(MethodView):
     @blp.response(201, RecordedSchema)
     def post(self, body, placement_id, entry_id):
         """Correct an entry: a replacement (signed off again) or null to void it."""
-        replacement = body["replacement"]
-        if replacement is not None:
-            replacement = {**replacement, "date": replacement["date"].isoformat()}
         return app().clinical_hours.correct_hours(principal(), placement_id, entry_id,
-                                                  body["reason"],
-                                                  replacement)
+                                                  body["reason"], body["replacement"])
 
 
 @blp.route("/placements/<placement_id>/evaluations")

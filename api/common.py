@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time
+from datetime import datetime, time
 
 from flask import current_app, g, request
 from marshmallow import Schema, ValidationError, fields, validate
@@ -69,11 +69,6 @@ class ReasonSchema(Schema):
 
 class RequiredReasonSchema(Schema):
     reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
-
-
-def iso(body: dict) -> dict:
-    """Dates parsed by the schema go to the application as ISO text."""
-    return {k: v.isoformat() if isinstance(v, date) else v for k, v in body.items()}
 
 
 class IsoDate(fields.Date):

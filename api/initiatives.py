@@ -7,7 +7,7 @@ from flask import Response, request
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
-from api.common import IsoDate, PageArgs, app, as_list, iso, list_schema, principal
+from api.common import IsoDate, PageArgs, app, as_list, list_schema, principal
 from api.limits import Blueprint
 from api.progress_page import render
 from domain.partnership.initiatives import BREAKDOWNS, METRICS
@@ -62,7 +62,7 @@ class MetricProgressSchema(Schema):
     metric = fields.String()
     label = fields.String(allow_none=True)
     target = fields.Float(allow_none=True)
-    by = fields.String(allow_none=True)
+    by = IsoDate(allow_none=True)
     program_types = fields.List(fields.String(), allow_none=True)
     occupations = fields.List(fields.String(), allow_none=True)
     actual = fields.Float(allow_none=True)
@@ -75,10 +75,10 @@ class MetricProgressSchema(Schema):
 class ProgressSchema(Schema):
     initiative = fields.String()
     name = fields.String()
-    as_of = fields.String()
+    as_of = IsoDate()
     by = fields.String(allow_none=True)
     communities = fields.List(fields.String(), allow_none=True)
-    start_date = fields.String(allow_none=True)
+    start_date = IsoDate(allow_none=True)
     metrics = fields.List(fields.Nested(MetricProgressSchema))
 
 
@@ -109,8 +109,6 @@ class Initiatives(MethodView):
     @blp.response(201, InitiativeSchema)
     def post(self, body):
         """Launch an initiative with its funders' targets (admin)."""
-        body = iso(body)
-        body["targets"] = [iso(t) for t in body["targets"]]
         return app().initiatives.launch_initiative(principal(), **body)
 
 

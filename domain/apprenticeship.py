@@ -17,7 +17,14 @@ from enum import StrEnum
 
 from eventsourcing.domain import event
 
-from domain.base import Aggregate, parse_date, require
+from domain.base import (
+    Aggregate,
+    check_date,
+    require,
+    stored_date,
+    stored_dates,
+    typed_date,
+)
 from domain.errors import Conflict, InvalidInput
 
 TERM_TYPES = ("time", "competency", "hybrid")
@@ -27,6 +34,7 @@ STANDARD_FIELDS = ("name", "occupation", "term_type", "ojt_hours", "work_process
                    "probationary_hours", "probationary_rsi_hours", "clinical_work_processes")
 MIN_TIME_BASED_HOURS = 2000  # 29 CFR 29.5(b)(2)
 ENTRY_KINDS = ("ojt", "rsi", "wages")
+ENTRY_DATES = ("date", "period_start", "period_end")  # an entry's dates (those it has)
 
 
 class ApprenticeStatus(StrEnum):
@@ -139,11 +147,11 @@ class StandardsHistory:
             self.versions.append((a["effective_date"], standards, sources))
         self._dates = [v[0] for v in self.versions]
 
-    def index_on(self, day: str) -> int:
+    def index_on(self, day: date) -> int:
         # Work dated before the program's effective date is judged by its first standards.
         return max(0, bisect_right(self._dates, day) - 1)
 
-    def on(self, day: str) -> dict:
+    def on(self, day: date) -> dict:
         return self.versions[self.index_on(day)][1]
 
     def latest(self) -> dict:
@@ -151,20 +159,24 @@ class StandardsHistory:
 
 
 class ApprenticeshipProgram(Aggregate):
+    """A program's standards and their history; its effective dates are `date`s (its events
+    store them as ISO text)."""
+
     @event("StandardsRegistered")
     def __init__(self, actor: str, event_id: str, sponsor: str, effective_date: str,
                  standards: dict):
         self.sponsor = sponsor
-        self.effective_date = effective_date
-        self.history = [{"effective_date": effective_date, "changes": standards,
+        self.effective_date = typed_date(effective_date)
+        self.history = [{"effective_date": self.effective_date, "changes": standards,
                          "ref": event_id}]
 
     @classmethod
     def create(cls, actor: str, event_id: str, sponsor: str, standards: dict
                ) -> ApprenticeshipProgram:
-        effective = parse_date(standards.get("effective_date"), "effective_date").isoformat()
+        """`standards` with their `effective_date` (a `date`)."""
+        effective = check_date(standards.get("effective_date"), "effective_date")
         fields = {k: standards.get(k) for k in STANDARD_FIELDS}
-        return cls(actor, event_id, sponsor, effective, check_standards(fields))
+        return cls(actor, event_id, sponsor, stored_date(effective), check_standards(fields))
 
     def standards_history(self) -> StandardsHistory:
         return StandardsHistory(self.history)
@@ -174,8 +186,8 @@ class ApprenticeshipProgram(Aggregate):
         """The latest standards (every amendment applied)."""
         return self.standards_history().latest()
 
-    def amend(self, actor: str, event_id: str, effective_date: str, changes: dict) -> None:
-        day = parse_date(effective_date, "effective_date").isoformat()
+    def amend(self, actor: str, event_id: str, effective_date: date, changes: dict) -> None:
+        day = check_date(effective_date, "effective_date")
         require(day >= self.effective_date, "effective_date",
                 f"must not be before the program's effective date {self.effective_date}")
         unknown = sorted(set(changes) - set(STANDARD_FIELDS))
@@ -183,15 +195,16 @@ class ApprenticeshipProgram(Aggregate):
         require(bool(changes), "changes", "name at least one field to change")
         # Validate the standards as they would read on that day, with the change applied.
         merged = check_standards({**self.standards_history().on(day), **changes})
-        self._amended(actor, event_id, day, {k: merged[k] for k in changes})
+        self._amended(actor, event_id, stored_date(day), {k: merged[k] for k in changes})
 
     @event("StandardsAmended")
     def _amended(self, actor: str, event_id: str, effective_date: str, changes: dict) -> None:
-        self.history.append({"effective_date": effective_date, "changes": changes,
+        self.history.append({"effective_date": typed_date(effective_date), "changes": changes,
                              "ref": event_id})
 
 
-def check_ojt(entry: dict, program: ApprenticeshipProgram, signed_date: str, today: date) -> dict:
+def check_ojt(entry: dict, program: ApprenticeshipProgram, signed_date: date, today: date
+              ) -> dict:
     """An OJT entry normalised. `journeyworker_employer` is resolved by the caller (the
     application), so the record keeps whose journeyworker supervised, as known when logged."""
     day = _worked_date(entry.get("date"), "date", signed_date, today)
@@ -205,29 +218,29 @@ def check_ojt(entry: dict, program: ApprenticeshipProgram, signed_date: str, tod
             "site": _text(entry.get("site"), "site")}
 
 
-def check_rsi(entry: dict, signed_date: str, today: date) -> dict:
+def check_rsi(entry: dict, signed_date: date, today: date) -> dict:
     return {"date": _worked_date(entry.get("date"), "date", signed_date, today),
             "course": _text(entry.get("course"), "course"),
             "provider": _text(entry.get("provider"), "provider"),
             "hours": _number(entry.get("hours"), "hours", strict=True, maximum=24)}
 
 
-def check_wages(entry: dict, signed_date: str, today: date) -> dict:
+def check_wages(entry: dict, signed_date: date, today: date) -> dict:
     start = _worked_date(entry.get("period_start"), "period_start", signed_date, today)
-    end = parse_date(entry.get("period_end"), "period_end").isoformat()
+    end = check_date(entry.get("period_end"), "period_end")
     require(end >= start, "period_end", "must not be before period_start")
-    days = (date.fromisoformat(end) - date.fromisoformat(start)).days + 1
+    days = (end - start).days + 1
     return {"period_start": start, "period_end": end,
             "hours": _number(entry.get("hours"), "hours", maximum=24 * days),
             "hourly_rate": _number(entry.get("hourly_rate"), "hourly_rate")}
 
 
-def _worked_date(value, field: str, signed_date: str, today: date) -> str:
+def _worked_date(value, field: str, signed_date: date, today: date) -> date:
     """The day hours were worked (or a pay period began): not before the agreement, and not
     after `today` (the caller's clock: nobody logs work that has not happened yet)."""
-    day = parse_date(value, field).isoformat()
+    day = check_date(value, field)
     require(day >= signed_date, field, f"is before the agreement was signed ({signed_date})")
-    require(day <= today.isoformat(), field, f"is in the future (today is {today})")
+    require(day <= today, field, f"is in the future (today is {today})")
     return day
 
 
@@ -235,9 +248,20 @@ class Apprentice(Aggregate):
     """An apprentice's agreement and record. `entries` maps each entry's event id to
     [kind, hours, provider]: enough to check corrections and keep the read model's totals.
     `student`: the student record the same person holds at a college, if named (its signed
-    clinical hours under a journeyworker of the employer count as OJT: docs/APPRENTICESHIP.md)."""
+    clinical hours under a journeyworker of the employer count as OJT: docs/APPRENTICESHIP.md).
+    Its dates are `date`s (its events store them as ISO text; snapshots through the
+    application's `DateAsISO` transcoding, placements/base.py)."""
 
     student: str | None = None  # agreements and snapshots recorded before the field have none
+    # 2: the dates in its state (and so in its snapshots) are `date`s, no longer ISO text.
+    class_version = 2
+    DATES = ("signed_date", "registered_date", "completed_on", "cancelled_on")
+
+    @classmethod
+    def upcast_v1_v2(cls, state: dict) -> None:
+        """A snapshot taken while the state held its dates as ISO text."""
+        for name in cls.DATES:
+            state[name] = typed_date(state[name])
 
     @event("AgreementSigned")
     def __init__(self, actor: str, event_id: str, program: str, employer: str, name: str,
@@ -248,29 +272,29 @@ class Apprentice(Aggregate):
         self.program = program
         self.employer = employer
         self.name = name
-        self.signed_date = signed_date
+        self.signed_date: date = typed_date(signed_date)
         self.registration_number = registration_number
-        self.registered_date = registered_date
+        self.registered_date: date | None = typed_date(registered_date)
         self.participant = participant  # the partnership's record of the same person
-        self.completed_on: str | None = None
-        self.cancelled_on: str | None = None
+        self.completed_on: date | None = None
+        self.cancelled_on: date | None = None
         self.cancel_reason: str | None = None
         self.entries: dict[str, list] = {}
         self.corrections = 0
 
     @classmethod
     def sign(cls, actor: str, event_id: str, program: ApprenticeshipProgram, employer: str,
-             name: str, signed_date: str, registration_number: str | None = None,
-             registered_date: str | None = None, participant: str | None = None,
+             name: str, signed_date: date, registration_number: str | None = None,
+             registered_date: date | None = None, participant: str | None = None,
              student: str | None = None) -> Apprentice:
-        signed = parse_date(signed_date, "signed_date").isoformat()
+        signed = check_date(signed_date, "signed_date")
         number, registered = _registration(registration_number, registered_date, signed,
                                            optional=True)
-        return cls(actor, event_id, str(program.id), employer, _text(name, "name"), signed,
-                   number, registered, participant, student)
+        return cls(actor, event_id, str(program.id), employer, _text(name, "name"),
+                   stored_date(signed), number, stored_date(registered), participant, student)
 
     @property
-    def ended_on(self) -> str | None:
+    def ended_on(self) -> date | None:
         return self.completed_on or self.cancelled_on
 
     @property
@@ -293,19 +317,19 @@ class Apprentice(Aggregate):
         return out
 
     def register(self, actor: str, event_id: str, registration_number: str,
-                 registered_date: str) -> None:
+                 registered_date: date) -> None:
         if self.registered_date:
             raise Conflict("the agreement is already registered", code="already_registered")
         number, day = _registration(registration_number, registered_date, self.signed_date)
-        self._registered(actor, event_id, number, day)
+        self._registered(actor, event_id, number, stored_date(day))
 
     @event("Registered")
     def _registered(self, actor: str, event_id: str, registration_number: str,
                     registered_date: str) -> None:
         self.registration_number = registration_number
-        self.registered_date = registered_date
+        self.registered_date = typed_date(registered_date)
 
-    def _check_open(self, day: str, field: str) -> None:
+    def _check_open(self, day: date, field: str) -> None:
         if self.ended_on:
             require(day <= self.ended_on, field,
                     f"is after the apprenticeship ended ({self.ended_on})")
@@ -314,7 +338,7 @@ class Apprentice(Aggregate):
                 program: ApprenticeshipProgram, today: date) -> dict:
         entry = check_ojt(entry, program, self.signed_date, today)
         self._check_open(entry["date"], "date")
-        self._ojt_logged(actor, event_id, entry)
+        self._ojt_logged(actor, event_id, stored_dates(entry, *ENTRY_DATES))
         return entry
 
     @event("OJTHoursLogged")
@@ -324,7 +348,7 @@ class Apprentice(Aggregate):
     def log_rsi(self, actor: str, event_id: str, entry: dict, today: date) -> dict:
         entry = check_rsi(entry, self.signed_date, today)
         self._check_open(entry["date"], "date")
-        self._rsi_logged(actor, event_id, entry)
+        self._rsi_logged(actor, event_id, stored_dates(entry, *ENTRY_DATES))
         return entry
 
     @event("RSIHoursLogged")
@@ -334,7 +358,7 @@ class Apprentice(Aggregate):
     def pay_wages(self, actor: str, event_id: str, entry: dict, today: date) -> dict:
         entry = check_wages(entry, self.signed_date, today)
         self._check_open(entry["period_start"], "period_start")
-        self._wages_paid(actor, event_id, entry)
+        self._wages_paid(actor, event_id, stored_dates(entry, *ENTRY_DATES))
         return entry
 
     @event("WagesPaid")
@@ -363,7 +387,8 @@ class Apprentice(Aggregate):
             except InvalidInput as e:  # name the field inside the replacement
                 raise InvalidInput(f"replacement.{e.field}", e.message.split(": ", 1)[-1]
                                    ) from None
-        self._corrected(actor, event_id, corrects, reason, replacement)
+        self._corrected(actor, event_id, corrects, reason,
+                        stored_dates(replacement, *ENTRY_DATES))
         return replacement
 
     @event("EntryCorrected")
@@ -376,25 +401,25 @@ class Apprentice(Aggregate):
             self.entries[corrects] = [kind, replacement["hours"], replacement.get("provider")]
         self.corrections += 1
 
-    def complete(self, actor: str, event_id: str, day: str) -> None:
+    def complete(self, actor: str, event_id: str, day: date) -> None:
         self._require_live()
-        day = parse_date(day, "date").isoformat()
+        day = check_date(day, "date")
         require(day >= self.signed_date, "date", "is before the agreement was signed")
-        self._completed(actor, event_id, day)
+        self._completed(actor, event_id, stored_date(day))
 
     @event("Completed")
     def _completed(self, actor: str, event_id: str, date: str) -> None:
-        self.completed_on = date
+        self.completed_on = typed_date(date)
 
-    def cancel(self, actor: str, event_id: str, day: str, reason: str) -> None:
+    def cancel(self, actor: str, event_id: str, day: date, reason: str) -> None:
         self._require_live()
-        day = parse_date(day, "date").isoformat()
+        day = check_date(day, "date")
         require(day >= self.signed_date, "date", "is before the agreement was signed")
-        self._cancelled(actor, event_id, day, _text(reason, "reason"))
+        self._cancelled(actor, event_id, stored_date(day), _text(reason, "reason"))
 
     @event("Cancelled")
     def _cancelled(self, actor: str, event_id: str, date: str, reason: str) -> None:
-        self.cancelled_on = date
+        self.cancelled_on = typed_date(date)
         self.cancel_reason = reason
 
     def _require_live(self) -> None:
@@ -403,11 +428,11 @@ class Apprentice(Aggregate):
                            code="apprenticeship_ended")
 
 
-def _registration(number: str | None, day: str | None, signed: str, optional: bool = False
-                  ) -> tuple[str | None, str | None]:
+def _registration(number: str | None, day: date | None, signed: date, optional: bool = False
+                  ) -> tuple[str | None, date | None]:
     if optional and number is None and day is None:
         return None, None
     number = _text(number, "registration_number")
-    registered = parse_date(day, "registered_date").isoformat()
+    registered = check_date(day, "registered_date")
     require(registered >= signed, "registered_date", "is before the agreement was signed")
     return number, registered

@@ -27,16 +27,6 @@ def require(condition: bool, field: str, message: str) -> None:
         raise InvalidInput(field, message)
 
 
-def parse_date(value: str | date, field: str) -> date:
-    """An ISO date in DATE_MIN..DATE_MAX, or InvalidInput naming the field."""
-    if not isinstance(value, date):
-        try:
-            value = date.fromisoformat(value)
-        except (TypeError, ValueError):
-            raise InvalidInput(field, f"not an ISO date: {value!r}") from None
-    return check_date(value, field)
-
-
 def stored_date(day: date | None) -> str | None:
     """A date as events store it (their attributes stay JSON-native): ISO text. Command
     methods hand their `@event` methods this form; see `typed_date`."""
@@ -48,7 +38,24 @@ def typed_date(text: str | None) -> date | None:
     return None if text is None else date.fromisoformat(text)
 
 
+def stored_dates(record: dict | None, *keys: str) -> dict | None:
+    """A record held in state (an entry, a target) as an event stores it: its dates under
+    `keys` (those it has) as ISO text, in their places. See `typed_dates`."""
+    if record is None:
+        return None
+    return {**record, **{k: stored_date(record[k]) for k in keys if k in record}}
+
+
+def typed_dates(stored: dict | None, *keys: str) -> dict | None:
+    """A stored record with its dates under `keys` (those it has) as `date`s."""
+    if stored is None:
+        return None
+    return {**stored, **{k: typed_date(stored[k]) for k in keys if k in stored}}
+
+
 def check_date(day: date, field: str) -> date:
-    """A date in DATE_MIN..DATE_MAX, or InvalidInput naming the field."""
+    """A date in DATE_MIN..DATE_MAX, or InvalidInput naming the field (also when a record's
+    field holds no `date`)."""
+    require(isinstance(day, date), field, "must be a date")
     require(DATE_MIN <= day <= DATE_MAX, field, f"must be between {DATE_MIN} and {DATE_MAX}")
     return day

@@ -23,7 +23,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import event
 
-from domain.base import Aggregate, parse_date, require
+from domain.base import Aggregate, check_date, require, stored_dates, typed_dates
 from domain.das import Entry
 from domain.errors import Conflict, NotFound
 
@@ -50,8 +50,8 @@ class PlacementFacts:
     site: str
     employer: str
     discipline: str
-    start_date: str
-    end_date: str
+    start_date: date
+    end_date: date
     weekdays: list[int]
     session_hours: float
     slot_hours: float
@@ -59,23 +59,28 @@ class PlacementFacts:
     preceptor_journeyworker_of: str | None  # the employer whose journeyworker the preceptor is
 
     def as_dict(self) -> dict:
-        return dict(self.__dict__)
+        """The stored form (`PlacementJoined`'s `facts`): the dates as ISO text."""
+        return stored_dates(self.__dict__, "start_date", "end_date")
+
+    @classmethod
+    def parse(cls, stored: dict) -> PlacementFacts:
+        """The facts from their stored form (`as_dict`)."""
+        return cls(**typed_dates(stored, "start_date", "end_date"))
 
 
-def midpoint(start: str, end: str) -> str:
+def midpoint(start: date, end: date) -> date:
     """The rotation's middle day (the earlier of two middles)."""
-    first, last = date.fromisoformat(start), date.fromisoformat(end)
-    return (first + timedelta(days=(last - first).days // 2)).isoformat()
+    return start + timedelta(days=(end - start).days // 2)
 
 
-def check_entry(entry: dict, facts: dict, today: date, prefix: str = "") -> dict:
+def check_entry(entry: dict, facts: PlacementFacts, today: date, prefix: str = "") -> dict:
     """An entry's fields normalised against its placement, or InvalidInput naming the field."""
-    day = parse_date(entry.get("date"), f"{prefix}date").isoformat()
-    require(facts["start_date"] <= day <= facts["end_date"], f"{prefix}date",
-            f"outside the placement's dates {facts['start_date']}..{facts['end_date']}")
-    require(date.fromisoformat(day).weekday() in facts["weekdays"], f"{prefix}date",
+    day = check_date(entry.get("date"), f"{prefix}date")
+    require(facts.start_date <= day <= facts.end_date, f"{prefix}date",
+            f"outside the placement's dates {facts.start_date}..{facts.end_date}")
+    require(day.weekday() in facts.weekdays, f"{prefix}date",
             "is not a session day of the placement's slot")
-    require(day <= today.isoformat(), f"{prefix}date", f"is in the future (today is {today})")
+    require(day <= today, f"{prefix}date", f"is in the future (today is {today})")
     hours = entry.get("hours")
     require(isinstance(hours, int | float) and not isinstance(hours, bool) and hours > 0,
             f"{prefix}hours", "must be a number more than 0")
@@ -95,10 +100,10 @@ class ClinicalHours(Aggregate):
     def __init__(self, actor: str, student: str, college: str):
         self.student = student
         self.college = college
-        self.placements: dict[str, dict] = {}  # placement id -> PlacementFacts fields
+        self.placements: dict[str, PlacementFacts] = {}
         self.entries: dict[str, dict] = {}
 
-    def _day_hours(self, day: str, placement: str | None = None,
+    def _day_hours(self, day: date, placement: str | None = None,
                    excluding: str | None = None) -> float:
         return sum(e["hours"] for k, e in self.entries.items()
                    if not e["void"] and e["date"] == day and k != excluding
@@ -108,9 +113,9 @@ class ClinicalHours(Aggregate):
                       prefix: str = "") -> None:
         facts = self.placements[placement]
         same = self._day_hours(entry["date"], placement, excluding) + entry["hours"]
-        require(same <= facts["session_hours"] + EPSILON, f"{prefix}hours",
+        require(same <= facts.session_hours + EPSILON, f"{prefix}hours",
                 f"{same:g} hours on {entry['date']} at this placement; its session lasts "
-                f"{facts['session_hours']:g} hours")
+                f"{facts.session_hours:g} hours")
         day = self._day_hours(entry["date"], None, excluding) + entry["hours"]
         require(day <= MAX_DAY_HOURS + EPSILON, f"{prefix}hours",
                 f"{day:g} hours on {entry['date']} over the student's placements; a day has "
@@ -118,22 +123,22 @@ class ClinicalHours(Aggregate):
 
     def log(self, actor: str, event_id: str, facts: PlacementFacts, entry: dict,
             today: date) -> dict:
-        known = self.placements.get(facts.placement) or facts.as_dict()
+        known = self.placements.get(facts.placement) or facts
         checked = check_entry(entry, known, today)
         if facts.placement not in self.placements:
             self._joined(actor, facts.as_dict())
         self._check_limits(checked, facts.placement, None)
-        self._logged(actor, event_id, facts.placement, checked)
+        self._logged(actor, event_id, facts.placement, stored_dates(checked, "date"))
         return checked
 
     @event("PlacementJoined")
     def _joined(self, actor: str, facts: dict) -> None:
-        self.placements[facts["placement"]] = facts
+        self.placements[facts["placement"]] = PlacementFacts.parse(facts)
 
     @event("HoursLogged")
     def _logged(self, actor: str, event_id: str, placement: str, entry: dict) -> None:
-        self.entries[event_id] = {**entry, "placement": placement, "signed_by": None,
-                                  "void": False}
+        self.entries[event_id] = {**typed_dates(entry, "date"), "placement": placement,
+                                  "signed_by": None, "void": False}
 
     def entry(self, placement: str, entry_id: str) -> dict:
         found = self.entries.get(entry_id)
@@ -166,7 +171,8 @@ class ClinicalHours(Aggregate):
             replacement = check_entry(replacement, self.placements[placement], today,
                                       "replacement.")
             self._check_limits(replacement, placement, entry_id, "replacement.")
-        self._corrected(actor, event_id, entry_id, reason.strip(), replacement)
+        self._corrected(actor, event_id, entry_id, reason.strip(),
+                        stored_dates(replacement, "date"))
         return replacement
 
     @event("HoursCorrected")
@@ -176,7 +182,7 @@ class ClinicalHours(Aggregate):
         if replacement is None:
             current["void"] = True
         else:  # a corrected entry is a new claim: it needs its own sign-off
-            current.update(replacement, signed_by=None)
+            current.update(typed_dates(replacement, "date"), signed_by=None)
 
 
 @dataclass
@@ -197,20 +203,22 @@ class RecordedEntry:
 
 
 def recorded_hours(events: list, known_at: datetime | None = None
-                   ) -> tuple[dict[str, dict], list[RecordedEntry]]:
+                   ) -> tuple[dict[str, PlacementFacts], list[RecordedEntry]]:
     """Fold a `ClinicalHours` aggregate's recorded events (domain.das.Recorded, in log order) as
-    known at `known_at`: the placements' facts and every entry, voided ones included."""
-    facts: dict[str, dict] = {}
+    known at `known_at`: the placements' facts and every entry, voided ones included (typed:
+    their dates as `date`)."""
+    facts: dict[str, PlacementFacts] = {}
     entries: dict[str, RecordedEntry] = {}
     for e in sorted(events, key=lambda e: e.position):
         if known_at is not None and e.recorded_at > known_at:
             continue
         d = e.data
         if e.type == "PlacementJoined":
-            facts[d["facts"]["placement"]] = d["facts"]
+            facts[d["facts"]["placement"]] = PlacementFacts.parse(d["facts"])
         elif e.type == "HoursLogged":
             entries[d["event_id"]] = RecordedEntry(d["event_id"], d["placement"],
-                                                   dict(d["entry"]), e.ref, corrections=[])
+                                                   typed_dates(d["entry"], "date"), e.ref,
+                                                   corrections=[])
         elif e.type == "HoursSignedOff" and d["entry"] in entries:
             entries[d["entry"]].signed_off = {"preceptor": d["preceptor"],
                                               "journeyworker_of": d["journeyworker_of"],
@@ -221,7 +229,7 @@ def recorded_hours(events: list, known_at: datetime | None = None
             if d["replacement"] is None:
                 target.void = True
             else:
-                target.data = dict(d["replacement"])
+                target.data = typed_dates(d["replacement"], "date")
                 target.signed_off = None
     return facts, list(entries.values())
 
@@ -232,18 +240,17 @@ def required_hours(slot_hours: float, credited: float) -> float:
     return max(0.0, slot_hours - credited)
 
 
-def hours_summary(facts: dict, entries: list[RecordedEntry], as_of: date,
+def hours_summary(facts: PlacementFacts, entries: list[RecordedEntry], as_of: date,
                   credited: float = 0.0) -> dict:
     """`GET /v1/placements/{id}/hours`: one placement's entries dated up to `as_of`, its signed
     and unsigned totals, and `behind` (past the midpoint with under half the hours it requires
     signed: the slot's, less `credited` prior learning)."""
-    day = as_of.isoformat()
-    shown = [x for x in entries if x.data["date"] <= day]
+    shown = [x for x in entries if x.data["date"] <= as_of]
     shown.sort(key=lambda x: (x.data["date"], x.logged["position"]))
     signed = sum(x.data["hours"] for x in shown if x.signed)
     unsigned = sum(x.data["hours"] for x in shown if not x.signed and not x.void)
-    behind = day > midpoint(facts["start_date"], facts["end_date"]) \
-        and signed + EPSILON < required_hours(facts["slot_hours"], credited) / 2
+    behind = as_of > midpoint(facts.start_date, facts.end_date) \
+        and signed + EPSILON < required_hours(facts.slot_hours, credited) / 2
     return {"entries": [entry_view(x) for x in shown], "signed_hours": signed,
             "unsigned_hours": unsigned, "behind": behind}
 
@@ -267,13 +274,13 @@ def clinical_ojt(events: list, employer: str, known_at: datetime | None = None) 
     for x in entries:
         placement = facts.get(x.placement)
         if not x.signed or placement is None \
-                or placement["preceptor_journeyworker_of"] != employer:
+                or placement.preceptor_journeyworker_of != employer:
             continue
         signer = x.signed_off
         supervised = signer["journeyworker_of"] is not None
         out.append(Entry("ojt", {
             "date": x.data["date"], "hours": x.data["hours"],
-            "discipline": placement["discipline"], "site": placement["site"],
+            "discipline": placement.discipline, "site": placement.site,
             "journeyworker": signer["preceptor"] if supervised else None,
             "journeyworker_employer": signer["journeyworker_of"],
             "placement": x.placement, "clinical_entry": x.id},

@@ -6,6 +6,7 @@ SPEC section 6. Two clocks: `as_of` is the business date (work dated after it is
 `known_at` the instant of knowledge (events recorded after it are ignored, corrections included,
 so an earlier `known_at` answer never changes). Every rule is judged against the standards in
 force on the day of the work (`StandardsHistory`). docs/APPRENTICESHIP.md explains each choice.
+The folds read the events' stored form into `date`s; the report gives its dates as ISO text.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from itertools import accumulate
 
-from domain.apprenticeship import ApprenticeStatus, StandardsHistory
+from domain.apprenticeship import ENTRY_DATES, ApprenticeStatus, StandardsHistory
+from domain.base import stored_date, typed_date, typed_dates
 from domain.errors import NotFound
 
 MAX_DAILY_HOURS = 12
@@ -47,7 +49,8 @@ class Recorded:
 
 @dataclass
 class Entry:
-    """A logged entry as it currently stands: its data after the latest known correction."""
+    """A logged entry as it currently stands: its data (dates as `date`s) after the latest
+    known correction."""
 
     kind: str
     data: dict | None
@@ -57,12 +60,12 @@ class Entry:
 @dataclass
 class Agreement:
     employer: str
-    signed_date: str
+    signed_date: date
     refs: list[dict]
-    registered_date: str | None = None
+    registered_date: date | None = None
     registration_number: str | None = None
-    completed_on: str | None = None
-    cancelled_on: str | None = None
+    completed_on: date | None = None
+    cancelled_on: date | None = None
     ended_refs: list[dict] = field(default_factory=list)
 
 
@@ -77,10 +80,10 @@ def standards_history(program_events: list[Recorded], known_at: datetime | None 
     entries = []
     for e in known(program_events, known_at):
         if e.type == "StandardsRegistered":
-            entries.append({"effective_date": e.data["effective_date"],
+            entries.append({"effective_date": typed_date(e.data["effective_date"]),
                             "changes": e.data["standards"], "ref": e.ref})
         elif e.type == "StandardsAmended":
-            entries.append({"effective_date": e.data["effective_date"],
+            entries.append({"effective_date": typed_date(e.data["effective_date"]),
                             "changes": e.data["changes"], "ref": e.ref})
     if not entries:
         raise NotFound("the program was not yet recorded at known_at")
@@ -95,33 +98,33 @@ def agreement_and_entries(events: list[Recorded]) -> tuple[Agreement, list[Entry
         d = e.data
         kind = ENTRY_TYPES.get(e.type)
         if kind:
-            entries[e.id] = Entry(kind, d["entry"], [e.ref])
+            entries[e.id] = Entry(kind, typed_dates(d["entry"], *ENTRY_DATES), [e.ref])
         elif e.type == "EntryCorrected":
             target = entries.get(d["corrects"])
             if target is not None:  # the latest correction of an entry wins
-                target.data = d["replacement"]
+                target.data = typed_dates(d["replacement"], *ENTRY_DATES)
                 target.refs.append(e.ref)
         elif e.type == "AgreementSigned":
-            agreement = Agreement(d["employer"], d["signed_date"], [e.ref],
-                                  d["registered_date"], d["registration_number"])
+            agreement = Agreement(d["employer"], typed_date(d["signed_date"]), [e.ref],
+                                  typed_date(d["registered_date"]), d["registration_number"])
         elif e.type == "Registered" and agreement:
-            agreement.registered_date = d["registered_date"]
+            agreement.registered_date = typed_date(d["registered_date"])
             agreement.registration_number = d["registration_number"]
             agreement.refs.append(e.ref)
         elif e.type == "Completed" and agreement:
-            agreement.completed_on = d["date"]
+            agreement.completed_on = typed_date(d["date"])
             agreement.ended_refs.append(e.ref)
         elif e.type == "Cancelled" and agreement:
-            agreement.cancelled_on = d["date"]
+            agreement.cancelled_on = typed_date(d["date"])
             agreement.ended_refs.append(e.ref)
     if agreement is None:
         raise NotFound("the apprentice was not yet recorded at known_at")
     return agreement, [x for x in entries.values() if x.data is not None]
 
 
-def violation(code: str, day: str, message: str, refs: list[dict]) -> dict:
+def violation(code: str, day: date, message: str, refs: list[dict]) -> dict:
     unique = {r["position"]: r for r in refs}
-    return {"code": code, "date": day, "message": message,
+    return {"code": code, "date": stored_date(day), "message": message,
             "events": [unique[p] for p in sorted(unique)]}
 
 
@@ -146,14 +149,14 @@ def add_years(day: date, years: int) -> date:
 class _OJT:
     """OJT entries up to `as_of` in date order, with cumulative hours for quick look-ups."""
 
-    def __init__(self, entries: list[Entry], as_of: str):
+    def __init__(self, entries: list[Entry], as_of: date):
         ojt = [x for x in entries if x.kind == "ojt" and x.data["date"] <= as_of]
         ojt.sort(key=lambda x: (x.data["date"], x.refs[0]["position"]))
         self.entries = ojt
         self.dates = [x.data["date"] for x in ojt]
         self.cumulative = list(accumulate(x.data["hours"] for x in ojt))
 
-    def hours_before(self, day: str) -> float:
+    def hours_before(self, day: date) -> float:
         i = bisect_left(self.dates, day)
         return self.cumulative[i - 1] if i else 0.0
 
@@ -168,7 +171,7 @@ def with_clinical(agreement: Agreement, entries: list[Entry], clinical: list[Ent
     """The apprentice's entries plus its signed clinical hours that count as OJT (domain/
     clinical_hours.py, `clinical_ojt`), those dated within the agreement, each under the work
     process the standards in force that day map its discipline to (`CLINICAL` unless mapped)."""
-    end = agreement_end(agreement) or "9999-12-31"
+    end = agreement_end(agreement) or date.max
     out = list(entries)
     for x in clinical:
         d = x.data
@@ -185,40 +188,39 @@ def apprentice_report(apprentice: str, events: list[Recorded], program_events: l
     """The compliance report of one apprentice (every rule but the ratio, which is judged over
     the program's apprentices together: `program_report`). `clinical`: its signed clinical
     hours under a journeyworker of its employer, as known at `known_at`."""
-    day = as_of.isoformat()
     history = standards_history(program_events, known_at)
     agreement, entries = agreement_and_entries(known(events, known_at))
     entries = with_clinical(agreement, entries, clinical, history)
-    ojt = _OJT(entries, day)
-    now = history.on(day)
+    ojt = _OJT(entries, as_of)
+    now = history.on(as_of)
     by_wp = dict.fromkeys((wp["code"] for wp in now["work_processes"]), 0.0)
     for x in ojt.entries:
         by_wp[x.data["work_process"]] = by_wp.get(x.data["work_process"], 0.0) + x.data["hours"]
     total = ojt.cumulative[-1] if ojt.cumulative else 0.0
     violations: list[dict] = []
-    pay_periods = _pay_periods(entries, ojt, history, day, violations)
+    pay_periods = _pay_periods(entries, ojt, history, as_of, violations)
     rsi_years = _rsi_years(entries, agreement, history, as_of, violations)
     violations += _supervision_and_daily(ojt, agreement)
     violations += _registration(agreement, as_of)
-    violations += _probation(history, agreement.signed_date, min(day, agreement_end(agreement)
-                                                                   or day))
-    violations += _completion(ojt, by_wp, total, now, agreement, day)
+    ended = agreement_end(agreement)
+    violations += _probation(history, agreement.signed_date, min(as_of, ended or as_of))
+    violations += _completion(ojt, by_wp, total, now, agreement, as_of)
     violations.sort(key=lambda v: (v["date"], v["code"], v["events"][0]["position"]
                                    if v["events"] else 0))
-    return {"apprentice": apprentice, "as_of": day,
+    return {"apprentice": apprentice, "as_of": stored_date(as_of),
             "known_at": known_at.isoformat() if known_at else None,
-            "status": _status(agreement, day),
+            "status": _status(agreement, as_of),
             "ojt_hours": {"total": total, "by_work_process": by_wp},
             "rsi_hours_by_year": rsi_years,
             "wage_step": _wage_step(ojt, now, agreement, total),
             "pay_periods": pay_periods, "violations": violations}
 
 
-def agreement_end(a: Agreement) -> str | None:
+def agreement_end(a: Agreement) -> date | None:
     return a.completed_on or a.cancelled_on
 
 
-def _status(a: Agreement, day: str) -> ApprenticeStatus:
+def _status(a: Agreement, day: date) -> ApprenticeStatus:
     if a.completed_on and a.completed_on <= day:
         return ApprenticeStatus.COMPLETED
     if a.cancelled_on and a.cancelled_on <= day:
@@ -234,11 +236,12 @@ def _wage_step(ojt: _OJT, standards: dict, a: Agreement, total: float) -> dict:
         return {"step": 0, "earned_on": None, "hourly_rate": None}
     wage = standards["wage_steps"][step - 1]
     reached = ojt.reaching(wage["after_ojt_hours"]) if wage["after_ojt_hours"] > 0 else None
-    return {"step": step, "earned_on": reached.data["date"] if reached else a.signed_date,
+    return {"step": step,
+            "earned_on": stored_date(reached.data["date"] if reached else a.signed_date),
             "hourly_rate": step_rate(standards, wage)}
 
 
-def _pay_periods(entries: list[Entry], ojt: _OJT, history: StandardsHistory, day: str,
+def _pay_periods(entries: list[Entry], ojt: _OJT, history: StandardsHistory, day: date,
                  violations: list[dict]) -> list[dict]:
     """Wage paid vs. required: the step earned by cumulative OJT hours at the period's start,
     under the standards in force that day (WAGE_BELOW_SCHEDULE)."""
@@ -251,7 +254,8 @@ def _pay_periods(entries: list[Entry], ojt: _OJT, history: StandardsHistory, day
         hours = ojt.hours_before(d["period_start"])
         step = step_for(standards, hours)
         required = step_rate(standards, standards["wage_steps"][step - 1]) if step else 0.0
-        out.append({"period_start": d["period_start"], "period_end": d["period_end"],
+        out.append({"period_start": stored_date(d["period_start"]),
+                    "period_end": stored_date(d["period_end"]),
                     "hours": d["hours"], "rate_paid": d["hourly_rate"],
                     "rate_required": required, "event_id": w.refs[0]["id"]})
         if d["hourly_rate"] + EPSILON < required:
@@ -270,25 +274,26 @@ def _rsi_years(entries: list[Entry], a: Agreement, history: StandardsHistory, as
                violations: list[dict]) -> list[dict]:
     """RSI hours per apprenticeship year (years run from the signed date); a year is judged
     once it is over, against the standards in force on its last day (RSI_SHORTFALL)."""
-    signed = date.fromisoformat(a.signed_date)
+    signed = a.signed_date
     end = agreement_end(a)
-    ended = date.fromisoformat(end) if end and end <= as_of.isoformat() else None
-    rsi = sorted((x for x in entries if x.kind == "rsi" and x.data["date"] <= as_of.isoformat()),
+    ended = end if end and end <= as_of else None
+    rsi = sorted((x for x in entries if x.kind == "rsi" and x.data["date"] <= as_of),
                  key=lambda x: x.data["date"])
     out, n = [], 1
     while (start := add_years(signed, n - 1)) <= (ended or as_of):
         stop = add_years(signed, n)  # exclusive
-        last = (stop - timedelta(days=1)).isoformat()
-        in_year = [x for x in rsi if start.isoformat() <= x.data["date"] <= last]
+        last = stop - timedelta(days=1)
+        in_year = [x for x in rsi if start <= x.data["date"] <= last]
         hours = sum(x.data["hours"] for x in in_year)
         required = history.on(last)["rsi_hours_per_year"]
         completed = stop <= as_of and (ended is None or stop <= ended)
-        out.append({"year": n, "start": start.isoformat(), "end": last, "hours": hours,
+        out.append({"year": n, "start": stored_date(start), "end": stored_date(last),
+                    "hours": hours,
                     "required": required, "completed": completed})
         if completed and hours + EPSILON < required:
             violations.append(violation(
                 "RSI_SHORTFALL", last,
-                f"apprenticeship year {n} ({start.isoformat()}..{last}) has {hours:g} RSI hours; "
+                f"apprenticeship year {n} ({start}..{last}) has {hours:g} RSI hours; "
                 f"the standards require {required:g}",
                 [r for x in in_year for r in x.refs] or a.refs[:1]))
         n += 1
@@ -319,19 +324,19 @@ def _supervision_and_daily(ojt: _OJT, a: Agreement) -> list[dict]:
 
 
 def _registration(a: Agreement, as_of: date) -> list[dict]:
-    deadline = date.fromisoformat(a.signed_date) + timedelta(days=REGISTRATION_DAYS)
+    deadline = a.signed_date + timedelta(days=REGISTRATION_DAYS)
     registered = a.registered_date
-    if registered and registered <= min(deadline, as_of).isoformat():
+    if registered and registered <= min(deadline, as_of):
         return []
     if as_of <= deadline:
         return []
-    late = f"registered on {registered}" if registered and registered <= as_of.isoformat() \
+    late = f"registered on {registered}" if registered and registered <= as_of \
         else "no DAS registration recorded"
-    return [violation("AGREEMENT_REGISTRATION_LATE", (deadline + timedelta(days=1)).isoformat(),
+    return [violation("AGREEMENT_REGISTRATION_LATE", deadline + timedelta(days=1),
                       f"agreement signed {a.signed_date}; {late} (due by {deadline})", a.refs)]
 
 
-def _probation(history: StandardsHistory, start: str, end: str) -> list[dict]:
+def _probation(history: StandardsHistory, start: date, end: date) -> list[dict]:
     """Standards in force at some day of [start, end] whose probation exceeds the DAS limits."""
     out, cited = [], set()
     first = history.index_on(start)
@@ -357,7 +362,7 @@ def _probation(history: StandardsHistory, start: str, end: str) -> list[dict]:
 
 
 def _completion(ojt: _OJT, by_wp: dict, total: float, standards: dict, a: Agreement,
-                day: str) -> list[dict]:
+                day: date) -> list[dict]:
     """Every work-process target met (and, unless competency-based, the OJT term served) with
     no completion recorded by `as_of` (COMPLETION_PENDING)."""
     if (a.completed_on and a.completed_on <= day) or (a.cancelled_on and a.cancelled_on <= day):
@@ -391,9 +396,8 @@ def ratio_violations(program_events: list[Recorded], apprentices: dict[str, list
     Who counts, from the log alone: an apprentice counts on a day it logged OJT hours in that
     unit; a journeyworker counts when it is named as supervisor on OJT hours that day in it.
     """
-    day = as_of.isoformat()
     history = standards_history(program_events, known_at)
-    units: dict[tuple[str, str], dict] = {}
+    units: dict[tuple[date, str], dict] = {}
     for apprentice, events in apprentices.items():
         if not (seen := known(events, known_at)):
             continue
@@ -402,7 +406,7 @@ def ratio_violations(program_events: list[Recorded], apprentices: dict[str, list
                                 history)
         for x in entries:
             d = x.data
-            if x.kind != "ojt" or d["date"] > day:
+            if x.kind != "ojt" or d["date"] > as_of:
                 continue
             basis = history.on(d["date"])["ratio"]["basis"]
             if basis == "journeyworker":
@@ -445,8 +449,8 @@ def program_report(program: str, program_events: list[Recorded],
                                          (clinical or {}).get(ident, [])))
     history = standards_history(program_events, known_at)
     violations = ratio_violations(program_events, apprentices, as_of, known_at, clinical)
-    violations += _probation(history, history.versions[0][0], as_of.isoformat())
+    violations += _probation(history, history.versions[0][0], as_of)
     violations.sort(key=lambda v: (v["date"], v["code"]))
-    return {"program": program, "as_of": as_of.isoformat(),
+    return {"program": program, "as_of": stored_date(as_of),
             "known_at": known_at.isoformat() if known_at else None,
             "apprentices": reports, "violations": violations}

@@ -83,7 +83,7 @@ class Apprenticeship(AreaService):
         return program
 
     @command
-    def amend_program(self, principal: Principal, program_id: str, effective_date: str,
+    def amend_program(self, principal: Principal, program_id: str, effective_date: date,
                       changes: dict, if_match: int | None = None) -> dict:
         principal.require("admin", "employer")
         program = self._sponsored(principal, program_id)
@@ -107,9 +107,9 @@ class Apprenticeship(AreaService):
     # Apprentices -------------------------------------------------------------------------
 
     @command
-    def sign_apprentice(self, principal: Principal, program: str, name: str, signed_date: str,
+    def sign_apprentice(self, principal: Principal, program: str, name: str, signed_date: date,
                         registration_number: str | None = None,
-                        registered_date: str | None = None,
+                        registered_date: date | None = None,
                         participant: str | None = None,
                         student: str | None = None) -> dict:
         principal.require("employer")
@@ -151,7 +151,7 @@ class Apprenticeship(AreaService):
 
     @command
     def register_apprentice(self, principal: Principal, apprentice_id: str,
-                            registration_number: str, registered_date: str,
+                            registration_number: str, registered_date: date,
                             if_match: int | None = None) -> dict:
         apprentice = self._own_apprentice(principal, apprentice_id, if_match)
         apprentice.register(principal.actor, new_event_id(), registration_number,
@@ -228,7 +228,7 @@ class Apprenticeship(AreaService):
 
     @command
     def complete_apprenticeship(self, principal: Principal, apprentice_id: str,
-                                day: str,
+                                day: date,
                                 if_match: int | None = None) -> dict:
         apprentice = self._own_apprentice(principal, apprentice_id, if_match)
         apprentice.complete(principal.actor, new_event_id(), day)
@@ -236,7 +236,7 @@ class Apprenticeship(AreaService):
         return self.apprentice(principal, apprentice_id)
 
     @command
-    def cancel_apprenticeship(self, principal: Principal, apprentice_id: str, day: str,
+    def cancel_apprenticeship(self, principal: Principal, apprentice_id: str, day: date,
                               reason: str,
                               if_match: int | None = None) -> dict:
         apprentice = self._own_apprentice(principal, apprentice_id, if_match)
@@ -292,15 +292,16 @@ class Apprenticeship(AreaService):
         events = self.uow.recorded([row["id"], row["program"]])
         known_at = aware(known_at)
         clinical = self._clinical_ojt({row["id"]: (row["student"], row["employer"])}, known_at)
+        as_of = as_of or today()
         report = apprentice_report(row["id"], events[row["id"]], events[row["program"]],
-                                   as_of or today(), known_at, clinical.get(row["id"], []))
-        return self._with_prior_learning(report, row, events[row["program"]], known_at)
+                                   as_of, known_at, clinical.get(row["id"], []))
+        return self._with_prior_learning(report, row, events[row["program"]], as_of, known_at)
 
     def _with_prior_learning(self, report: dict, row: dict, program_events: list[Recorded],
-                             known_at: datetime | None) -> dict:
+                             as_of: date, known_at: datetime | None) -> dict:
         """The OJT hours the term requires on `as_of`, less the participant's prior learning
         credited for the program's occupation (SPEC section 10), citing the credit events."""
-        standards = standards_history(program_events, known_at).on(report["as_of"])
+        standards = standards_history(program_events, known_at).on(as_of)
         credit = ({"hours": 0.0, "events": []} if row["participant"] is None else
                   partnership.prior_learning_credit(self.uow, row["participant"],
                                                     standards["occupation"], known_at))

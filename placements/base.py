@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from uuid import UUID
 
@@ -24,7 +25,14 @@ from eventsourcing.application import (
     ProcessingEvent,
     Repository,
 )
-from eventsourcing.persistence import IntegrityError, Notification, Recording, StoredEvent
+from eventsourcing.persistence import (
+    IntegrityError,
+    JSONTranscoder,
+    Notification,
+    Recording,
+    StoredEvent,
+    Transcoding,
+)
 from sqlalchemy import Table, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
@@ -124,6 +132,20 @@ class JobQueue(Protocol):
     def enqueue_join(self, solve_id: str) -> None: ...
 
 
+class DateAsISO(Transcoding):
+    """A `date` as ISO text. Events never hold one (they store dates as text: domain/base.py
+    `stored_date`), but a snapshot holds its aggregate's state, whose dates are `date`s."""
+
+    type = date
+    name = "date_iso"
+
+    def encode(self, obj: date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        return date.fromisoformat(data)
+
+
 class UnitOfWork(Application):
     """The application's core: persistence, the log and the unit of work every service's
     commands run in."""
@@ -141,6 +163,10 @@ class UnitOfWork(Application):
         # Only the classes in snapshotting_intervals are ever snapshotted; the others are loaded
         # from their events without looking for a snapshot first.
         self.unsnapshotted = Repository(self.events)
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DateAsISO())
 
     def check_readable(self) -> None:
         """Raise StoreUnreadable when the stored events cannot be read with these settings (an

@@ -62,8 +62,8 @@ class ClinicalRecord(AreaService):
             preceptor = self.uow.load(Preceptor, slot.preceptor, "preceptor")
             journeyworker_of = preceptor.employer if preceptor.journeyworker else None
         return PlacementFacts(str(placement.id), str(slot.id), slot.site, slot.employer,
-                              slot.discipline, schedule.start_date.isoformat(),
-                              schedule.end_date.isoformat(), sorted(schedule.weekdays),
+                              slot.discipline, schedule.start_date, schedule.end_date,
+                              sorted(schedule.weekdays),
                               schedule.minutes / 60, float(slot.hours), slot.preceptor,
                               journeyworker_of)
 
@@ -138,14 +138,14 @@ class ClinicalRecord(AreaService):
         facts, entries = recorded_hours(self.uow.recorded([ident])[ident], known_at)
         mine = [x for x in entries if x.placement == placement_id]
         placement_facts = facts.get(placement_id) or self._facts(
-            self.uow.load(Placement, placement_id)).as_dict()
-        credit = self._prior_learning(row["student"], placement_facts["discipline"], known_at)
+            self.uow.load(Placement, placement_id))
+        credit = self._prior_learning(row["student"], placement_facts.discipline, known_at)
         return {"placement": placement_id, "as_of": (as_of or today()).isoformat(),
                 "known_at": known_at.isoformat() if known_at else None,
                 **hours_summary(placement_facts, mine, as_of or today(), credit["hours"]),
                 "prior_learning": {
-                    **credit, "slot_hours": placement_facts["slot_hours"],
-                    "required_hours": required_hours(placement_facts["slot_hours"],
+                    **credit, "slot_hours": placement_facts.slot_hours,
+                    "required_hours": required_hours(placement_facts.slot_hours,
                                                      credit["hours"])}}
 
     def _prior_learning(self, student_id: str, discipline: str,

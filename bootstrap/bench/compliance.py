@@ -32,19 +32,21 @@ def build(app, events: int) -> tuple[object, str]:
     jw = app.capacity.register_preceptor(employer, site, "Bench journeyworker", ["CHW"], 2,
                                          True)["id"]
     # The demo's registered CHW standards (2,000 h, 144 RSI h/yr, $21 → $23 → $25).
-    program = app.apprenticeship.create_program(employer, {**STANDARDS,
-                                                           "effective_date": "2020-01-01"})["id"]
+    program = app.apprenticeship.create_program(
+        employer, {**STANDARDS, "effective_date": date(2020, 1, 1)})["id"]
     codes = [wp["code"] for wp in STANDARDS["work_processes"]]
-    app.apprenticeship.amend_program(employer, program, "2022-01-01", {"rsi_hours_per_year": 150})
-    ident = app.apprenticeship.sign_apprentice(employer, program, "Bench Apprentice", "2020-01-06",
-                                               "CA-BENCH", "2020-01-20")["id"]
+    app.apprenticeship.amend_program(employer, program, date(2022, 1, 1),
+                                     {"rsi_hours_per_year": 150})
+    ident = app.apprenticeship.sign_apprentice(employer, program, "Bench Apprentice",
+                                               date(2020, 1, 6), "CA-BENCH",
+                                               date(2020, 1, 20))["id"]
     prog = app.load(ApprenticeshipProgram, program)
     start, written, logged, today = date(2020, 1, 6), 1, [], date.today()
     while written < events:
         apprentice = app.load(Apprentice, ident)
         for _ in range(min(BATCH, events - written)):
             i = written
-            day = (start + timedelta(days=i // 3)).isoformat()
+            day = start + timedelta(days=i // 3)
             if i % 10 == 9:
                 apprentice.log_rsi("employer:bench", new_event_id(),
                                    {"date": day, "course": "CHW", "provider": "college",

@@ -77,7 +77,7 @@ def consortium(app, clients: int, proposals: int) -> list[Client]:
         slot = app.capacity.publish_slot(employer, site, "RN", proposals, None, date(2027, 1, 18),
                                          date(2027, 4, 30), [0, 1], "07:00", "15:30", 120)
         apprentice = app.apprenticeship.sign_apprentice(employer, program, f"Apprentice {k}",
-                                                        "2025-01-06")
+                                                        date(2025, 1, 6))
         students = [Student.register("bench", college, f"Student {k}.{i}",
                                      {"lat": 37.9, "lon": -122.5}, None, [], [])
                     for i in range(proposals)]

@@ -143,7 +143,7 @@ def log_hours(app, first: str, last: str) -> tuple[int, int]:
                     hours = facts.session_hours if n % 7 else max(1.0, facts.session_hours - 2)
                     eid = new_event_id()
                     try:
-                        log.log("employer:bench", eid, facts, {"date": day.isoformat(),
+                        log.log("employer:bench", eid, facts, {"date": day,
                                                                "hours": hours}, today)
                     except InvalidInput:  # the student's other placement fills that day
                         continue

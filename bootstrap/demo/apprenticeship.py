@@ -30,7 +30,7 @@ STANDARDS = {
                    {"after_ojt_hours": 1000, "hourly_rate": 23.0},
                    {"after_ojt_hours": 2000, "hourly_rate": 25.0}],
     "ratio": {"apprentices": 1, "journeyworkers": 1, "basis": "journeyworker"},
-    "probationary_hours": 500, "probationary_rsi_hours": 36, "effective_date": "2025-01-06",
+    "probationary_hours": 500, "probationary_rsi_hours": 36, "effective_date": date(2025, 1, 6),
 }
 PLANTED = ("WAGE_BELOW_SCHEDULE", "RSI_SHORTFALL", "AGREEMENT_REGISTRATION_LATE",
            "DAILY_HOURS_EXCEEDED", "UNSUPERVISED_HOURS", "RATIO_EXCEEDED")
@@ -43,11 +43,11 @@ class DemoApprenticeship:
     journeyworkers: list[str] = field(default_factory=list)
 
 
-def workdays(start: str, count: int) -> list[str]:
-    day, out = date.fromisoformat(start), []
+def workdays(start: date, count: int) -> list[date]:
+    day, out = start, []
     while len(out) < count:
         if day.weekday() < 5:
-            out.append(day.isoformat())
+            out.append(day)
         day += timedelta(days=1)
     return out
 
@@ -65,11 +65,11 @@ def load(app: PlacementsApp, employers: dict[str, str], colleges: dict[str, str]
     out.journeyworkers = [maria, daniel]
     out.program = app.apprenticeship.create_program(employer, STANDARDS)["id"]
     # Amended for 2026: the journeyworker rate the percentages would follow rises.
-    app.apprenticeship.amend_program(employer, out.program, "2026-01-05",
+    app.apprenticeship.amend_program(employer, out.program, date(2026, 1, 5),
                                      {"journeyworker_rate": 31.0})
     college = colleges[COLLEGE]
 
-    def ojt(who: str, day: str, hours: float, process: str, jw: str | None) -> dict:
+    def ojt(who: str, day: date, hours: float, process: str, jw: str | None) -> dict:
         return app.apprenticeship.log_ojt_hours(employer, who, {"date": day,
                                                                 "work_process": process,
                                                                 "hours": hours, "journeyworker": jw,
@@ -77,49 +77,51 @@ def load(app: PlacementsApp, employers: dict[str, str], colleges: dict[str, str]
 
     # Rosa: on time, past the 1,000-hour step in June 2025, but the next pay period is still
     # paid at $21 (WAGE_BELOW_SCHEDULE); 120 RSI hours in year one (RSI_SHORTFALL).
-    rosa = app.apprenticeship.sign_apprentice(employer, out.program, "Rosa Martinez", "2025-02-03",
-                                              "CA-CHW-2025-0117", "2025-02-20")["id"]
+    rosa = app.apprenticeship.sign_apprentice(employer, out.program, "Rosa Martinez",
+                                              date(2025, 2, 3), "CA-CHW-2025-0117",
+                                              date(2025, 2, 20))["id"]
     out.apprentices["Rosa Martinez"] = rosa
-    days = workdays("2025-02-03", 105)
+    days = workdays(date(2025, 2, 3), 105)
     for i, day in enumerate(days):
         process = ("OUTREACH", "NAVIGATION", "EDUCATION", "DOCUMENTATION")[i % 4]
         ojt(rosa, day, 10, process, maria)
     hours, period = 0.0, date(2025, 2, 3)
-    while period.isoformat() <= days[-1]:
+    while period <= days[-1]:
         end = period + timedelta(days=13)
-        worked = [d for d in days if period.isoformat() <= d <= end.isoformat()]
+        worked = [d for d in days if period <= d <= end]
         rate = 21.0  # the raise never came: the period starting at 1,000 hours is underpaid
-        app.apprenticeship.log_wages(employer, rosa, {"period_start": period.isoformat(),
-                                                      "period_end": end.isoformat(),
+        app.apprenticeship.log_wages(employer, rosa, {"period_start": period,
+                                                      "period_end": end,
                                                       "hours": 10 * len(worked),
                                                       "hourly_rate": rate})
         hours += 10 * len(worked)
         period = end + timedelta(days=1)
     for i in range(12):
         app.apprenticeship.log_rsi_hours(employer, rosa, {
-            "date": (date(2025, 3, 4) + timedelta(days=28 * i)).isoformat(),
+            "date": date(2025, 3, 4) + timedelta(days=28 * i),
             "course": f"CHW {101 + i % 4}: core competencies", "provider": college, "hours": 10})
 
     # Kai: registered six weeks after signing (AGREEMENT_REGISTRATION_LATE); a 13-hour day,
     # a shift with no journeyworker, and a day under Maria alongside Rosa (RATIO_EXCEEDED at 1:1
     # per journeyworker); one entry logged against the wrong work process, then corrected.
     kai = app.apprenticeship.sign_apprentice(employer, out.program, "Kai Nakamura",
-                                             "2025-03-03")["id"]
+                                             date(2025, 3, 3))["id"]
     out.apprentices["Kai Nakamura"] = kai
-    kai_days = workdays("2025-03-04", 20)
+    kai_days = workdays(date(2025, 3, 4), 20)
     for day in kai_days:
-        jw = maria if day == "2025-03-12" else daniel
-        ojt(kai, day, 8, "OUTREACH", None if day == "2025-03-18" else jw)
-    ojt(kai, "2025-03-11", 5, "EDUCATION", daniel)
-    wrong = ojt(kai, "2025-04-01", 4, "DOCUMENTATION", daniel)
+        jw = maria if day == date(2025, 3, 12) else daniel
+        ojt(kai, day, 8, "OUTREACH", None if day == date(2025, 3, 18) else jw)
+    ojt(kai, date(2025, 3, 11), 5, "EDUCATION", daniel)
+    wrong = ojt(kai, date(2025, 4, 1), 4, "DOCUMENTATION", daniel)
     app.apprenticeship.correct_entry(employer, kai, wrong["event_id"],
                                      "logged against the wrong work process",
                                      {**{k: wrong[k] for k in ("date", "hours", "journeyworker",
                                                                "site")},
                                       "work_process": "EDUCATION"})
-    app.apprenticeship.register_apprentice(employer, kai, "CA-CHW-2025-0142", "2025-04-15")
-    for start in ("2025-03-03", "2025-03-17"):
-        end = (date.fromisoformat(start) + timedelta(days=13)).isoformat()
+    app.apprenticeship.register_apprentice(employer, kai, "CA-CHW-2025-0142",
+                                           date(2025, 4, 15))
+    for start in (date(2025, 3, 3), date(2025, 3, 17)):
+        end = start + timedelta(days=13)
         app.apprenticeship.log_wages(employer, kai, {"period_start": start, "period_end": end,
                                                      "hours": 80,
                                                      "hourly_rate": 21.0})

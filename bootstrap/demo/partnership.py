@@ -36,23 +36,24 @@ PROGRAMS = (("credential", 30), ("continuing_education", 14), ("ehr_training", 1
             ("apprenticeship", 2))
 # The statewide clinic partnership's commitments, with the county's and the union's.
 TARGETS = [
-    {"metric": "credentials_earned", "value": 400, "by": "2027-12-31",
+    {"metric": "credentials_earned", "value": 400, "by": date(2027, 12, 31),
      "label": "Credentials (MA, DA, CHW, billing/coding, LVN, RN)"},
-    {"metric": "trainees", "value": 900, "by": "2027-12-31",
+    {"metric": "trainees", "value": 900, "by": date(2027, 12, 31),
      "label": "Continuing education and EHR training",
      "program_types": ["continuing_education", "ehr_training"]},
-    {"metric": "apprentices_registered", "value": 10, "by": "2027-12-31",
+    {"metric": "apprentices_registered", "value": 10, "by": date(2027, 12, 31),
      "label": "DAS-registered CHW apprentices", "occupations": ["CHW"]},
-    {"metric": "placement_rate", "value": 90, "by": "2027-12-31",
+    {"metric": "placement_rate", "value": 90, "by": date(2027, 12, 31),
      "label": "Job placement after the apprenticeship", "program_types": ["apprenticeship"]},
-    {"metric": "tuition_reimbursements", "value": 200, "by": "2027-12-31"},
-    {"metric": "trainees", "value": 1800, "by": "2027-12-31", "label": "Professional development",
+    {"metric": "tuition_reimbursements", "value": 200, "by": date(2027, 12, 31)},
+    {"metric": "trainees", "value": 1800, "by": date(2027, 12, 31),
+     "label": "Professional development",
      "program_types": ["professional_development"]},
-    {"metric": "preceptorships", "value": 100, "by": "2027-12-31",
+    {"metric": "preceptorships", "value": 100, "by": date(2027, 12, 31),
      "label": "Clinical supervision and preceptorship"},
-    {"metric": "hires", "value": 300, "by": "2027-12-31"},
-    {"metric": "median_wage_gain", "value": 40, "by": "2027-12-31"},
-    {"metric": "retention_12m", "value": 85, "by": "2027-12-31"},
+    {"metric": "hires", "value": 300, "by": date(2027, 12, 31)},
+    {"metric": "median_wage_gain", "value": 40, "by": date(2027, 12, 31)},
+    {"metric": "retention_12m", "value": 85, "by": date(2027, 12, 31)},
 ]
 FIRST_DAY = date(2025, 1, 6)
 SPAN_DAYS = 640  # enrollments start between FIRST_DAY and about 2026-10
@@ -203,7 +204,8 @@ def _apprentices(app: PlacementsApp, demo: Partnership, employer: str) -> None:
                                                   zip=ZIPS["Marin City"],
                                                   flags={"low_income": True})
         app.participants.give_consent(partner, p["id"], employer, date(2025, 8, 1))
-        a = app.apprenticeship.sign_apprentice(boss, program["id"], p["name"], "2025-08-04",
+        a = app.apprenticeship.sign_apprentice(boss, program["id"], p["name"], date(2025, 8, 4),
                                                participant=p["id"])
-        app.apprenticeship.register_apprentice(boss, a["id"], f"CA-CHW-2025-{i:03}", "2025-08-20")
+        app.apprenticeship.register_apprentice(boss, a["id"], f"CA-CHW-2025-{i:03}",
+                                               date(2025, 8, 20))
     demo.participants += 8

@@ -4,9 +4,19 @@ reporting on people: which metrics exist and how small cells are suppressed.
 
 from __future__ import annotations
 
+from datetime import date
+
 from eventsourcing.domain import event
 
-from domain.base import Aggregate, parse_date, require
+from domain.base import (
+    Aggregate,
+    check_date,
+    require,
+    stored_date,
+    stored_dates,
+    typed_date,
+    typed_dates,
+)
 from domain.partnership.outcomes import PROGRAM_TYPES
 
 METRICS = ("credentials_earned", "trainees", "completions", "hires", "placement_rate",
@@ -51,29 +61,33 @@ def check_target(target: dict, i: int) -> dict:
     require(types is None or metric in ENROLLMENT_METRICS, f"{f}.program_types",
             f"only {', '.join(ENROLLMENT_METRICS)} count enrollments by program type")
     return {"metric": metric, "value": value,
-            "by": parse_date(by, f"{f}.by").isoformat() if by is not None else None,
+            "by": check_date(by, f"{f}.by") if by is not None else None,
             "label": _text(target["label"], f"{f}.label") if target.get("label") else None,
             "program_types": types,
             "occupations": _codes(target.get("occupations"), f"{f}.occupations")}
 
 
 class Initiative(Aggregate):
+    """Its `targets` (each `by` a `date`) and `start_date` are typed; `Launched` stores them as
+    ISO text."""
+
     @event("Launched")
     def __init__(self, actor: str, name: str, targets: list[dict], communities: list[str] | None,
                  start_date: str | None):
         self.name = name
-        self.targets = targets
+        self.targets = [typed_dates(t, "by") for t in targets]
         self.communities = communities
-        self.start_date = start_date
+        self.start_date = typed_date(start_date)
 
     @classmethod
     def launch(cls, actor: str, name: str, targets: list[dict],
                communities: list[str] | None = None,
-               start_date: str | None = None) -> Initiative:
+               start_date: date | None = None) -> Initiative:
         require(isinstance(targets, list), "targets", "must be a list")
-        return cls(actor, _text(name, "name"), [check_target(t, i) for i, t in enumerate(targets)],
+        checked = [check_target(t, i) for i, t in enumerate(targets)]
+        return cls(actor, _text(name, "name"), [stored_dates(t, "by") for t in checked],
                    _codes(communities, "communities"),
-                   parse_date(start_date, "start_date").isoformat() if start_date else None)
+                   stored_date(check_date(start_date, "start_date") if start_date else None))
 
 
 class Pathway(Aggregate):

@@ -35,7 +35,7 @@ class Initiatives(AreaService):
     @command
     def launch_initiative(self, principal: Principal, name: str, targets: list[dict],
                           communities: list[str] | None = None,
-                          start_date: str | None = None) -> dict:
+                          start_date: date | None = None) -> dict:
         principal.require("admin")
         initiative = Initiative.launch(principal.actor, name, targets, communities, start_date)
         self.uow.commit(initiative)
@@ -52,17 +52,17 @@ class Initiatives(AreaService):
                  by: str | None = None, ids: bool = True) -> dict:
         """Per target (and per SPEC metric without one): target, actual, the people counted,
         their ids for who may see them, and the breakdown `by` with small cells suppressed."""
-        row = self.uow.read_row(initiatives, initiative_id, "initiative")
+        initiative = self.uow.load(Initiative, initiative_id, "initiative")
         if by is not None and by not in BREAKDOWNS:
             raise InvalidInput("by", f"must be one of {', '.join(BREAKDOWNS)}")
-        day = (as_of or datetime.now(UTC).date()).isoformat()
-        communities = tuple(row["communities"]) if row["communities"] else None
+        day = as_of or datetime.now(UTC).date()
+        communities = tuple(initiative.communities) if initiative.communities else None
         visible = None if sees_all(principal) else visible_ids(principal.org)
-        targets = row["targets"] + [{"metric": m, "value": None, "by": None, "label": None,
-                                     "program_types": None, "occupations": None}
-                                    for m in METRICS
-                                    if m not in {t["metric"] for t in row["targets"]}]
-        scope = Scope(day, row["start_date"], communities)
+        targets = initiative.targets + [
+            {"metric": m, "value": None, "by": None, "label": None, "program_types": None,
+             "occupations": None}
+            for m in METRICS if m not in {t["metric"] for t in initiative.targets}]
+        scope = Scope(day, initiative.start_date, communities)
         wanted = [Target(t["metric"], tuple(t["program_types"] or ()) or None,
                          tuple(t["occupations"] or ()) or None) for t in targets]
         with self.uow.engine.connect() as conn:
@@ -79,8 +79,8 @@ class Initiatives(AreaService):
                     "by": t["by"], "program_types": t["program_types"],
                     "occupations": t["occupations"], **figure}
                    for t, figure in zip(targets, figures, strict=True)]
-        return {"initiative": row["id"], "name": row["name"], "as_of": day, "by": by,
-                "communities": row["communities"], "start_date": row["start_date"],
+        return {"initiative": initiative_id, "name": initiative.name, "as_of": day, "by": by,
+                "communities": initiative.communities, "start_date": initiative.start_date,
                 "metrics": metrics}
 
     # Pathways ----------------------------------------------------------------------------

@@ -15,10 +15,12 @@ from __future__ import annotations
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import ColumnElement, Select, Table, and_, func, literal, or_, select, true
 from sqlalchemy.engine import Connection
 
+from domain.base import stored_date
 from domain.partnership.initiatives import PERCENT_METRICS, suppress
 from placements.read.apprenticeship import apprentices, programs
 from placements.read.outcomes import employments, enrollments, wage_history
@@ -33,11 +35,20 @@ EMPLOYMENT = ("hires", "retention_12m")
 @dataclass(frozen=True)
 class Scope:
     """What every target of an initiative counts: what happened by `as_of`, from `start`, of
-    participants in `communities`."""
+    participants in `communities`. The read models' date columns hold ISO text, which orders
+    as the dates do: the queries compare them with `until` and `since`, the dates' text."""
 
-    as_of: str
-    start: str | None = None
+    as_of: date
+    start: date | None = None
     communities: tuple[str, ...] | None = None
+
+    @property
+    def until(self) -> str:
+        return stored_date(self.as_of)
+
+    @property
+    def since(self) -> str | None:
+        return stored_date(self.start)
 
 
 @dataclass(frozen=True)
@@ -60,8 +71,8 @@ class Family:
 
 def _window(table: Table, day: ColumnElement, scope: Scope) -> list[ColumnElement]:
     """Rows of the table dated (by `day`) in the scope, of participants in its communities."""
-    where = [day <= scope.as_of]
-    where += [day >= scope.start] if scope.start else []
+    where = [day <= scope.until]
+    where += [day >= scope.since] if scope.since else []
     where += [table.c.community.in_(scope.communities)] if scope.communities else []
     return where
 
@@ -71,10 +82,10 @@ def _keys(table: Table) -> dict[str, ColumnElement]:
 
 
 def _enrollments(scope: Scope, targets: Sequence[Target]) -> Family:
-    done = and_(E.c.completed_on.is_not(None), E.c.completed_on <= scope.as_of)
+    done = and_(E.c.completed_on.is_not(None), E.c.completed_on <= scope.until)
     hired_after = select(J.c.id).where(J.c.participant == E.c.participant,
                                        J.c.start_date >= E.c.start_date,
-                                       J.c.start_date <= scope.as_of).exists()
+                                       J.c.start_date <= scope.until).exists()
     terms, kinds = [], []
     for t in targets:
         narrow = [E.c.program_type.in_(t.program_types)] if t.program_types else []
@@ -100,7 +111,7 @@ def _employments(scope: Scope, targets: Sequence[Target]) -> Family:
             terms.append((and_(true(), *narrow), None))
             kinds.append("rows")
         else:  # retention_12m: jobs a year old by as_of, and whether they were still held
-            terms.append((and_(J.c.anniversary <= scope.as_of, *narrow), kept))
+            terms.append((and_(J.c.anniversary <= scope.until, *narrow), kept))
             kinds.append("rate")
     return Family(select().select_from(J).where(*_window(J, J.c.start_date, scope)), _keys(J),
                   terms, kinds)
@@ -108,8 +119,8 @@ def _employments(scope: Scope, targets: Sequence[Target]) -> Family:
 
 def _registrations(scope: Scope, targets: Sequence[Target]) -> Family:
     A, G = apprentices, programs
-    where = [A.c.participant.is_not(None), A.c.registered_date <= scope.as_of]
-    where += [A.c.registered_date >= scope.start] if scope.start else []
+    where = [A.c.participant.is_not(None), A.c.registered_date <= scope.until]
+    where += [A.c.registered_date >= scope.since] if scope.since else []
     where += [P.c.community.in_(scope.communities)] if scope.communities else []
     return Family(select().select_from(A).join(P, P.c.id == A.c.participant).join(
         G, G.c.id == A.c.program).where(*where),
@@ -199,8 +210,8 @@ def _wage_gains(conn: Connection, scope: Scope, target: Target, by: str | None
     keys = {"community": J.c.community, "employer": J.c.employer,
             "occupation": J.c.occupation}
     jobs = select(J.c.participant, gain, *([keys[by].label("key")] if by else [])).join(
-        W, and_(W.c.employment == J.c.id, W.c.effective_date <= scope.as_of,
-                or_(W.c.until.is_(None), W.c.until > scope.as_of))).where(*where).subquery()
+        W, and_(W.c.employment == J.c.id, W.c.effective_date <= scope.until,
+                or_(W.c.until.is_(None), W.c.until > scope.until))).where(*where).subquery()
     if conn.dialect.name == "postgresql":
         figures = (func.percentile_cont(0.5).within_group(jobs.c.gain),
                    func.count(func.distinct(jobs.c.participant)))

@@ -7,6 +7,7 @@ from __future__ import annotations
 from sqlalchemy import JSON, Column, Float, Integer, String, Table
 
 from domain.apprenticeship import Apprentice, ApprenticeshipProgram
+from domain.base import stored_date
 from placements.readmodel import identity, identity_columns, metadata, projects
 
 programs = Table(
@@ -47,9 +48,10 @@ apprentices = Table(
 def _program_row(p: ApprenticeshipProgram):
     latest = p.standards
     yield programs, {**identity_columns(p), "sponsor": p.sponsor, "name": latest["name"],
-                     "occupation": latest["occupation"], "effective_date": p.effective_date,
+                     "occupation": latest["occupation"],
+                     "effective_date": stored_date(p.effective_date),
                      "standards": latest,
-                     "amendments": [{"effective_date": a["effective_date"],
+                     "amendments": [{"effective_date": stored_date(a["effective_date"]),
                                      "changes": a["changes"], "event_id": a["ref"]}
                                     for a in p.history[1:]]}
 
@@ -59,10 +61,11 @@ def _apprentice_row(a: Apprentice):
     totals = a.totals()
     providers = sorted(k for k, v in totals["rsi_by_provider"].items() if v > 0)
     yield apprentices, {**identity_columns(a), "program": a.program, "employer": a.employer,
-                        "name": a.name, "signed_date": a.signed_date,
+                        "name": a.name, "signed_date": stored_date(a.signed_date),
                         "registration_number": a.registration_number,
-                        "registered_date": a.registered_date, "status": a.status,
-                        "completed_on": a.completed_on, "cancelled_on": a.cancelled_on,
+                        "registered_date": stored_date(a.registered_date), "status": a.status,
+                        "completed_on": stored_date(a.completed_on),
+                        "cancelled_on": stored_date(a.cancelled_on),
                         "ojt_hours": totals["ojt_hours"], "rsi_hours": totals["rsi_hours"],
                         "rsi_by_provider": totals["rsi_by_provider"],
                         "rsi_providers": ",".join(["", *providers, ""]),

@@ -43,8 +43,8 @@ def _hours_rows(h: ClinicalHours):
         facts = h.placements[e["placement"]]
         yield clinical_hours, {
             "id": entry_id, "student": h.student, "placement": e["placement"],
-            "slot": facts["slot"], "site": facts["site"], "discipline": facts["discipline"],
-            "date": e["date"], "hours": e["hours"],
+            "slot": facts.slot, "site": facts.site, "discipline": facts.discipline,
+            "date": stored_date(e["date"]), "hours": e["hours"],
             "status": EntryStatus.of(e["void"], e["signed_by"] is not None),
             "preceptor": e["signed_by"]}
 

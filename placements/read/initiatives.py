@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import JSON, Column, String, Table
 
+from domain.base import stored_date, stored_dates
 from domain.partnership.initiatives import Initiative, Pathway
 from placements.readmodel import identity, identity_columns, metadata, projects
 
@@ -29,8 +30,9 @@ pathways = Table(
 
 @projects(Initiative)
 def _initiative_row(i: Initiative):
-    yield initiatives, {**identity_columns(i), "name": i.name, "targets": i.targets,
-                        "communities": i.communities, "start_date": i.start_date}
+    yield initiatives, {**identity_columns(i), "name": i.name,
+                        "targets": [stored_dates(t, "by") for t in i.targets],
+                        "communities": i.communities, "start_date": stored_date(i.start_date)}
 
 
 @projects(Pathway)

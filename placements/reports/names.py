@@ -9,7 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from domain.das import standards_history
-from placements.apprenticeship import Apprenticeship, aware
+from placements.apprenticeship import Apprenticeship, aware, today
 from placements.base import AreaService, UnitOfWork
 from placements.principals import Principal
 from placements.read.apprenticeship import apprentices, programs
@@ -44,12 +44,13 @@ class Names(AreaService):
                              ) -> tuple[dict, dict, dict[str, str]]:
         """The DAS report, the standards in force on its `as_of` (as known at `known_at`) and
         the names of every id it mentions: what its printable page shows."""
+        as_of = as_of or today()
         report = self.apprenticeship.apprentice_compliance(principal, apprentice_id, as_of,
                                                            known_at)
         row = self.uow.read_row(apprentices, report["apprentice"], "apprentice")
         program = str(row["program"])
         standards = standards_history(self.uow.recorded([program])[program],
-                                      aware(known_at)).on(report["as_of"])
+                                      aware(known_at)).on(as_of)
         report["employer"] = row["employer"]
         mentioned = UUID.findall(" ".join(v["message"] for v in report["violations"]))
         return report, standards, self.names([report["apprentice"], row["employer"],

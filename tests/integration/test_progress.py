@@ -3,6 +3,8 @@ only for who may see them, the same answer after `placements replay`, and the HT
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from placements.principals import OPERATOR, Principal
@@ -10,9 +12,9 @@ from placements.replay import replay
 from tests.integration.helpers import ok
 from tests.integration.partnership_helpers import populate
 
-TARGETS = [{"metric": "trainees", "value": 40, "by": "2027-12-31"},
-           {"metric": "hires", "value": 30, "by": "2027-12-31"},
-           {"metric": "placement_rate", "value": 90, "by": "2027-12-31"},
+TARGETS = [{"metric": "trainees", "value": 40, "by": date(2027, 12, 31)},
+           {"metric": "hires", "value": 30, "by": date(2027, 12, 31)},
+           {"metric": "placement_rate", "value": 90, "by": date(2027, 12, 31)},
            {"metric": "trainees", "value": 20, "label": "Continuing education",
             "program_types": ["continuing_education"]}]
 
@@ -36,7 +38,7 @@ def test_every_metric_as_of_a_date(app, initiative):
         "apprentices_registered"}
     trainees = got["trainees", None]
     assert (trainees["target"], trainees["by"], trainees["actual"], trainees["people"]) == (
-        40, "2027-12-31", 26, 26)
+        40, date(2027, 12, 31), 26, 26)
     assert sorted(trainees["participants"]) == sorted(sum(ids.values(), []))
     assert got["trainees", "Continuing education"]["actual"] == 11
     assert got["completions", None]["actual"] == 15
@@ -126,7 +128,5 @@ def test_bad_targets_name_the_field(client, consortium):
     assert r.status_code == 403
 
 
-def _day(text: str):
-    from datetime import date
-
+def _day(text: str) -> date:
     return date.fromisoformat(text)

@@ -5,6 +5,8 @@ apprentices are snapshotted, and a command over other aggregates never looks for
 
 from __future__ import annotations
 
+from datetime import date
+
 import psycopg
 import pytest
 from sqlalchemy import event, func, select, text
@@ -113,11 +115,12 @@ def test_only_apprentice_loads_look_for_a_snapshot(app, employer, consortium):
         "wage_steps": [{"after_ojt_hours": 0, "hourly_rate": 21}],
         "ratio": {"apprentices": 1, "journeyworkers": 1, "basis": "journeyworker"},
         "probationary_hours": 500, "probationary_rsi_hours": 40,
-        "effective_date": "2025-01-01"})["id"]
-    apprentice = app.apprenticeship.sign_apprentice(who, program, "Ana Garcia", "2025-01-06")["id"]
+        "effective_date": date(2025, 1, 1)})["id"]
+    apprentice = app.apprenticeship.sign_apprentice(who, program, "Ana Garcia",
+                                                    date(2025, 1, 6))["id"]
     for day in range(100):
         app.apprenticeship.log_rsi_hours(who, apprentice,
-                                         {"date": f"2025-{2 + day // 28:02d}-{1 + day % 28:02d}",
+                                         {"date": date(2025, 2 + day // 28, 1 + day % 28),
                                           "course": "CHW 101",
                                           "provider": consortium.college, "hours": 1})
     with app.engine.connect() as conn:
@@ -125,6 +128,7 @@ def test_only_apprentice_loads_look_for_a_snapshot(app, employer, consortium):
     statements.clear()
     loaded = app.load(Apprentice, apprentice)
     assert any("placements_snapshots" in s for s in statements)
+    assert loaded.signed_date == date(2025, 1, 6)  # the snapshot's dates are dates again
     assert loaded.version == 101 and app.apprenticeship.apprentice(who,
                                                                    apprentice)["rsi_hours"] == 100
 

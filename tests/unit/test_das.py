@@ -343,16 +343,16 @@ def test_probation_amended_down_is_cited_once_from_its_source():
 
 def test_amendment_refuses_unknown_fields_and_bad_values():
     prog = ApprenticeshipProgram.create("admin:cli", "e1", None,
-                                        {**STANDARDS, "effective_date": "2027-01-01"})
+                                        {**STANDARDS, "effective_date": date(2027, 1, 1)})
     with pytest.raises(InvalidInput) as bad:
-        prog.amend("admin:cli", "e2", "2027-02-01", {"colour": "red"})
+        prog.amend("admin:cli", "e2", date(2027, 2, 1), {"colour": "red"})
     assert bad.value.field == "colour"
     with pytest.raises(InvalidInput) as bad:
-        prog.amend("admin:cli", "e2", "2026-12-01", {"rsi_hours_per_year": 150})
+        prog.amend("admin:cli", "e2", date(2026, 12, 1), {"rsi_hours_per_year": 150})
     assert bad.value.field == "effective_date"
     with pytest.raises(InvalidInput) as bad:
-        prog.amend("admin:cli", "e2", "2027-02-01", {"ojt_hours": 1500})
+        prog.amend("admin:cli", "e2", date(2027, 2, 1), {"ojt_hours": 1500})
     assert bad.value.field == "ojt_hours"
-    prog.amend("admin:cli", "e2", "2027-02-01", {"rsi_hours_per_year": 150})
-    assert prog.standards_history().on("2027-01-31")["rsi_hours_per_year"] == 144
+    prog.amend("admin:cli", "e2", date(2027, 2, 1), {"rsi_hours_per_year": 150})
+    assert prog.standards_history().on(date(2027, 1, 31))["rsi_hours_per_year"] == 144
     assert prog.standards["rsi_hours_per_year"] == 150

@@ -24,7 +24,7 @@ STANDARDS = {
     "wage_steps": [{"after_ojt_hours": 0, "hourly_rate": 21},
                    {"after_ojt_hours": 1000, "hourly_rate": 23}],
     "ratio": {"apprentices": 1, "journeyworkers": 1, "basis": "journeyworker"},
-    "probationary_hours": 500, "probationary_rsi_hours": 40, "effective_date": "2026-01-05",
+    "probationary_hours": 500, "probationary_rsi_hours": 40, "effective_date": date(2026, 1, 5),
 }
 
 
@@ -100,10 +100,10 @@ def program() -> ApprenticeshipProgram:
 
 def apprentice(prog: ApprenticeshipProgram | None = None) -> Apprentice:
     return Apprentice.sign(ACTOR, "e2", prog or program(), "employer", "Rosa Martinez",
-                           "2026-02-02")
+                           date(2026, 2, 2))
 
 
-def ojt(day: str = "2026-02-03", hours: float = 8, process: str = "OUT") -> dict:
+def ojt(day: date = date(2026, 2, 3), hours: float = 8, process: str = "OUT") -> dict:
     return {"date": day, "work_process": process, "hours": hours, "journeyworker": "jw",
             "journeyworker_employer": "employer", "site": "site"}
 
@@ -111,17 +111,17 @@ def ojt(day: str = "2026-02-03", hours: float = 8, process: str = "OUT") -> dict
 class TestApprenticeshipProgram:
     def test_an_amendment_applies_from_its_effective_date(self):
         prog = program()
-        prog.amend(ACTOR, "e3", "2026-03-02", {"journeyworker_rate": 31})
+        prog.amend(ACTOR, "e3", date(2026, 3, 2), {"journeyworker_rate": 31})
         history = prog.standards_history()
-        assert history.on("2026-03-01")["journeyworker_rate"] == 30
-        assert history.on("2026-03-02")["journeyworker_rate"] == 31
+        assert history.on(date(2026, 3, 1))["journeyworker_rate"] == 30
+        assert history.on(date(2026, 3, 2))["journeyworker_rate"] == 31
         assert prog.standards["journeyworker_rate"] == 31
 
     @pytest.mark.parametrize(("day", "changes", "field"), [
-        ("2025-12-01", {"journeyworker_rate": 31}, "effective_date"),
-        ("2026-03-02", {"mascot": "owl"}, "mascot"),
-        ("2026-03-02", {}, "changes"),
-        ("2026-03-02", {"ojt_hours": 1500}, "ojt_hours"),  # a time-based term under 2,000 h
+        (date(2025, 12, 1), {"journeyworker_rate": 31}, "effective_date"),
+        (date(2026, 3, 2), {"mascot": "owl"}, "mascot"),
+        (date(2026, 3, 2), {}, "changes"),
+        (date(2026, 3, 2), {"ojt_hours": 1500}, "ojt_hours"),  # a time-based term under 2,000 h
     ])
     def test_bad_amendments_name_the_field_and_change_nothing(self, day, changes, field):
         prog = program()
@@ -136,19 +136,19 @@ class TestApprentice:
         prog = program()
         a = apprentice(prog)
         a.log_ojt(ACTOR, "o1", ojt(), prog, TODAY)
-        a.log_ojt(ACTOR, "o2", ojt("2026-02-04", 6, "EDU"), prog, TODAY)
-        a.log_rsi(ACTOR, "r1", {"date": "2026-02-05", "course": "CHW 101", "provider": "cm",
+        a.log_ojt(ACTOR, "o2", ojt(date(2026, 2, 4), 6, "EDU"), prog, TODAY)
+        a.log_rsi(ACTOR, "r1", {"date": date(2026, 2, 5), "course": "CHW 101", "provider": "cm",
                                 "hours": 3}, TODAY)
-        a.pay_wages(ACTOR, "w1", {"period_start": "2026-02-02", "period_end": "2026-02-15",
+        a.pay_wages(ACTOR, "w1", {"period_start": date(2026, 2, 2), "period_end": date(2026, 2, 15),
                                   "hours": 80, "hourly_rate": 21}, TODAY)
-        a.correct(ACTOR, "c1", "o2", "typo", ojt("2026-02-04", 7, "EDU"), prog, TODAY)
+        a.correct(ACTOR, "c1", "o2", "typo", ojt(date(2026, 2, 4), 7, "EDU"), prog, TODAY)
         a.correct(ACTOR, "c2", "o1", "not worked", None, prog, TODAY)
         assert a.totals() == {"ojt_hours": 7.0, "rsi_hours": 3.0, "rsi_by_provider": {"cm": 3}}
         assert a.corrections == 2 and a.status == "signed"
 
     @pytest.mark.parametrize(("entry", "field"), [
-        (ojt("2026-02-01"), "date"),          # before the agreement was signed
-        (ojt("2026-06-02"), "date"),          # after today: not yet worked
+        (ojt(date(2026, 2, 1)), "date"),          # before the agreement was signed
+        (ojt(date(2026, 6, 2)), "date"),          # after today: not yet worked
         (ojt(hours=25), "hours"),
         (ojt(hours=0), "hours"),
         (ojt(process="SURGERY"), "work_process"),
@@ -166,7 +166,7 @@ class TestApprentice:
         a = apprentice(prog)
         a.log_ojt(ACTOR, "o1", ojt(), prog, TODAY)
         with pytest.raises(InvalidInput) as e:
-            a.correct(ACTOR, "c1", "o1", "typo", ojt("2026-07-01"), prog, TODAY)
+            a.correct(ACTOR, "c1", "o1", "typo", ojt(date(2026, 7, 1)), prog, TODAY)
         assert field_of(e) == "replacement.date"
         with pytest.raises(InvalidInput) as e:
             a.correct(ACTOR, "c1", "nope", "typo", None, prog, TODAY)
@@ -176,15 +176,15 @@ class TestApprentice:
         prog = program()
         a = apprentice(prog)
         with pytest.raises(InvalidInput) as e:
-            a.register(ACTOR, "g1", "CA-1", "2026-01-30")
+            a.register(ACTOR, "g1", "CA-1", date(2026, 1, 30))
         assert field_of(e) == "registered_date"
-        a.register(ACTOR, "g1", "CA-1", "2026-02-10")
+        a.register(ACTOR, "g1", "CA-1", date(2026, 2, 10))
         with pytest.raises(Conflict):
-            a.register(ACTOR, "g2", "CA-1", "2026-02-11")
-        a.complete(ACTOR, "d1", "2026-05-01")
+            a.register(ACTOR, "g2", "CA-1", date(2026, 2, 11))
+        a.complete(ACTOR, "d1", date(2026, 5, 1))
         assert a.status == "completed"
         with pytest.raises(InvalidInput) as e:
-            a.log_ojt(ACTOR, "o1", ojt("2026-05-04"), prog, TODAY)
+            a.log_ojt(ACTOR, "o1", ojt(date(2026, 5, 4)), prog, TODAY)
         assert field_of(e) == "date"
         with pytest.raises(Conflict):
-            a.cancel(ACTOR, "x1", "2026-05-02", "moved away")
+            a.cancel(ACTOR, "x1", date(2026, 5, 2), "moved away")
