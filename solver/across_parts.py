@@ -35,15 +35,6 @@ from solver.objectives import FAIRNESS_SCALE
 SOURCE, SINK, SPARE = 0, 1, 2
 
 
-def requests_of_colleges(problem) -> dict[str, int]:
-    """Every college's number of requests in `problem`."""
-    requested: dict[str, int] = {}
-    for r in problem.requests.values():
-        college = problem.students[r.student].college
-        requested[college] = requested.get(college, 0) + 1
-    return requested
-
-
 def needed(requested: dict[str, int], rate: int) -> dict[str, int]:
     """How many requests of each college a lowest rate of `rate` (scaled) places at least."""
     return {c: -(-rate * n // FAIRNESS_SCALE) for c, n in requested.items()}

@@ -249,7 +249,7 @@ def _fair_across(sub: Problem, solved: list, deadline: float, restricted_parts: 
     when a part is formulated over some of its pairs only); then each part keeps the counts
     that make up the rate settled, for its L3."""
     began = time.perf_counter()
-    requested = across_parts.requests_of_colleges(sub)
+    requested = sub.requested_by_college()
     start = [(f, values) for f, _, values in solved]
     parts = list(zip([f for f, _ in start], raise_lowest_across(
         start, requested, began + (deadline - began) * (1 - BOUND_SHARE), deepen=True),

@@ -117,6 +117,14 @@ class Problem:
         return {id(table): {k: i for i, k in enumerate(table)}
                 for table in (self.preceptors, self.slots, self.students, self.requests)}
 
+    def requested_by_college(self) -> dict[str, int]:
+        """Every college's number of requests (L2's denominators), colleges in file order."""
+        requested: dict[str, int] = {}
+        for r in self.requests.values():
+            college = self.students[r.student].college
+            requested[college] = requested.get(college, 0) + 1
+        return requested
+
     def _in_file_order(self, table: dict, ids) -> dict:
         return {k: table[k] for k in sorted(ids, key=self._positions[id(table)].__getitem__)}
 

@@ -39,15 +39,12 @@ class Colleges:
 def colleges(f: Formulation) -> Colleges:
     college_of = {r.id: f.problem.students[r.student].college
                   for r in f.problem.requests.values()}
-    requested: dict[str, int] = defaultdict(int)
-    for r in f.problem.requests:
-        requested[college_of[r]] += 1
     placed_by: dict[str, dict[int, int]] = defaultdict(dict)
     for v, members in enumerate(f.members):
         for r in members:
             terms = placed_by[college_of[r]]
             terms[v] = terms.get(v, 0) + 1
-    return Colleges(dict(requested), dict(placed_by))
+    return Colleges(f.problem.requested_by_college(), dict(placed_by))
 
 
 @dataclass(frozen=True)

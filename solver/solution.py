@@ -32,13 +32,11 @@ def metrics(problem: Problem, assignment: dict[str, str],
 def _college_counts(problem: Problem, assignment: dict[str, str]
                     ) -> list[tuple[int, int]]:
     """(placed, requested) for every college with requests."""
-    requested: dict[str, int] = {}
     placed: dict[str, int] = {}
     for r in problem.requests.values():
         college = problem.students[r.student].college
-        requested[college] = requested.get(college, 0) + 1
         placed[college] = placed.get(college, 0) + (r.id in assignment)
-    return [(placed[c], n) for c, n in requested.items()]
+    return [(placed[c], n) for c, n in problem.requested_by_college().items()]
 
 
 def min_college_rate(problem: Problem, assignment: dict[str, str]) -> float:

@@ -95,11 +95,8 @@ class Stages:
         """L2's rates over `problem`'s requests (the piece this formulation is the only part
         with choices of), not over the formulation's own: a college's requests that have no
         eligible slot count among its requested as unplaced."""
-        requested: dict[str, int] = {}
-        for r in problem.requests.values():
-            college = problem.students[r.student].college
-            requested[college] = requested.get(college, 0) + 1
-        self.colleges = objectives.Colleges(requested, self.colleges.placed_by)
+        self.colleges = objectives.Colleges(problem.requested_by_college(),
+                                            self.colleges.placed_by)
         self.goals = objectives.Goals(self.weights, self.colleges, self.goals.scores)
 
     def settle_level(self, l1: int | None = None, l2: list[int] | None = None) -> None:

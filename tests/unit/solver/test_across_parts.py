@@ -101,7 +101,7 @@ def test_the_bound_holds_for_every_assignment_as_heavy():
         parts = [build(parsed.subproblem(set(part.requests), set(part.slots)),
                        {r: eligible_slots[r] for r in part.requests})
                  for part in components(parsed, eligible_slots) if part.slots]
-        requested = across_parts.requests_of_colleges(parsed)
+        requested = parsed.requested_by_college()
         slots = {s["id"]: s for s in p["slots"]}
         options = [[None] + [s for s in slots if eligible(p, r, slots[s])]
                    for r in p["requests"]]
