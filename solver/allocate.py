@@ -30,7 +30,7 @@ from solver.greedy import fill, placed_requests
 from solver.instance import Problem
 from solver.objectives import value
 from solver.reasons import explain
-from solver.report import NAMES, Progress, StageRecord, combine, record
+from solver.report import Progress, StageRecord, combine, record
 from solver.restrict import PAIR_LIMIT, completed, generate, restricted
 from solver.rules import distance_km, eligibility
 from solver.solution import FORMAT, lowest_rate, metrics, min_college_rate
@@ -41,8 +41,8 @@ log = logging.getLogger(__name__)
 GLOBAL_LIMIT = 3000
 BUNDLE_REQUESTS = 1000  # small parts are solved together, up to this many requests a model
 L1_SHARE = 0.6  # of the time limit for L1; L2 and L3 share what is left
-# Of what L1 leaves, for L2 (L3 has the rest): L2's proof by discrete targets costs about what
-# L1's proof does, and L3 settles within its gap no sooner (docs/SOLVER.md).
+# Of what L1 leaves, for L2 where it is settled before L3 (L3 has the rest; over a whole
+# formulation L2's proof runs beside L3 instead, and this bounds only its exchanges' share).
 L2_SHARE = 0.5
 # Of a restricted part's L1 time, at most this much for column generation (solver/restrict.py).
 GENERATION_SHARE = 0.75
@@ -139,19 +139,19 @@ def solve_piece(problem: Problem, requests: list[str], time_limit: float, worker
         if restricted_parts:
             restricted_parts.add(id(f))
         halfway = time.perf_counter() + max(0.0, deadline - time.perf_counter()) * L2_SHARE
-        values = stages.fairness(values, halfway)
-        settled(stages.records[-1])
-        values = stages.preferences(values, deadline)
-        settled(stages.records[-1])
-        finals = [(f, values)]
+        finals = [(f, stages.fair_then_preferred(values, halfway, deadline, settled))]
+    elif len(solved) == 1:
+        f, stages, values = solved[0]
+        halfway = time.perf_counter() + max(0.0, deadline - time.perf_counter()) * L2_SHARE
+        finals = empty + [(f, stages.fair_then_preferred(values, halfway, deadline, settled))]
     else:
         halfway = time.perf_counter() + max(0.0, deadline - time.perf_counter()) * L2_SHARE
-        if len(solved) > 1:
+        if solved:
             solved = _fair_across(sub, solved, halfway, restricted_parts, settled)
-        else:
-            solved = _each_part("fairness", solved, halfway, parallel, settled)
+        else:  # nothing to decide
+            settled(combine("L2", [], 0.0))
         finals = empty + [(f, values) for f, _, values in
-                          _each_part("preferences", solved, deadline, parallel, settled)]
+                          _each_part(solved, deadline, parallel, settled)]
     log.debug("stages done %.1f s after the start (deadline %.1f s)",
               time.perf_counter() - started, deadline - started)
     assignment: dict[str, str] = {}
@@ -273,17 +273,16 @@ def _assignment(parts: list[tuple[Formulation, list[int]]]) -> dict[str, str]:
             for r in f.members[v]}
 
 
-def _each_part(name: str, solved: list, until: float, parallel: int, settled) -> list:
-    """One stage ("fairness" or "preferences") part by part, side by side, until `until`."""
+def _each_part(solved: list, until: float, parallel: int, settled) -> list:
+    """L3 part by part, side by side, until `until`."""
     shares = _Shares(until, parallel, sum(len(f.problem.requests) for f, _, _ in solved))
 
     def one(item):
         f, stages, values = item
-        return f, stages, getattr(stages, name)(values, shares.until(len(f.problem.requests)))
+        return f, stages, stages.preferences(values, shares.until(len(f.problem.requests)))
 
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=parallel) as pool:
         done = list(pool.map(one, solved))
-    settled(combine(NAMES[name], [s.records[-1] for _, s, _ in done],
-                    time.perf_counter() - started))
+    settled(combine("L3", [s.records[-1] for _, s, _ in done], time.perf_counter() - started))
     return done

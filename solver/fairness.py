@@ -37,8 +37,11 @@ class Proof:
     """L2 from `hint` (L1 kept at `keep.l1`): the race's tuned backend for L2
     (solver/race.py), with `Mip`'s `found` and `cancel`."""
 
-    def __init__(self, f: Formulation, goals: Goals, keep: Keep):
+    def __init__(self, f: Formulation, goals: Goals, keep: Keep,
+                 raised: threading.Event | None = None):
+        """`raised` is set as soon as an assignment with a higher L2 is found."""
         self.f = f
+        self.raised = raised
         self.goals = goals
         self.level = keep.l1
         self.found: int | None = None  # a value another backend found (unused: no bound here)
@@ -78,6 +81,8 @@ class Proof:
                 return StageResult(values, "OPTIMAL", lowest_rate(colleges, values))
             if reached is None:
                 break
+            if self.raised is not None:
+                self.raised.set()
             values = raise_lowest(self.f, self.goals, reached, min(
                 deadline, time.perf_counter() + EXCHANGE_SECONDS))
         return StageResult(values, "FEASIBLE", None)

@@ -32,6 +32,13 @@ log = logging.getLogger(__name__)
 # instances' parts whole in seconds (docs/BENCHMARKS.md).
 CPSAT_LIMIT = 40_000
 GRACE = 0.25  # seconds past its deadline a race waits for a backend to heed its cancel
+BACKEND = "backend"  # the name of every thread a backend runs in begins with this
+
+
+def backends_running() -> bool:
+    """Whether a backend left to end past its deadline is still running (a process may exit
+    without waiting for it: its result is no longer wanted)."""
+    return any(t.name.startswith(BACKEND) and t.is_alive() for t in threading.enumerate())
 
 
 class Stop:
@@ -62,11 +69,12 @@ def settled(score: int, bound: int | None, rel_gap: float) -> bool:
 
 def race(stage: str, f: Formulation, goals: Goals, keep: Keep, hint: list[int],
          deadline: float, score: Callable[[list[int]], int], rel_gap: float = 0.0,
-         workers: int = 1, search: Search | None = None, rival: str = "cp-sat"
-         ) -> StageResult | None:
+         workers: int = 1, search: Search | None = None, rival: str = "cp-sat",
+         cancel: threading.Event | None = None) -> StageResult | None:
     """Settle `stage` ("placed", "fairness" or "preferences") over all of `f`; None when no
     backend found anything in time. HiGHS (tuned) races `search` when given, else `rival`:
-    "cp-sat" (the whole model) or "highs" (HiGHS with its default settings, `Mip(plain=True)`)."""
+    "cp-sat" (the whole model) or "highs" (HiGHS with its default settings, `Mip(plain=True)`).
+    `cancel`, when set, ends the race as its deadline would."""
     results: dict[str, StageResult | None] = {}
     found: list[list[int]] = []  # the neighbourhood search's improvements
     scores: list[int] = []  # of every result and improvement so far
@@ -150,17 +158,22 @@ def race(stage: str, f: Formulation, goals: Goals, keep: Keep, hint: list[int],
     else:
         others = run_cpsat
     # A backend that does not heed its cancel (HiGHS in presolve, say) is left to end on its
-    # own GRACE seconds past the deadline. Not a daemon thread: the process's exit waits for it
-    # to end, as HiGHS still running in a daemon thread at exit aborts the process ("terminate
-    # called without an active exception": `placements solve metro-2k-a.json --time-limit 30`
-    # on a loaded machine, 2026-11-30, with daemon threads).
-    threads = [threading.Thread(target=run_highs), threading.Thread(target=others)]
+    # own GRACE seconds past the deadline. Not a daemon thread: HiGHS still running in a daemon
+    # thread at the interpreter's exit aborts the process ("terminate called without an active
+    # exception": `placements solve metro-2k-a.json --time-limit 30` on a loaded machine,
+    # 2026-11-30, with daemon threads); `placements solve` ends with `os._exit` once its
+    # solution is written while one runs (`backends_running`).
+    threads = [threading.Thread(target=run_highs, name=f"{BACKEND} {stage} highs"),
+               threading.Thread(target=others, name=f"{BACKEND} {stage} {rival}")]
     for t in threads:
         t.start()
+    cut = deadline  # the race's end: its deadline, or when `cancel` was set
     while any(t.is_alive() for t in threads):
         check()
+        if cancel is not None and cancel.is_set():
+            cut = min(cut, time.perf_counter())
         # Past the deadline too: a backend can overrun its own time limit (e.g. in presolve).
-        if done.wait(0.05) or time.perf_counter() > deadline:
+        if done.wait(0.05) or time.perf_counter() > cut:
             # Stop the others, again until they end: a stop sent while one was still being
             # built would be lost.
             for m in mip:
@@ -169,10 +182,10 @@ def race(stage: str, f: Formulation, goals: Goals, keep: Keep, hint: list[int],
                 m.stop()
             stop.set()
         for t in threads:
-            t.join(0.05 if done.is_set() or time.perf_counter() > deadline else 0)
-        if time.perf_counter() > deadline + GRACE:
-            log.debug("%s: a backend still running %.2f s past the deadline is left to end",
-                      stage, time.perf_counter() - deadline)
+            t.join(0.05 if done.is_set() or time.perf_counter() > cut else 0)
+        if time.perf_counter() > cut + GRACE:
+            log.debug("%s: a backend still running %.2f s past the race's end is left to end",
+                      stage, time.perf_counter() - cut)
             break
     with lock:
         candidates = [r.values for r in results.values() if r is not None] + found[-1:]

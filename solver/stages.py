@@ -2,8 +2,9 @@
 both kept.
 
 A formulation of up to WHOLE_LIMIT variables is settled whole, stage by stage, by HiGHS and
-CP-SAT raced from the current assignment (solver/race.py): L1 and L2 until proven optimal, L3
-until proven within L3_GAP. A larger one starts each stage from the LP relaxation of its
+CP-SAT raced from the current assignment (solver/race.py): L1 until proven optimal, L3 until
+proven within L3_GAP, and L2, proven by discrete targets (solver/fairness.py), beside L3. A
+larger one starts each stage from the LP relaxation of its
 objective (solver/relaxation.py) and is settled neighbourhood by neighbourhood: CP-SAT
 decides the variables around the places where the LP solution and the assignment disagree, with
 the rest held (solver/neighbourhood.py), for as long as that improves the stage's objective and
@@ -17,7 +18,9 @@ from __future__ import annotations
 
 import logging
 import math
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -26,11 +29,12 @@ import numpy as np
 from solver import objectives
 from solver.cpsat import Keep, Model, StageResult
 from solver.exchange import raise_lowest, swap_in
+from solver.fairness import Proof
 from solver.formulation import Formulation
 from solver.greedy import Loads, fill, warm_start
 from solver.mip import Mip
 from solver.neighbourhood import around, better_slots, disagreement
-from solver.race import CPSAT_LIMIT, Stop, race
+from solver.race import BACKEND, CPSAT_LIMIT, GRACE, Stop, race
 from solver.relaxation import Relaxation, Relaxed, l1_bound
 from solver.report import StageRecord, record
 from solver.restrict import Generated, priced_bound
@@ -168,6 +172,69 @@ class Stages:
                   time.perf_counter() - began)
         return l1_bound(Relaxed(priced, []))
 
+    def fair_then_preferred(self, values: list[int], halfway: float, deadline: float,
+                            settled: Callable[[StageRecord], None]) -> list[int]:
+        """L2, then L3, each record handed to `settled` as the stage settles (L2's before
+        L3's). Over a whole formulation L2's proof by targets runs beside L3 (`_beside`);
+        otherwise L2 has until `halfway`, then L3 until `deadline`."""
+        if self.whole and self.full is None:
+            return self._beside(values, halfway, deadline, settled)
+        values = self.fairness(values, halfway)
+        settled(self.records[-1])
+        values = self.preferences(values, deadline)
+        settled(self.records[-1])
+        return values
+
+    def _beside(self, values: list[int], halfway: float, deadline: float,
+                settled: Callable[[StageRecord], None]) -> list[int]:
+        """L2's proof by discrete targets (solver/fairness.py) in a thread of its own, while L3
+        is settled from the exchanges' assignment with their lowest rate kept. The exchanges
+        reach L2's optimum on most dense instances (docs/SOLVER.md), so L3 need not wait for
+        the proof; when the proof finds a higher rate, L3 is stopped and settled again from
+        it, with the time left. Until `halfway` at most for the exchanges' share."""
+        began = time.perf_counter()
+        score = lambda v: objectives.lowest_rate(self.colleges, v)  # noqa: E731
+        values = raise_lowest(self.f, self.goals, values,
+                              began + max(0.0, halfway - began) * EXCHANGE_SHARE)
+        log.debug("fairness: exchanges reached %d in %.1f s", score(values),
+                  time.perf_counter() - began)
+        raised = threading.Event()
+        proof = Proof(self.f, self.goals, self.keep, raised)
+        lock = threading.Lock()
+        l2: list[StageRecord] = []  # its record, once settled (by whichever thread is first)
+
+        def settle_l2(result: StageResult | None) -> None:
+            with lock:
+                if l2:
+                    return
+                best = result.values if result is not None and score(result.values) > score(
+                    values) else values
+                bound = result.bound if result is not None else None
+                l2.append(record("fairness", time.perf_counter() - began, score(best), bound))
+                l2.append(best)  # type: ignore[arg-type]
+            settled(l2[0])
+
+        def prove() -> None:
+            settle_l2(proof.solve(values, deadline - time.perf_counter()))
+
+        thread = threading.Thread(target=prove, name=f"{BACKEND} fairness proof")
+        thread.start()
+        self.settle_level(l2=values)
+        l3 = self.preferences(values, deadline, cancel=raised)
+        thread.join(max(0.0, deadline - time.perf_counter()))
+        if thread.is_alive():  # HiGHS past its deadline: left to end, nothing proven
+            proof.cancel()
+            thread.join(GRACE)
+            settle_l2(None)
+        l2_record, fair = l2
+        self.records.insert(-1, l2_record)
+        if fair is not values:  # a higher L2: L3 again, from it, with its rate kept
+            self.records.pop()
+            self.settle_level(l2=fair)
+            l3 = self.preferences(fair, deadline)
+        settled(self.records[-1])
+        return l3
+
     def fairness(self, values: list[int], deadline: float) -> list[int]:
         """L2 with L1 kept: the lowest college placement rate."""
         began = time.perf_counter()
@@ -199,8 +266,10 @@ class Stages:
         self.settle_level(l2=values)
         return values
 
-    def preferences(self, values: list[int], deadline: float) -> list[int]:
-        """L3 with L1 and L2 kept: continuity, preferred sites, travel."""
+    def preferences(self, values: list[int], deadline: float,
+                    cancel: threading.Event | None = None) -> list[int]:
+        """L3 with L1 and L2 kept: continuity, preferred sites, travel (stopped early when
+        `cancel` is set)."""
         began = time.perf_counter()
         log.debug("preferences: %d variables, %.1f s left", self.f.size,
                   deadline - time.perf_counter())
@@ -212,7 +281,7 @@ class Stages:
                   time.perf_counter() - began)
         values, bound = self._search("preferences", values, [] if self.whole else
                                      better_slots(self.f, scores, values), deadline, score,
-                                     rel_gap=L3_GAP)
+                                     rel_gap=L3_GAP, cancel=cancel)
         if self.full is not None:  # proven over the restricted pairs only
             bound = None
         self.records.append(record("preferences", time.perf_counter() - began, score(values),
@@ -226,16 +295,15 @@ class Stages:
         slots (BEST_SLOTS, more each round), with every college's placements per priority kept
         as they are (so L1 and L2 are kept exactly, `Mip(classes_of=…, only=…)`). A
         restriction: its bound is not the stage's, and the LP is that of the restricted model
-        over every variable (solved first each round)."""
+        over every variable, solved once: the rounds keep its counts)."""
         scores = self.goals.scores
+        # Every round keeps the counts per college and priority, so one LP serves them all.
+        x = Mip(self.f, self.goals, self.keep, "preferences", classes_of=values).relaxed(
+            deadline - time.perf_counter())
         for best in BEST_SLOTS:
-            if stop.is_set() or time.perf_counter() >= deadline:
+            if x is None or stop.is_set() or time.perf_counter() >= deadline:
                 break
             began = time.perf_counter()
-            lp = Mip(self.f, self.goals, self.keep, "preferences", classes_of=values)
-            x = lp.relaxed(deadline - time.perf_counter())
-            if x is None or stop.is_set():
-                break
             only = {v for v, y in enumerate(values) if y}
             only.update(np.flatnonzero(x[:self.f.size] > SUPPORT).tolist())
             for vs in self.f.vars_of.values():
@@ -254,8 +322,8 @@ class Stages:
         return values
 
     def _search(self, stage: str, values: list[int], seeds: list[int], deadline: float,
-                score, goal: int | None = None, rel_gap: float = 0.0
-                ) -> tuple[list[int], int | None]:
+                score, goal: int | None = None, rel_gap: float = 0.0,
+                cancel: threading.Event | None = None) -> tuple[list[int], int | None]:
         """Improve `values` on the stage's objective; also the proven bound on it when the
         whole formulation was decided (None otherwise)."""
         if self.whole:
@@ -270,7 +338,7 @@ class Stages:
             elif self.f.size > CPSAT_LIMIT:
                 rival = "highs"
             result = race(stage, self.f, self.goals, self.keep, values, deadline, score,
-                          rel_gap, self.workers, search, rival)
+                          rel_gap, self.workers, search, rival, cancel)
             if result is None:
                 return values, None
             if score(result.values) < score(values):  # neither improved on the hint

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 
@@ -25,6 +26,7 @@ def solve(problem, output: str | None, time_limit: float, workers: int, quiet: b
     began = time.perf_counter()
     from solver import ProblemError, parse_problem
     from solver import solve as run
+    from solver.race import backends_running
 
     try:
         data = json.load(problem)
@@ -46,6 +48,13 @@ def solve(problem, output: str | None, time_limit: float, workers: int, quiet: b
             f.write(text + "\n")
     else:
         click.echo(text)
+    if backends_running():
+        # A backend past its deadline (HiGHS in an LP it does not interrupt, seconds at worst)
+        # is not waited for: the solution is written. Not at interpreter exit either, where a
+        # HiGHS thread still running aborts the process.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
 
 
 def _print_stage(stage: dict) -> None:
