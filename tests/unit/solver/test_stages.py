@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from solver import parse_problem, solve, stages
+from solver import objectives, parse_problem, solve, stages
 from solver.cpsat import Model
 from solver.mip import Mip
 from solver.relaxation import lp_bound
@@ -108,3 +108,34 @@ def test_l2_of_the_only_part_with_choices_counts_every_request(monkeypatch, glob
     assert solution["objective"]["min_college_fill_rate"] == pytest.approx(1 / 3, abs=1e-4)
     l2 = solution["stages"][1]
     assert l2["status"] == "OPTIMAL" and l2["objective"] == pytest.approx(1 / 3, abs=1e-4)
+
+
+@pytest.mark.slow
+def test_l3_is_settled_again_when_the_proof_raises_l2(monkeypatch):
+    """L2's proof runs beside L3, which starts from the exchanges' assignment. With no
+    exchanges (the assignment L1 left), the proof itself must find the higher lowest rate:
+    L3 is then stopped and settled again from it, so the solution keeps the proven L2, and
+    every stage is reported once, in order."""
+    p = generate(300, 1, metro=True)
+    parsed = parse_problem(p)
+    fair = solve(parsed, time_limit=LIMIT)["stages"][1]
+    monkeypatch.setattr(stages, "raise_lowest", lambda f, goals, values, deadline: values)
+    real = stages.Stages.preferences
+    settled_from = []  # L2 of the assignment each L3 started from
+
+    def preferences(self, values, deadline, cancel=None):
+        settled_from.append(objectives.lowest_rate(self.colleges, values))
+        return real(self, values, deadline, cancel)
+
+    monkeypatch.setattr(stages.Stages, "preferences", preferences)
+    reported = []
+    solution = solve(parsed, time_limit=LIMIT, progress=reported.append)
+    assert violations(p, solution) == []
+    assert reported == solution["stages"]
+    l2, l3 = solution["stages"][1:]
+    assert l2["status"] == "OPTIMAL" and l2["objective"] == fair["objective"]
+    assert l2["objective"] <= solution["objective"]["min_college_fill_rate"] + 1e-4
+    assert l3["status"] in ("OPTIMAL", "WITHIN_GAP")
+    # L3 started from L1's assignment, then again from the proof's higher rate.
+    first, again = settled_from
+    assert first < again == round(l2["objective"] * objectives.FAIRNESS_SCALE)
