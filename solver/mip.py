@@ -23,6 +23,7 @@ from solver.objectives import FAIRNESS_SCALE, Goals, lowest_rate
 
 # HiGHS's dual bound is exact only to its tolerances: never round it below a value a hair short.
 TOLERANCE = 1e-6
+SUPPORT = 1e-6  # an LP value above this puts its variable in the LP solution's support
 
 
 def _quietly_started() -> None:
@@ -70,8 +71,8 @@ class Mip:
         `plain`: HiGHS with its own default settings (presolve, feasibility jump, its choice
         of LP method) and another random seed: the plain model handed to HiGHS, which the
         race runs beside the tuned one so that the solver never does worse than it. `only`:
-        the variables that may be 1, every other held at 0 (a restriction, so its bound is no
-        bound on the stage; presolve removes the held ones). `targets` (stage "targets"): L1
+        the variables that may be 1, every other held at 0 and left out of the model (a
+        restriction, so its bound is no bound on the stage). `targets` (stage "targets"): L1
         maximised with each college placing at least its target, no L1 row (`reach`)."""
         self.f = f
         self.goals = goals
@@ -147,13 +148,29 @@ class Mip:
             cost[:n] = goals.scores
         col_lower = np.zeros(width)
         col_upper = np.ones(width)
-        if only is not None:
-            col_upper[:n] = 0.0
-            col_upper[sorted(only | f.fixed)] = 1.0
         for v in f.fixed:
             col_lower[v] = 1.0
         if extra:
             col_upper[n] = FAIRNESS_SCALE
+        lengths = np.fromiter((len(c) for c in columns), dtype=np.int64, count=len(columns))
+        row_index = np.repeat(np.arange(len(columns), dtype=np.int32), lengths)
+        col_index = np.fromiter((v for c in columns for v in c), dtype=np.int32,
+                                count=int(lengths.sum()))
+        coef = np.fromiter((c for cs in values for c in cs), dtype=float,
+                           count=int(lengths.sum()))
+        # The model's columns: every variable (and z), or only those that may be 1 (the others
+        # held at 0 are left out of the model, not bounded in it: HiGHS's presolve took 0.6 s
+        # to remove them from a 47,000-variable L3 model restricted to 8,700).
+        self.columns = np.arange(width)
+        if only is not None:
+            self.columns = np.array(sorted(only | f.fixed) + ([n] if extra else []), dtype=int)
+            position = np.full(width, -1)
+            position[self.columns] = np.arange(len(self.columns))
+            kept = position[col_index] >= 0
+            row_index, col_index, coef = row_index[kept], position[col_index[kept]], coef[kept]
+            cost, col_lower, col_upper = (cost[self.columns], col_lower[self.columns],
+                                          col_upper[self.columns])
+            width = len(self.columns)
         lp = highspy.HighsLp()
         lp.num_col_ = width
         lp.num_row_ = len(lower)
@@ -163,17 +180,11 @@ class Mip:
         lp.col_upper_ = col_upper
         lp.row_lower_ = np.array(lower)
         lp.row_upper_ = np.array(upper)
-        lengths = np.fromiter((len(c) for c in columns), dtype=np.int64, count=len(columns))
-        row_index = np.repeat(np.arange(len(columns), dtype=np.int32), lengths)
-        col_index = np.fromiter((v for c in columns for v in c), dtype=np.int32,
-                                count=int(lengths.sum()))
-        coef = np.fromiter((c for cs in values for c in cs), dtype=float,
-                           count=int(lengths.sum()))
         order = np.argsort(col_index, kind="stable")
         lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
         lp.a_matrix_.start_ = np.concatenate(
             [[0], np.cumsum(np.bincount(col_index, minlength=width))]).astype(np.int32)
-        lp.a_matrix_.index_ = row_index[order]
+        lp.a_matrix_.index_ = row_index[order].astype(np.int32)
         lp.a_matrix_.value_ = coef[order]
         lp.integrality_ = [highspy.HighsVarType.kInteger] * width
         self.highs.passModel(lp)
@@ -206,10 +217,26 @@ class Mip:
     def _take_offered(self, event) -> None:
         values, self.offered = self.offered, None
         if values is not None:
-            column = [float(x) for x in values]
-            if self.stage == "fairness":
-                column.append(float(lowest_rate(self.goals.colleges, values)))
-            event.data_in.setSolution(np.asarray(column))
+            event.data_in.setSolution(self._column(values))
+
+    def _column(self, values: list[int]) -> np.ndarray:
+        """An assignment as the model's columns (with z, in stage "fairness", at its rate)."""
+        column = [float(x) for x in values]
+        if self.stage == "fairness":
+            column.append(float(lowest_rate(self.goals.colleges, values)))
+        return np.asarray(column)[self.columns]
+
+    def _full(self, x) -> np.ndarray:
+        """The model's column values as values of every variable (and z), 0 for those left
+        out."""
+        full = np.zeros(self.f.size + (self.stage == "fairness"))
+        full[self.columns] = x
+        return full
+
+    def _assignment(self) -> list[int]:
+        """HiGHS's solution as an assignment."""
+        x = self._full(self.highs.getSolution().col_value)
+        return [1 if x[v] > 0.5 else 0 for v in range(self.f.size)]
 
     def cancel(self) -> None:
         self.highs.cancelSolve()
@@ -224,10 +251,7 @@ class Mip:
         self.highs.setOptionValue("mip_rel_gap", rel_gap)
         self._rel_gap = rel_gap
         start = highspy.HighsSolution()
-        column = [float(x) for x in hint]
-        if self.stage == "fairness":  # z: the hint's own lowest rate
-            column.append(float(lowest_rate(self.goals.colleges, hint)))
-        start.col_value = column
+        start.col_value = self._column(hint)  # z: the hint's own lowest rate
         start.value_valid = True
         self.highs.setSolution(start)
         self.highs.run()
@@ -238,8 +262,7 @@ class Mip:
                 return None
             values = list(hint)  # feasible: the current assignment; the bound holds anyway
         else:
-            x = self.highs.getSolution().col_value
-            values = [1 if x[v] > 0.5 else 0 for v in range(self.f.size)]
+            values = self._assignment()
         bound = _rounded_down(dual) if math.isfinite(dual) else None
         status = self.highs.getModelStatus()
         proven = status == highspy.HighsModelStatus.kOptimal and rel_gap == 0.0
@@ -272,8 +295,7 @@ class Mip:
             return False
         if (info.primal_solution_status == 2
                 and info.objective_function_value >= level - TOLERANCE):
-            x = self.highs.getSolution().col_value
-            return [1 if x[v] > 0.5 else 0 for v in range(self.f.size)]
+            return self._assignment()
         dual = info.mip_dual_bound
         if math.isfinite(dual) and _rounded_down(dual) < level:
             return False
@@ -295,4 +317,4 @@ class Mip:
         highs.run()
         if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return None
-        return np.asarray(highs.getSolution().col_value)
+        return self._full(highs.getSolution().col_value)

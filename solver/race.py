@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 # instances' parts whole in seconds (docs/BENCHMARKS.md).
 CPSAT_LIMIT = 40_000
 GRACE = 0.25  # seconds past its deadline a race waits for a backend to heed its cancel
+# Of a race's time, at most this much for the search before HiGHS starts, when they take turns.
+TURN_SHARE = 0.6
 BACKEND = "backend"  # the name of every thread a backend runs in begins with this
 
 
@@ -70,11 +72,13 @@ def settled(score: int, bound: int | None, rel_gap: float) -> bool:
 def race(stage: str, f: Formulation, goals: Goals, keep: Keep, hint: list[int],
          deadline: float, score: Callable[[list[int]], int], rel_gap: float = 0.0,
          workers: int = 1, search: Search | None = None, rival: str = "cp-sat",
-         cancel: threading.Event | None = None) -> StageResult | None:
+         cancel: threading.Event | None = None, in_turn: bool = False) -> StageResult | None:
     """Settle `stage` ("placed", "fairness" or "preferences") over all of `f`; None when no
     backend found anything in time. HiGHS (tuned) races `search` when given, else `rival`:
     "cp-sat" (the whole model) or "highs" (HiGHS with its default settings, `Mip(plain=True)`).
-    `cancel`, when set, ends the race as its deadline would."""
+    `cancel`, when set, ends the race as its deadline would. `in_turn` (with `search`): HiGHS
+    starts once the search has ended (or TURN_SHARE of the time has passed), from its best
+    assignment, rather than beside it from `hint`."""
     results: dict[str, StageResult | None] = {}
     found: list[list[int]] = []  # the neighbourhood search's improvements
     scores: list[int] = []  # of every result and improvement so far
@@ -84,6 +88,9 @@ def race(stage: str, f: Formulation, goals: Goals, keep: Keep, hint: list[int],
     model: list[Model] = []
     stop = Stop()
     done = threading.Event()
+    in_turn = in_turn and search is not None
+    searched = threading.Event()  # the search has ended
+    turn = time.perf_counter() + max(0.0, deadline - time.perf_counter()) * TURN_SHARE
 
     def kept(name: str, result: StageResult | None) -> None:
         with lock:
@@ -114,6 +121,11 @@ def race(stage: str, f: Formulation, goals: Goals, keep: Keep, hint: list[int],
                 m.offer(values)
 
     def run_highs(plain: bool = False) -> None:
+        start = hint
+        if in_turn:
+            searched.wait(max(0.0, turn - time.perf_counter()))
+            with lock:
+                start = max([hint, *found[-1:]], key=score)
         began = time.perf_counter(), time.thread_time()
         name = "plain highs" if plain else "highs"
         # L2's tuned backend proves it by discrete targets (solver/fairness.py).
@@ -124,7 +136,7 @@ def race(stage: str, f: Formulation, goals: Goals, keep: Keep, hint: list[int],
             if found:
                 m.found = score(found[-1])
         left = deadline - time.perf_counter()
-        kept(name, None if done.is_set() else m.solve(hint, left, rel_gap))
+        kept(name, None if done.is_set() or stop.is_set() else m.solve(start, left, rel_gap))
         _log(stage, name, results[name], score, began)
         with lock:
             for other in mip:  # what it found is a value the other need not look beyond
@@ -146,6 +158,7 @@ def race(stage: str, f: Formulation, goals: Goals, keep: Keep, hint: list[int],
     def run_search() -> None:
         began = time.perf_counter(), time.thread_time()
         values = search(hint, deadline, stop, improved)
+        searched.set()
         kept("neighbourhoods", StageResult(values, "FEASIBLE", None))
         _log(stage, "neighbourhoods", results["neighbourhoods"], score, began)
         check()

@@ -32,7 +32,7 @@ from solver.exchange import raise_lowest, swap_in
 from solver.fairness import Proof
 from solver.formulation import Formulation
 from solver.greedy import Loads, fill, warm_start
-from solver.mip import Mip
+from solver.mip import SUPPORT, Mip
 from solver.neighbourhood import around, better_slots, disagreement
 from solver.race import BACKEND, CPSAT_LIMIT, GRACE, Stop, race
 from solver.relaxation import Relaxation, Relaxed, l1_bound
@@ -47,10 +47,10 @@ L3_GAP = 0.01  # L3 is settled once proven within 1 % of its bound
 # (EXCHANGE_SHARE) and L3 (SWAP_SHARE) from a better assignment; the race has the rest.
 EXCHANGE_SHARE = 0.3
 SWAP_SHARE = 0.15
-# L3's restricted MIPs, one per round: the LP's support, the assignment's variables and each
-# request's this many best-scoring slots.
-BEST_SLOTS = (0, 3, 5)
-SUPPORT = 1e-6  # an LP value above this puts its variable in the support
+# L3's restricted MIP: over the LP's support, the assignment's variables and each request's
+# this many best-scoring slots (one round: measured on the corpus and generated instances,
+# 5 in one round reached a higher L3 than rounds of 0, 3 then 5, in less time; docs/SOLVER.md).
+BEST_SLOTS = 5
 
 
 @dataclass
@@ -190,48 +190,61 @@ class Stages:
         """L2's proof by discrete targets (solver/fairness.py) in a thread of its own, while L3
         is settled from the exchanges' assignment with their lowest rate kept. The exchanges
         reach L2's optimum on most dense instances (docs/SOLVER.md), so L3 need not wait for
-        the proof; when the proof finds a higher rate, L3 is stopped and settled again from
-        it, with the time left. Until `halfway` at most for the exchanges' share."""
+        the proof; when the proof finds a higher rate, L3 is stopped and settled again at once
+        from that assignment, with the time left. Until `halfway` at most for the exchanges'
+        share."""
         began = time.perf_counter()
         score = lambda v: objectives.lowest_rate(self.colleges, v)  # noqa: E731
         values = raise_lowest(self.f, self.goals, values,
                               began + max(0.0, halfway - began) * EXCHANGE_SHARE)
         log.debug("fairness: exchanges reached %d in %.1f s", score(values),
                   time.perf_counter() - began)
-        raised = threading.Event()
-        proof = Proof(self.f, self.goals, self.keep, raised)
         lock = threading.Lock()
+        fairest = [values]  # the exchanges' assignment, then each higher one the proof finds
+        raised = threading.Event()
+
+        def higher(found: list[int]) -> None:
+            with lock:
+                fairest.append(found)
+                raised.set()
+
+        proof = Proof(self.f, self.goals, self.keep, higher)
         l2: list[StageRecord] = []  # its record, once settled (by whichever thread is first)
 
-        def settle_l2(result: StageResult | None) -> None:
+        def settle_l2(bound: int | None) -> None:
             with lock:
                 if l2:
                     return
-                best = result.values if result is not None and score(result.values) > score(
-                    values) else values
-                bound = result.bound if result is not None else None
-                l2.append(record("fairness", time.perf_counter() - began, score(best), bound))
-                l2.append(best)  # type: ignore[arg-type]
+                l2.append(record("fairness", time.perf_counter() - began,
+                                 score(fairest[-1]), bound))
             settled(l2[0])
 
         def prove() -> None:
-            settle_l2(proof.solve(values, deadline - time.perf_counter()))
+            result = proof.solve(values, deadline - time.perf_counter())
+            if result is not None and score(result.values) > score(fairest[-1]):
+                higher(result.values)
+            settle_l2(None if result is None else result.bound)
 
         thread = threading.Thread(target=prove, name=f"{BACKEND} fairness proof")
         thread.start()
-        self.settle_level(l2=values)
-        l3 = self.preferences(values, deadline, cancel=raised)
-        thread.join(max(0.0, deadline - time.perf_counter()))
-        if thread.is_alive():  # HiGHS past its deadline: left to end, nothing proven
-            proof.cancel()
-            thread.join(GRACE)
-            settle_l2(None)
-        l2_record, fair = l2
-        self.records.insert(-1, l2_record)
-        if fair is not values:  # a higher L2: L3 again, from it, with its rate kept
+        start = values
+        while True:
+            self.settle_level(l2=start)
+            l3 = self.preferences(start, deadline, cancel=raised)
+            while thread.is_alive() and not raised.is_set() and time.perf_counter() < deadline:
+                thread.join(0.05)
+            if thread.is_alive() and not raised.is_set():
+                # HiGHS past its deadline: left to end, L2 not proven
+                proof.cancel()
+                thread.join(GRACE)
+                settle_l2(None)
+            with lock:
+                raised.clear()
+                if fairest[-1] is start:
+                    break
+                start = fairest[-1]  # a higher L2: L3 again, from it, with its rate kept
             self.records.pop()
-            self.settle_level(l2=fair)
-            l3 = self.preferences(fair, deadline)
+        self.records.insert(-1, l2[0])
         settled(self.records[-1])
         return l3
 
@@ -290,35 +303,33 @@ class Stages:
 
     def _supported(self, values: list[int], deadline: float, stop: Stop, improved
                    ) -> list[int]:
-        """L3's assignments, raced against HiGHS on the whole L3 model: HiGHS over the variables
-        of the LP solution's support, the current assignment's and each request's best-scoring
-        slots (BEST_SLOTS, more each round), with every college's placements per priority kept
-        as they are (so L1 and L2 are kept exactly, `Mip(classes_of=…, only=…)`). A
-        restriction: its bound is not the stage's, and the LP is that of the restricted model
-        over every variable, solved once: the rounds keep its counts)."""
+        """An L3 assignment for the race against HiGHS on the whole L3 model: HiGHS over the
+        variables of the LP solution's support, the current assignment's and each request's
+        BEST_SLOTS best-scoring slots, with every college's placements per priority kept as
+        they are (so L1 and L2 are kept exactly, `Mip(classes_of=…, only=…)`). A restriction:
+        its bound is not the stage's; the LP is that of the restricted model over every
+        variable."""
+        began = time.perf_counter()
         scores = self.goals.scores
-        # Every round keeps the counts per college and priority, so one LP serves them all.
         x = Mip(self.f, self.goals, self.keep, "preferences", classes_of=values).relaxed(
             deadline - time.perf_counter())
-        for best in BEST_SLOTS:
-            if x is None or stop.is_set() or time.perf_counter() >= deadline:
-                break
-            began = time.perf_counter()
-            only = {v for v, y in enumerate(values) if y}
-            only.update(np.flatnonzero(x[:self.f.size] > SUPPORT).tolist())
-            for vs in self.f.vars_of.values():
-                only.update(sorted(vs, key=lambda v: -scores[v])[:best])
-            mip = Mip(self.f, self.goals, self.keep, "preferences", classes_of=values, only=only)
-            stop.halt = mip.cancel
-            result = None if stop.is_set() else mip.solve(values, deadline - time.perf_counter(),
-                                                          L3_GAP)
-            if result is not None and objectives.value(scores, result.values) > \
-                    objectives.value(scores, values):
-                values = result.values
-                improved(values)
-            log.debug("preferences: LP support and %d best slots each, %d variables: %d in "
-                      "%.1f s", best, len(only), objectives.value(scores, values),
-                      time.perf_counter() - began)
+        if x is None or stop.is_set():
+            return values
+        only = {v for v, y in enumerate(values) if y}
+        only.update(np.flatnonzero(x[:self.f.size] > SUPPORT).tolist())
+        for vs in self.f.vars_of.values():
+            only.update(sorted(vs, key=lambda v: -scores[v])[:BEST_SLOTS])
+        mip = Mip(self.f, self.goals, self.keep, "preferences", classes_of=values, only=only)
+        stop.halt = mip.cancel
+        result = None if stop.is_set() else mip.solve(values, deadline - time.perf_counter(),
+                                                      L3_GAP)
+        if result is not None and objectives.value(scores, result.values) > \
+                objectives.value(scores, values):
+            values = result.values
+            improved(values)
+        log.debug("preferences: LP support and %d best slots each, %d variables: %d in %.1f s",
+                  BEST_SLOTS, len(only), objectives.value(scores, values),
+                  time.perf_counter() - began)
         return values
 
     def _search(self, stage: str, values: list[int], seeds: list[int], deadline: float,
@@ -338,7 +349,8 @@ class Stages:
             elif self.f.size > CPSAT_LIMIT:
                 rival = "highs"
             result = race(stage, self.f, self.goals, self.keep, values, deadline, score,
-                          rel_gap, self.workers, search, rival, cancel)
+                          rel_gap, self.workers, search, rival, cancel,
+                          in_turn=stage == "preferences")
             if result is None:
                 return values, None
             if score(result.values) < score(values):  # neither improved on the hint

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from solver import objectives, parse_problem, solve, stages
+from solver import fairness, objectives, parse_problem, solve, stages
 from solver.cpsat import Model
 from solver.mip import Mip
 from solver.relaxation import lp_bound
@@ -112,14 +112,15 @@ def test_l2_of_the_only_part_with_choices_counts_every_request(monkeypatch, glob
 
 @pytest.mark.slow
 def test_l3_is_settled_again_when_the_proof_raises_l2(monkeypatch):
-    """L2's proof runs beside L3, which starts from the exchanges' assignment. With no
-    exchanges (the assignment L1 left), the proof itself must find the higher lowest rate:
-    L3 is then stopped and settled again from it, so the solution keeps the proven L2, and
-    every stage is reported once, in order."""
+    """L2's proof runs beside L3, which starts from the exchanges' assignment. With neither
+    the exchanges nor the search over L1's LP support (the assignment L1 left), the proof over
+    every variable must find the higher lowest rate: L3 is then stopped and settled again from
+    it, so the solution keeps the proven L2, and every stage is reported once, in order."""
     p = generate(300, 1, metro=True)
     parsed = parse_problem(p)
     fair = solve(parsed, time_limit=LIMIT)["stages"][1]
     monkeypatch.setattr(stages, "raise_lowest", lambda f, goals, values, deadline: values)
+    monkeypatch.setattr(fairness.Proof, "over_support", lambda self, values, deadline: values)
     real = stages.Stages.preferences
     settled_from = []  # L2 of the assignment each L3 started from
 
