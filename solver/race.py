@@ -124,6 +124,9 @@ def race(stage: str, f: Formulation, goals: Goals, keep: Keep, hint: list[int],
         start = hint
         if in_turn:
             searched.wait(max(0.0, turn - time.perf_counter()))
+            if stop.is_set():  # the race ended first: no model is built
+                kept("highs", None)
+                return
             with lock:
                 start = max([hint, *found[-1:]], key=score)
         began = time.perf_counter(), time.thread_time()
@@ -194,6 +197,7 @@ def race(stage: str, f: Formulation, goals: Goals, keep: Keep, hint: list[int],
             for m in model:
                 m.stop()
             stop.set()
+            searched.set()  # a HiGHS waiting for its turn need wait no longer
         for t in threads:
             t.join(0.05 if done.is_set() or time.perf_counter() > cut else 0)
         if time.perf_counter() > cut + GRACE:

@@ -202,28 +202,32 @@ class Stages:
         lock = threading.Lock()
         fairest = [values]  # the exchanges' assignment, then each higher one the proof finds
         raised = threading.Event()
+        l2: list[StageRecord] = []  # its record, once settled (by whichever thread is first)
 
         def higher(found: list[int]) -> None:
             with lock:
-                fairest.append(found)
-                raised.set()
+                if not l2:  # once L2 is reported, it stays as reported
+                    fairest.append(found)
+                    raised.set()
 
         proof = Proof(self.f, self.goals, self.keep, higher)
-        l2: list[StageRecord] = []  # its record, once settled (by whichever thread is first)
 
         def settle_l2(bound: int | None) -> None:
+            # Reported under the lock, so that L3's report (under it too) always follows.
             with lock:
-                if l2:
-                    return
-                l2.append(record("fairness", time.perf_counter() - began,
-                                 score(fairest[-1]), bound))
-            settled(l2[0])
+                if not l2:
+                    l2.append(record("fairness", time.perf_counter() - began,
+                                     score(fairest[-1]), bound))
+                    settled(l2[0])
 
         def prove() -> None:
-            result = proof.solve(values, deadline - time.perf_counter())
-            if result is not None and score(result.values) > score(fairest[-1]):
-                higher(result.values)
-            settle_l2(None if result is None else result.bound)
+            result = None
+            try:
+                result = proof.solve(values, deadline - time.perf_counter())
+                if result is not None and score(result.values) > score(fairest[-1]):
+                    higher(result.values)
+            finally:  # reported even if the proof failed: then as not proven
+                settle_l2(None if result is None else result.bound)
 
         thread = threading.Thread(target=prove, name=f"{BACKEND} fairness proof")
         thread.start()
@@ -244,8 +248,9 @@ class Stages:
                     break
                 start = fairest[-1]  # a higher L2: L3 again, from it, with its rate kept
             self.records.pop()
-        self.records.insert(-1, l2[0])
-        settled(self.records[-1])
+        with lock:
+            self.records.insert(-1, l2[0])
+            settled(self.records[-1])
         return l3
 
     def fairness(self, values: list[int], deadline: float) -> list[int]:

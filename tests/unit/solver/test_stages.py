@@ -140,3 +140,21 @@ def test_l3_is_settled_again_when_the_proof_raises_l2(monkeypatch):
     # L3 started from L1's assignment, then again from the proof's higher rate.
     first, again = settled_from
     assert first < again == round(l2["objective"] * objectives.FAIRNESS_SCALE)
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
+def test_a_failing_proof_leaves_l2_unproven_and_the_solve_whole(monkeypatch):
+    """The thread of L2's proof fails: L2 is reported as the exchanges left it, not proven,
+    before L3, and the solve goes on to a feasible solution."""
+    def fails(self, hint, time_limit, rel_gap=0.0):
+        raise RuntimeError("the proof failed")
+
+    monkeypatch.setattr(fairness.Proof, "solve", fails)
+    p = generate(300, 1, metro=True)
+    reported = []
+    solution = solve(parse_problem(p), time_limit=LIMIT, progress=reported.append)
+    assert violations(p, solution) == []
+    assert reported == solution["stages"]
+    l2 = solution["stages"][1]
+    assert l2["status"] == "TIME_LIMIT" and l2["bound"] is None
+    assert l2["objective"] <= solution["objective"]["min_college_fill_rate"] + 1e-4
