@@ -101,8 +101,10 @@ def solve_piece(problem: Problem, requests: list[str], time_limit: float, worker
     restricted_parts: set[int] = set()
 
     def first_stage(part):
-        mine = {r: eligible[r] for r in part.requests}
         problem_of_part = sub.subproblem(set(part.requests), set(part.slots))
+        # In the file's order, not the set's: the same file makes the same formulation (and
+        # HiGHS's path through it) in every process.
+        mine = {r: eligible[r] for r in problem_of_part.requests}
         until = l1_shares.until(len(part.requests))
         if sum(map(len, mine.values())) <= PAIR_LIMIT:
             f = build(problem_of_part, mine)

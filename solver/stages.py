@@ -293,10 +293,14 @@ class Stages:
                   deadline - time.perf_counter())
         scores = self.goals.scores
         score = lambda v: objectives.value(scores, v)  # noqa: E731
-        left = max(0.0, deadline - began)
-        values = swap_in(self.f, self.goals, values, began + left * SWAP_SHARE)
-        log.debug("preferences: exchanges reached %d in %.1f s", score(values),
-                  time.perf_counter() - began)
+        if not self.whole:
+            # Where the search is CP-SAT's neighbourhoods, from the swaps' assignment. A whole
+            # formulation's search over the LP's support reaches as high without them
+            # (docs/SOLVER.md), and their Python holds the GIL HiGHS's callbacks wait for.
+            left = max(0.0, deadline - began)
+            values = swap_in(self.f, self.goals, values, began + left * SWAP_SHARE)
+            log.debug("preferences: exchanges reached %d in %.1f s", score(values),
+                      time.perf_counter() - began)
         values, bound = self._search("preferences", values, [] if self.whole else
                                      better_slots(self.f, scores, values), deadline, score,
                                      rel_gap=L3_GAP, cancel=cancel)

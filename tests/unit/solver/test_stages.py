@@ -158,3 +158,24 @@ def test_a_failing_proof_leaves_l2_unproven_and_the_solve_whole(monkeypatch):
     l2 = solution["stages"][1]
     assert l2["status"] == "TIME_LIMIT" and l2["bound"] is None
     assert l2["objective"] <= solution["objective"]["min_college_fill_rate"] + 1e-4
+
+
+def test_a_part_is_formulated_in_the_files_order(monkeypatch):
+    """A part's requests are a set; its formulation follows the file's order of requests, so
+    the same file makes the same formulation in every process (whatever the hash seed), and
+    HiGHS takes the same path through it."""
+    from solver import allocate
+
+    built = []
+    real = allocate.build
+
+    def build(problem, eligible):
+        built.append((list(problem.requests), list(eligible)))
+        return real(problem, eligible)
+
+    monkeypatch.setattr(allocate, "build", build)
+    p = parse_problem(generate(300, 1, metro=True))
+    solve(p, time_limit=LIMIT)
+    order, formulated = built[0]
+    assert len(formulated) > 100 and formulated == [r for r in order if r in set(formulated)]
+    assert formulated == [r for r in p.requests if r in set(formulated)]
