@@ -83,7 +83,7 @@ class Stages:
         self.colleges = self.goals.colleges
         self.keep = Keep()
         self.records: list[StageRecord] = []
-        self._l1_support: _Beside | None = None
+        self._l1_support: _InThread | None = None
 
     @cached_property
     def lp(self) -> Relaxation:
@@ -146,7 +146,7 @@ class Stages:
             if self.whole and self.full is None:
                 # L1's LP support, which L2's search starts from (solver/fairness.py), solved
                 # beside L1's race: there when L2 starts, not 0.7 s of CPU later (metro-2k-a).
-                self._l1_support = _Beside("L1's LP support",
+                self._l1_support = _InThread("L1's LP support",
                                            lambda: l1_support(f, self.goals, deadline))
             seeds = disagreement(f, relaxed.x, values) if relaxed and not self.whole else []
             values, proved = self._search("placed", values, seeds, deadline,
@@ -418,7 +418,7 @@ class Stages:
         return getattr(model, stage)(hint, deadline - time.perf_counter())
 
 
-class _Beside:
+class _InThread:
     """Work done in a thread of its own (a backend's: the process's exit need not wait for
     it), its result waited for until a deadline."""
 
