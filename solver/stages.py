@@ -261,7 +261,9 @@ class Stages:
         return l3
 
     def fairness(self, values: list[int], deadline: float) -> list[int]:
-        """L2 with L1 kept: the lowest college placement rate."""
+        """L2 with L1 kept, the lowest college placement rate, where it is not proven beside
+        L3: a part settled by neighbourhoods (bounded by its LP), or formulated over restricted
+        pairs (no bound)."""
         began = time.perf_counter()
         log.debug("fairness: %d variables, %.1f s left", self.f.size,
                   deadline - time.perf_counter())
@@ -275,15 +277,7 @@ class Stages:
         bound = math.floor(relaxed.value + 1e-6) if relaxed and self.full is None else None
         if score(values) < (objectives.FAIRNESS_SCALE if bound is None else bound):
             seeds = disagreement(self.f, relaxed.x, values) if relaxed else []
-            values, proved = self._search("fairness", values, seeds, deadline, score, bound)
-            if proved is not None and self.full is None:
-                bound = proved if bound is None else min(bound, proved)
-            elif self.whole and self.full is None and time.perf_counter() < deadline:
-                # Nothing proved: the LP bounds L2, if time is left.
-                relaxed = self.lp.maximize_lowest_rate(self.colleges,
-                                                       deadline - time.perf_counter())
-                if relaxed is not None:
-                    bound = math.floor(relaxed.value + 1e-6)
+            values, _ = self._search("fairness", values, seeds, deadline, score, bound)
         elif self.full is None:
             bound = score(values)
         self.records.append(record("fairness", time.perf_counter() - began, score(values),
