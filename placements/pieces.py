@@ -36,11 +36,13 @@ class Piece:
 
 @dataclass(frozen=True)
 class PieceResults:
-    """Everything the join needs: the recorded input, every piece's result, when they began."""
+    """Everything the join needs: the recorded input, every piece's result, when they began
+    (wall clock) and the solve's time limit."""
 
     problem: Problem
     results: list[dict]
     started: float
+    time_limit: float
 
 
 def done_counts(conn: Connection, solve_ids: list[str]) -> dict[str, int]:
@@ -128,4 +130,4 @@ class SolvePieces(AreaService):
                 return None
             problem = solve_inputs.load(conn, solve.problem_hash)
         return PieceResults(parse_problem(problem), [p.result for p in pieces],
-                            min(p.started for p in pieces))
+                            min(p.started for p in pieces), solve.time_limit)

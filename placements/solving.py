@@ -127,7 +127,11 @@ def run_join(app: PlacementsApp, worker: str, solve_id: str) -> str:
     pieces = app.pieces.pieces_to_join(solve_id)
     if pieces is None:
         return "nothing to do: the solve is finished, or pieces are still to come"
-    solution = join(pieces.problem, pieces.results, time.time() - pieces.started)
+    elapsed = time.time() - pieces.started
+    # L2 is raised across the pieces with what is left of the solve's time limit (on several
+    # workers the pieces end well before it; docs/JOBS.md).
+    solution = join(pieces.problem, pieces.results, elapsed,
+                    time.perf_counter() + max(0.0, pieces.time_limit - elapsed))
     recorded = app.solves.record_solution(solve_id, worker, pieces.problem, solution)
     return "recorded" if recorded else "already recorded by another attempt"
 

@@ -28,7 +28,7 @@ from solver.exchange import raise_lowest_across
 from solver.formulation import Formulation, build
 from solver.greedy import fill, placed_requests
 from solver.instance import Problem
-from solver.objectives import value
+from solver.objectives import preference_value, value
 from solver.reasons import explain
 from solver.report import Progress, StageRecord, combine, record
 from solver.restrict import PAIR_LIMIT, completed, generate, restricted
@@ -48,6 +48,8 @@ L2_SHARE = 0.5
 GENERATION_SHARE = 0.75
 # Of L2's time over several parts (solver/across_parts.py), at least this much for its bound.
 BOUND_SHARE = 0.4
+# Seconds a split solve's join needs at least to raise L2 across its pieces.
+ACROSS_SECONDS = 1.0
 # Of the time limit, kept for what follows the stages (repair, reasons, metrics): a solve
 # returns within its time limit.
 FINISH_SHARE = 0.1
@@ -178,20 +180,38 @@ def solve_piece(problem: Problem, requests: list[str], time_limit: float, worker
             "stages": [vars(r) for r in records]}
 
 
-def join(problem: Problem, pieces: list[dict], seconds: float) -> dict:
-    """The solution of the whole problem from its pieces' results."""
+def join(problem: Problem, pieces: list[dict], seconds: float, until: float | None = None
+         ) -> dict:
+    """The solution of the whole problem from its pieces' results. `until` (a
+    `time.perf_counter()` deadline): when there are several pieces, L2 is raised across them
+    until then (`_fair_across_pieces`); without it, or should that not be done, each piece's
+    L2 stands (`FEASIBLE`)."""
+    began = time.perf_counter()
     assignment = {r: s for piece in pieces for r, s in piece["assignments"].items()}
     order = {r: i for i, r in enumerate(problem.requests)}
-    unplaced = sorted((u for piece in pieces for u in piece["unplaced"]),
-                      key=lambda u: order[u["request"]])
-    l1 = sum(problem.requests[r].priority for r in assignment)
-    bound = sum(piece["bound"] for piece in pieces)
+    unplaced = [u for piece in pieces for u in piece["unplaced"]]
     stages = [combine(name, [StageRecord(**piece["stages"][i]) for piece in pieces],
                       max(piece["stages"][i]["seconds"] for piece in pieces))
               for i, name in enumerate(("L1", "L2", "L3"))]
     if len(pieces) > 1:  # L2 over the whole, as the solution states it
-        stages[1] = combine("L2", [StageRecord(**p["stages"][1]) for p in pieces],
-                            stages[1].seconds, lowest_rate(problem, assignment))
+        across = None if until is None else _fair_across_pieces(problem, assignment, until)
+        if across is None:
+            stages[1] = combine("L2", [StageRecord(**p["stages"][1]) for p in pieces],
+                                stages[1].seconds, lowest_rate(problem, assignment))
+        else:
+            raised, explained, bound = across
+            unplaced = [u for u in unplaced if u["request"] not in raised
+                        and u["request"] not in explained] + list(explained.values())
+            stages[1] = record("fairness", time.perf_counter() - began,
+                               lowest_rate(problem, raised), bound)
+            if raised != assignment:  # L3 of the assignment as it now is, its bound gone
+                stages[2] = StageRecord("L3", "TIME_LIMIT", stages[2].seconds,
+                                        preference_value(problem, raised), None)
+            assignment = raised
+    unplaced.sort(key=lambda u: order[u["request"]])
+    l1 = sum(problem.requests[r].priority for r in assignment)
+    bound = sum(piece["bound"] for piece in pieces)
+    seconds += time.perf_counter() - began
     return {
         "format": FORMAT,
         # Every bound added up is proven, so reaching it is a proof.
@@ -207,6 +227,58 @@ def join(problem: Problem, pieces: list[dict], seconds: float) -> dict:
         "l1_seconds": max((piece["l1_seconds"] for piece in pieces), default=0.0),
         "stages": [s.as_json() for s in stages],
     }
+
+
+def _fair_across_pieces(problem: Problem, assignment: dict[str, str], until: float
+                        ) -> tuple[dict[str, str], dict[str, dict], int | None] | None:
+    """L2 across the pieces of a split solve, as across the parts of one piece
+    (solver/across_parts.py): every part formulated again, the lowest rate over the whole
+    raised by chains within the parts (each part's L1 kept), bounded by the network
+    relaxation, then the repair pass and the reasons of each part's unplaced requests again.
+    The assignment, the reasons by request, and the bound; None when a part was formulated
+    over its best candidates only (`restrict.py`: too large to formulate whole again here) or
+    the time ran out before the chains could start."""
+    began = time.perf_counter()
+    if until - began < ACROSS_SECONDS:
+        return None
+    eligible = eligibility(problem)
+    parts: list[tuple[Formulation, list[int]]] = []
+    for part in components(problem, eligible):
+        sub = problem.subproblem(set(part.requests), set(part.slots))
+        mine = {r: eligible[r] for r in sub.requests}
+        if sum(map(len, mine.values())) > PAIR_LIMIT or time.perf_counter() >= until:
+            return None
+        f = build(sub, mine)
+        if f.size:
+            values = [0] * f.size
+            for r in sub.requests:
+                if r in assignment:
+                    v = f.var_of.get((r, assignment[r]))
+                    if v is None:  # not a choice of this formulation: leave the pieces be
+                        return None
+                    values[v] = 1
+            parts.append((f, values))
+    requested = problem.requested_by_college()
+    raised = raise_lowest_across(parts, requested,
+                                 began + (until - began) * (1 - BOUND_SHARE), deepen=True)
+    parts = list(zip([f for f, _ in parts], raised, strict=True))
+    l1 = sum(f.weight(v) for f, values in parts for v, x in enumerate(values) if x)
+    bound = across_parts.rate_bound([f for f, _ in parts], l1, requested,
+                                    lowest_rate(problem, _assignment(parts)), until)
+    out: dict[str, str] = {}
+    explained: dict[str, dict] = {}
+    for f, values in parts:
+        values = fill(f, f.problem.requests, values)  # repair: only ever adds placements
+        for v, x in enumerate(values):
+            if x:
+                for r in f.members[v]:
+                    out[r] = f.slot_of[v]
+        for reason in explain(f, values, [r for r in f.problem.requests if r not in out],
+                              problem):
+            explained[reason["request"]] = reason
+    log.debug("L2 across %d parts of the pieces: %d in %.1f s", len(parts),
+              lowest_rate(problem, out), time.perf_counter() - began)
+    return out, explained, bound
 
 
 class _Shares:

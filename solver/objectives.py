@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from solver.formulation import Formulation
+from solver.instance import Problem
 from solver.rules import distance_km
 
 FAIRNESS_SCALE = 10_000
@@ -61,21 +62,30 @@ def goals(f: Formulation) -> Goals:
 
 
 def preference_scores(f: Formulation) -> list[int]:
-    keep = {(e.request, e.slot) for e in f.problem.existing if not e.locked}
-    scores = []
-    for v, members in enumerate(f.members):
-        slot = f.problem.slots[f.slot_of[v]]
-        site = f.problem.sites[slot.site]
-        score = 0
-        for r in members:
-            request = f.problem.requests[r]
-            if (r, slot.id) in keep:
-                score += KEEP_WEIGHT
-            if slot.site in request.preferred_sites:
-                score += PREFERRED_WEIGHT
-            score -= round(distance_km(f.problem.students[request.student], site))
-        scores.append(score)
-    return scores
+    kept = _kept(f.problem)
+    return [sum(_score(f.problem, kept, r, f.slot_of[v]) for r in members)
+            for v, members in enumerate(f.members)]
+
+
+def preference_value(problem: Problem, assignment: dict[str, str]) -> int:
+    """L3 of an assignment (request -> slot) of the whole problem."""
+    kept = _kept(problem)
+    return sum(_score(problem, kept, r, slot) for r, slot in assignment.items())
+
+
+def _kept(problem: Problem) -> set[tuple[str, str]]:
+    return {(e.request, e.slot) for e in problem.existing if not e.locked}
+
+
+def _score(problem: Problem, kept: set[tuple[str, str]], r: str, slot_id: str) -> int:
+    """One request's L3 term at a slot."""
+    slot = problem.slots[slot_id]
+    request = problem.requests[r]
+    score = KEEP_WEIGHT if (r, slot_id) in kept else 0
+    if slot.site in request.preferred_sites:
+        score += PREFERRED_WEIGHT
+    return score - round(distance_km(problem.students[request.student],
+                                     problem.sites[slot.site]))
 
 
 def value(coefs: list[int], values: list[int]) -> int:

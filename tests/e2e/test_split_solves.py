@@ -36,7 +36,9 @@ def proposals(client, token) -> dict[str, str]:
 
 
 def assert_joined_once(app, client, token, done: dict) -> list:
-    """Done, from its pieces: one Completed, and one proposal per assignment of a piece."""
+    """Done, from its pieces: one Completed, and one proposal per assignment of the join,
+    which keeps the pieces' weighted placements and moves requests within their parts only to
+    raise the lowest college rate across the pieces (docs/JOBS.md)."""
     assert done["status"] == "done", done
     rows = pieces(app, done["id"])
     assert len(rows) == done["pieces"]["total"] == done["pieces"]["done"] > 1
@@ -45,8 +47,13 @@ def assert_joined_once(app, client, token, done: dict) -> list:
     share = [r for row in rows for r in row.requests]
     assert sorted(share) == sorted(r["id"] for r in problem["requests"])  # a partition
     assigned = {r: s for row in rows for r, s in row.result["assignments"].items()}
-    assert proposals(client, token) == assigned
-    assert events(app, ":Placement.Created") == len(assigned) == done["metrics"]["placed"]
+    placed = proposals(client, token)
+    priority = {r["id"]: r["priority"] for r in problem["requests"]}
+    assert sum(map(priority.get, placed)) >= sum(map(priority.get, assigned))
+    fairness = done["stages"][1]
+    assert placed == assigned or (fairness["status"] != "FEASIBLE"
+                                  and fairness["bound"] is not None)
+    assert events(app, ":Placement.Created") == len(placed) == done["metrics"]["placed"]
     assert events(app, ":Solve.Split") == 1
     assert events(app, ":Solve.Completed") == 1
     return rows

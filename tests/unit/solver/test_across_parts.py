@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 import math
 import random
+import time
 from collections import defaultdict
 
 import pytest
@@ -14,7 +15,7 @@ import pytest
 from solver import across_parts, allocate, parse_problem, solve
 from solver.components import components
 from solver.formulation import build
-from solver.objectives import FAIRNESS_SCALE
+from solver.objectives import FAIRNESS_SCALE, preference_value
 from solver.rules import eligibility
 from tests.unit.solver.checker import eligible, l1, min_rate, violations
 from tests.unit.solver.instances import problem, request, slot, student
@@ -138,28 +139,59 @@ def test_l2_across_parts_against_brute_force_and_part_by_part():
     assert ahead > 0  # instances where part by part falls short are among them
 
 
-def test_the_lowest_rate_over_the_whole_not_each_part():
+def two_terms() -> dict:
     """c1 asks 5 (two for a discipline no slot offers), c2 asks 4. Term 1: 3 seats for c1's r0,
     r1 and c2's r2, r3, r4; term 2: 2 seats for c1's b1 and c2's b2. Term 1 on its own places
     r0, r2, r3 (1/2 and 2/3), so c1 ends at 2/5; over the whole, r0, r1, r2 and both of term 2
     place 3/5 and 2/4, and no more than 5 seats can do better: 1/2, proven."""
     window, dates = TERMS[0]
     later, later_dates = TERMS[1]
-    p = problem(slots=[slot("sl0", capacity=3, dates=dates),
-                       slot("sl1", capacity=2, dates=later_dates)],
-                students=[student(f"st{i}", "c1" if i < 5 else "c2") for i in range(9)],
-                requests=[request("r0", "st0", window=window),
-                          request("r1", "st1", window=window),
-                          request("x1", "st2", discipline="MA"),
-                          request("x2", "st3", discipline="MA"),
-                          request("b1", "st4", window=later),
-                          request("r2", "st5", window=window),
-                          request("r3", "st6", window=window),
-                          request("r4", "st7", window=window),
-                          request("b2", "st8", window=later)])
+    return problem(slots=[slot("sl0", capacity=3, dates=dates),
+                          slot("sl1", capacity=2, dates=later_dates)],
+                   students=[student(f"st{i}", "c1" if i < 5 else "c2") for i in range(9)],
+                   requests=[request("r0", "st0", window=window),
+                             request("r1", "st1", window=window),
+                             request("x1", "st2", discipline="MA"),
+                             request("x2", "st3", discipline="MA"),
+                             request("b1", "st4", window=later),
+                             request("r2", "st5", window=window),
+                             request("r3", "st6", window=window),
+                             request("r4", "st7", window=window),
+                             request("b2", "st8", window=later)])
+
+
+def test_the_lowest_rate_over_the_whole_not_each_part():
+    """Two terms (`two_terms`), each a part: L2 over the whole is 1/2, proven."""
+    p = two_terms()
     assert len(parts_of(p)) == 2
     solution = solve(parse_problem(p), time_limit=10)
     assert violations(p, solution) == []
     stage = solution["stages"][1]
     assert (stage["status"], stage["objective"], stage["bound"]) == ("OPTIMAL", 0.5, 0.5)
     assert solution["objective"]["min_college_fill_rate"] == 0.5
+
+
+def test_a_split_solve_raises_the_lowest_rate_across_its_pieces_in_the_join():
+    """The two terms solved as two pieces, as the solve jobs split a large problem: each piece
+    settles its own L2, so c1 ends at 2/5 (`FEASIBLE`, no bound); given time, the join raises
+    it across the pieces to 1/2, proven by the network bound, L1 kept, and every request still
+    unplaced explained once."""
+    p = two_terms()
+    parsed = parse_problem(p)
+    pieces = allocate.plan(parsed, 2)
+    assert len(pieces) == 2
+    results = [allocate.solve_piece(parsed, piece, time_limit=10) for piece in pieces]
+    apart = allocate.join(parsed, results, seconds=1.0)
+    assert apart["stages"][1]["status"] == "FEASIBLE"
+    assert apart["objective"]["min_college_fill_rate"] == 0.4
+    joined = allocate.join(parsed, results, seconds=1.0, until=time.perf_counter() + 10)
+    assert violations(p, joined) == []
+    stage = joined["stages"][1]
+    assert (stage["status"], stage["objective"], stage["bound"]) == ("OPTIMAL", 0.5, 0.5)
+    assert joined["objective"]["min_college_fill_rate"] == 0.5
+    assert joined["objective"]["weighted_placed"] == apart["objective"]["weighted_placed"]
+    placed = [a["request"] for a in joined["assignments"]]
+    unplaced = [u["request"] for u in joined["unplaced"]]
+    assert sorted(placed + unplaced) == sorted(parsed.requests)
+    assert joined["stages"][2]["objective"] == preference_value(
+        parsed, {a["request"]: a["slot"] for a in joined["assignments"]})
