@@ -3,10 +3,10 @@ ended and how long it took. A part's stages record one `StageRecord` each; a pie
 whole solve, combine the parts' records (`combine`), and the solution lists them as `stages`.
 
 Status: `OPTIMAL` (proven), `WITHIN_GAP` (proven within the stage's relative gap, L3's 1 %),
-`FEASIBLE` (L2 of a solve split into pieces whose join had no time to raise it across them:
-each piece's settled apart, the whole's not proven), `TIME_LIMIT` (the stage ran out of time; its `gap` says how far it may be from its best).
-Values are in the objectives' own units: L1 the weighted placements, L2 the lowest college rate
-scaled by FAIRNESS_SCALE, L3 the preference score.
+`FEASIBLE` (L2 of a solve split into pieces whose join had no time to raise it across them: each
+piece's settled apart, the whole's not proven), `TIME_LIMIT` (the stage ran out of time; its `gap`
+says how far it may be from its best). Values are in the objectives' own units: L1 the weighted
+placements, L2 the lowest college rate scaled by FAIRNESS_SCALE, L3 the preference score.
 """
 
 from __future__ import annotations
