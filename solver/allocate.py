@@ -48,8 +48,11 @@ L2_SHARE = 0.5
 GENERATION_SHARE = 0.75
 # Of L2's time over several parts (solver/across_parts.py), at least this much for its bound.
 BOUND_SHARE = 0.4
-# Seconds a split solve's join needs at least to raise L2 across its pieces.
+# What a split solve's join needs at least to raise L2 across its pieces: the parts formulated
+# again take about 2.5 s at 20,000 requests (generated, seed 7), hence a second and 0.15 ms a
+# request; less time left, and the pieces' L2 stands.
 ACROSS_SECONDS = 1.0
+ACROSS_SECONDS_PER_REQUEST = 0.00015
 # Of the time limit, kept for what follows the stages (repair, reasons, metrics): a solve
 # returns within its time limit.
 FINISH_SHARE = 0.1
@@ -239,7 +242,7 @@ def _fair_across_pieces(problem: Problem, assignment: dict[str, str], until: flo
     over its best candidates only (`restrict.py`: too large to formulate whole again here) or
     the time ran out before the chains could start."""
     began = time.perf_counter()
-    if until - began < ACROSS_SECONDS:
+    if until - began < ACROSS_SECONDS + ACROSS_SECONDS_PER_REQUEST * len(problem.requests):
         return None
     eligible = eligibility(problem)
     parts: list[tuple[Formulation, list[int]]] = []
@@ -259,12 +262,13 @@ def _fair_across_pieces(problem: Problem, assignment: dict[str, str], until: flo
                     values[v] = 1
             parts.append((f, values))
     requested = problem.requested_by_college()
+    bounded = until - (until - began) * FINISH_SHARE  # the rest for the repair and reasons
     raised = raise_lowest_across(parts, requested,
-                                 began + (until - began) * (1 - BOUND_SHARE), deepen=True)
+                                 began + (bounded - began) * (1 - BOUND_SHARE), deepen=True)
     parts = list(zip([f for f, _ in parts], raised, strict=True))
     l1 = sum(f.weight(v) for f, values in parts for v, x in enumerate(values) if x)
     bound = across_parts.rate_bound([f for f, _ in parts], l1, requested,
-                                    lowest_rate(problem, _assignment(parts)), until)
+                                    lowest_rate(problem, _assignment(parts)), bounded)
     out: dict[str, str] = {}
     explained: dict[str, dict] = {}
     for f, values in parts:
