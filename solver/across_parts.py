@@ -29,10 +29,41 @@ from collections.abc import Callable
 import numpy as np
 from ortools.graph.python import max_flow, min_cost_flow
 
+from solver.exchange import raise_lowest_across
 from solver.formulation import Formulation
+from solver.instance import Problem
 from solver.objectives import FAIRNESS_SCALE
+from solver.solution import lowest_rate
 
 SOURCE, SINK, SPARE = 0, 1, 2
+# Of the time to raise the lowest rate across parts, at least this much for its bound.
+BOUND_SHARE = 0.4
+
+Parts = list[tuple[Formulation, list[int]]]  # each part's formulation and its assignment
+
+
+def raised(parts: Parts, problem: Problem, deadline: float, bounded: bool = True
+           ) -> tuple[Parts, int, int | None]:
+    """The lowest college rate over `problem` (every request of each college counted) raised by
+    chains within the parts, each part's L1 kept; the parts as raised, their lowest rate and,
+    when `bounded`, its bound by the network relaxation (BOUND_SHARE of the time at least),
+    all by `deadline`."""
+    began = time.perf_counter()
+    requested = problem.requested_by_college()
+    parts = list(zip([f for f, _ in parts], raise_lowest_across(
+        parts, requested, began + (deadline - began) * (1 - BOUND_SHARE), deepen=True),
+        strict=True))
+    rate = lowest_rate(problem, assignment(parts))
+    if not bounded:
+        return parts, rate, None
+    weight = sum(f.weight(v) for f, values in parts for v, x in enumerate(values) if x)
+    return parts, rate, rate_bound([f for f, _ in parts], weight, requested, rate, deadline)
+
+
+def assignment(parts: Parts) -> dict[str, str]:
+    """The parts' assignments as one: request -> slot."""
+    return {r: f.slot_of[v] for f, values in parts for v, x in enumerate(values) if x
+            for r in f.members[v]}
 
 
 def needed(requested: dict[str, int], rate: int) -> dict[str, int]:

@@ -24,7 +24,6 @@ from concurrent.futures import ThreadPoolExecutor
 
 from solver import across_parts
 from solver.components import bundled, components
-from solver.exchange import raise_lowest_across
 from solver.formulation import Formulation, build
 from solver.greedy import fill, placed_requests
 from solver.instance import Problem
@@ -46,8 +45,6 @@ L1_SHARE = 0.6  # of the time limit for L1; L2 and L3 share what is left
 L2_SHARE = 0.5
 # Of a restricted part's L1 time, at most this much for column generation (solver/restrict.py).
 GENERATION_SHARE = 0.75
-# Of L2's time over several parts (solver/across_parts.py), at least this much for its bound.
-BOUND_SHARE = 0.4
 # What a split solve's join needs at least to raise L2 across its pieces: the parts formulated
 # again take about 2.5 s at 20,000 requests (generated, seed 7), hence a second and 0.15 ms a
 # request; less time left, and the pieces' L2 stands.
@@ -261,22 +258,13 @@ def _fair_across_pieces(problem: Problem, assignment: dict[str, str], until: flo
                         return None
                     values[v] = 1
             parts.append((f, values))
-    requested = problem.requested_by_college()
-    bounded = until - (until - began) * FINISH_SHARE  # the rest for the repair and reasons
-    raised = raise_lowest_across(parts, requested,
-                                 began + (bounded - began) * (1 - BOUND_SHARE), deepen=True)
-    parts = list(zip([f for f, _ in parts], raised, strict=True))
-    l1 = sum(f.weight(v) for f, values in parts for v, x in enumerate(values) if x)
-    bound = across_parts.rate_bound([f for f, _ in parts], l1, requested,
-                                    lowest_rate(problem, _assignment(parts)), bounded)
+    # A tenth of the time left is kept for the repair and the reasons.
+    parts, _, bound = across_parts.raised(parts, problem, until - (until - began) * FINISH_SHARE)
     out: dict[str, str] = {}
     explained: dict[str, dict] = {}
     for f, values in parts:
         values = fill(f, f.problem.requests, values)  # repair: only ever adds placements
-        for v, x in enumerate(values):
-            if x:
-                for r in f.members[v]:
-                    out[r] = f.slot_of[v]
+        out.update(across_parts.assignment([(f, values)]))
         for reason in explain(f, values, [r for r in f.problem.requests if r not in out],
                               problem):
             explained[reason["request"]] = reason
@@ -327,28 +315,16 @@ def _fair_across(sub: Problem, solved: list, deadline: float, restricted_parts: 
     when a part is formulated over some of its pairs only); then each part keeps the counts
     that make up the rate settled, for its L3."""
     began = time.perf_counter()
+    parts, rate, bound = across_parts.raised(
+        [(f, values) for f, _, values in solved], sub, deadline,
+        bounded=not any(id(f) in restricted_parts for f, _, _ in solved))
     requested = sub.requested_by_college()
-    start = [(f, values) for f, _, values in solved]
-    parts = list(zip([f for f, _ in start], raise_lowest_across(
-        start, requested, began + (deadline - began) * (1 - BOUND_SHARE), deepen=True),
-        strict=True))
-    rate = lowest_rate(sub, _assignment(parts))
-    bound = None
-    if not any(id(f) in restricted_parts for f, _ in parts):
-        bound = across_parts.rate_bound([f for f, _ in parts],
-                                    sum(stages.keep.l1 for _, stages, _ in solved), requested,
-                                    rate, deadline)
     for (_, stages, _), keep in zip(solved, across_parts.required(parts, requested, rate),
                                     strict=True):
         stages.keep.counts = keep  # kept by the part's L3 as each college's fewest placements
     settled(record("fairness", time.perf_counter() - began, rate, bound))
     return [(f, stages, values) for (f, stages, _), (_, values) in zip(solved, parts,
                                                                         strict=True)]
-
-
-def _assignment(parts: list[tuple[Formulation, list[int]]]) -> dict[str, str]:
-    return {r: f.slot_of[v] for f, values in parts for v, x in enumerate(values) if x
-            for r in f.members[v]}
 
 
 def _each_part(solved: list, until: float, parallel: int, settled) -> list:
